@@ -1,0 +1,49 @@
+import type { Command } from "commander";
+import { ConfigError } from "../../config/config-error.js";
+import { openContext } from "../../context/open-context.js";
+import { LockHeldError } from "../../run/instance-lock.js";
+import { runDaemon } from "../../supervisor/run-daemon.js";
+import { writeLine, type CliIo } from "../cli-io.js";
+import { EXIT } from "../exit-codes.js";
+
+export function registerStartCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command("start")
+    .description("run the daemon in the foreground (the service manager daemonizes it)")
+    .option("--once", "catch up, run one turn if anything is pending, and exit")
+    .action(async (options: { once?: boolean }) => setExit(await runStart(io, options)));
+}
+
+export async function runStart(io: CliIo, options: { once?: boolean }): Promise<number> {
+  let ctx;
+  try {
+    ctx = openContext({ env: io.env, now: io.now, logDestination: io.stdout });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // 78 (EX_CONFIG): the service unit sets RestartPreventExitStatus=78, so no crash loop.
+    writeLine(io.stderr, `vigil: ${error.message}`);
+    return EXIT.daemonConfig;
+  }
+  try {
+    await runDaemon(ctx, { once: options.once, stopSignal: _nextStopSignal(), announce: (line) => writeLine(io.stderr, line) });
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof LockHeldError)) throw error;
+    writeLine(io.stderr, `vigil: ${error.message}`);
+    return EXIT.failed;
+  } finally {
+    ctx.close();
+  }
+}
+
+function _nextStopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/config-error.js";
+import { DatabaseVersionError } from "../store/open-database.js";
+import { VERSION } from "../version.js";
+import { writeLine, type CliIo } from "./cli-io.js";
+import { registerInitCommand } from "./commands/init-command.js";
+import { registerLogCommand } from "./commands/log-command.js";
+import { registerStartCommand } from "./commands/start-command.js";
+import { registerStatusCommand } from "./commands/status-command.js";
+import { registerTellCommand } from "./commands/tell-command.js";
+import { EXIT, UsageError } from "./exit-codes.js";
+
+/** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = _buildProgram(io, setExit);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return _exitCodeFor(error, io);
+  }
+}
+
+function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command("vigil")
+    .description("A proactive agent daemon that keeps watch for you.")
+    .version(VERSION, "-v, --version")
+    .enablePositionalOptions()
+    .showHelpAfterError("(run `vigil --help` for the verbs)")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  registerInitCommand(program, io, setExit);
+  registerStartCommand(program, io, setExit);
+  registerStatusCommand(program, io, setExit);
+  registerTellCommand(program, io, setExit);
+  registerLogCommand(program, io, setExit);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+function _exitCodeFor(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; every other parse failure is a usage error (2), not commander's 1.
+    return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code) && error.exitCode === 0
+      ? EXIT.ok
+      : EXIT.usage;
+  }
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseVersionError) {
+    writeLine(io.stderr, `vigil: ${error.message}`);
+    return EXIT.usage;
+  }
+  throw error;
+}

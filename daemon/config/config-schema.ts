@@ -1,0 +1,153 @@
+import { z } from "zod";
+
+/**
+ * The whole of `config.yaml`, every key with its default (DESIGN.md, "Config").
+ * Objects are strict so a misspelt key is an error rather than a silently ignored setting.
+ * `prefault` (not `default`) so an omitted section is parsed and gets its inner defaults.
+ */
+
+const ENV_REF = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Secrets are never inline: only an `env:NAME` reference (or nothing) is accepted. */
+const secretRef = z
+  .string()
+  .regex(ENV_REF, { message: "must be an env: reference such as env:MY_SECRET, never the secret itself" })
+  .optional();
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a 24-hour time such as "22:00"' });
+
+const riskPolicy = z.enum(["auto", "critic", "ask", "deny"]);
+
+export const TOOL_NAMES = [
+  "notify",
+  "deliver_file",
+  "github_comment",
+  "github_review",
+  "subscribe_pr",
+  "unsubscribe_pr",
+  "read_file",
+  "list_dir",
+  "search_files",
+  "write_file",
+  "run_command",
+  "memory_search",
+  "memory_read",
+  "memory_write",
+  "schedule",
+  "sleep",
+  "stay_quiet",
+] as const;
+
+const modelSchema = z.strictObject({
+  provider: z.enum(["anthropic", "rules"]).optional(),
+  name: z.string().min(1).default("claude-sonnet-5-5"),
+  triageModel: z.string().min(1).optional(),
+  criticModel: z.string().min(1).default("claude-haiku-5-5"),
+  maxTokens: z.number().int().positive().default(1024),
+  dailyTokenBudget: z.number().int().nonnegative().default(2_000_000),
+});
+
+const heartbeatSchema = z.strictObject({
+  tickSeconds: z.number().positive().default(5),
+  idleWakeMinutes: z.number().nonnegative().default(30),
+  settleMs: z.number().int().nonnegative().default(1500),
+  maxSteps: z.number().int().positive().default(8),
+  quietHours: z
+    .strictObject({ start: clockTime, end: clockTime })
+    .nullable()
+    .default({ start: "22:00", end: "07:00" }),
+});
+
+const watchRootSchema = z.strictObject({
+  path: z.string().min(1),
+  ignore: z.array(z.string()).default([]),
+});
+
+const githubSchema = z.strictObject({
+  token: secretRef.default("env:GITHUB_TOKEN"),
+  apiBaseUrl: z.url().default("https://api.github.com"),
+  webhooks: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      secret: secretRef.default("env:VIGIL_WEBHOOK_SECRET"),
+      path: z.string().startsWith("/").default("/webhooks/github"),
+    })
+    .prefault({}),
+  poll: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      intervalSeconds: z.number().int().min(10).default(60),
+    })
+    .prefault({}),
+  subscriptions: z
+    .array(z.string().regex(/^[\w.-]+\/[\w.-]+(#\d+)?$/, { message: "must look like OWNER/REPO or OWNER/REPO#NUMBER" }))
+    .default([]),
+});
+
+const notifySchema = z.strictObject({
+  desktop: z.boolean().default(true),
+  ntfy: z
+    .strictObject({
+      server: z.url().default("https://ntfy.sh"),
+      topic: z.string().default(""),
+      token: secretRef.default("env:NTFY_TOKEN"),
+    })
+    .prefault({}),
+});
+
+const toolsSchema = z.strictObject({
+  workspace: z.array(z.string().min(1)).default([]),
+  policy: z.partialRecord(z.enum(TOOL_NAMES), riskPolicy).default({}),
+});
+
+const scheduleSchema = z.strictObject({
+  cron: z.string().min(1),
+  prompt: z.string().min(1),
+});
+
+const ruleSchema = z.strictObject({
+  when: z.strictObject({
+    source: z.enum(["files", "github", "schedule", "user", "clock"]).optional(),
+    event: z.string().optional(),
+  }),
+  do: z.enum(["notify"]),
+});
+
+export const configSchema = z.strictObject({
+  timezone: z
+    .string()
+    .refine(isKnownTimeZone, { message: "must be an IANA time zone such as Europe/Berlin" })
+    .optional(),
+  model: modelSchema.prefault({}),
+  heartbeat: heartbeatSchema.prefault({}),
+  watch: z.array(watchRootSchema).default([]),
+  github: githubSchema.prefault({}),
+  notify: notifySchema.prefault({}),
+  tools: toolsSchema.prefault({}),
+  schedules: z.array(scheduleSchema).default([]),
+  dream: z
+    .strictObject({
+      cron: z.string().min(1).default("0 3 * * *"),
+      minNewEntries: z.number().int().nonnegative().default(20),
+    })
+    .prefault({}),
+  rules: z.array(ruleSchema).default([]),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default("127.0.0.1"),
+      port: z.number().int().min(0).max(65535).default(8750),
+    })
+    .prefault({}),
+});
+
+/** The config as written, after defaults; secrets still as `env:NAME` references. */
+export type RawConfig = z.infer<typeof configSchema>;
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What `vigil init` writes: every section with its default, explained. Kept parseable: a test
+ * checks that this text loads to exactly the schema's defaults.
+ */
+export const DEFAULT_CONFIG_TEXT = `# Vigil configuration. Every key is optional; what is shown is the default.
+# Secrets are never written here: use env:NAME to read an environment variable.
+# After editing: \`vigil doctor\` checks it, and a running daemon reloads it on SIGHUP.
+
+# IANA time zone for days in the journal, quiet hours and schedules (default: the system's).
+# timezone: Europe/Berlin
+
+model:
+  # anthropic (needs ANTHROPIC_API_KEY) or rules (no model; config rules below decide).
+  # Left unset: anthropic when ANTHROPIC_API_KEY is set, else rules.
+  # provider: anthropic
+  name: claude-sonnet-5-5
+  # A cheap model that first answers "anything worth doing?"; only a yes wakes the main model.
+  # triageModel: claude-haiku-5-5
+  criticModel: claude-haiku-5-5
+  maxTokens: 1024
+  dailyTokenBudget: 2000000   # no more model calls today once spent
+
+heartbeat:
+  tickSeconds: 5          # a tick is cheap and never calls the model by itself
+  idleWakeMinutes: 30     # ask "anything worth doing?" after this long with nothing happening; 0 = never
+  settleMs: 1500          # wait for a burst of events to settle into one wake
+  maxSteps: 8             # tool-loop steps per turn
+  quietHours: { start: "22:00", end: "07:00" }   # only urgent events wake then; null = none
+
+# Folders to watch for changes.
+watch: []
+#  - path: ~/code/app
+#    ignore: ["**/node_modules/**", "**/.git/**"]
+
+github:
+  token: env:GITHUB_TOKEN
+  apiBaseUrl: https://api.github.com
+  webhooks:
+    enabled: false
+    secret: env:VIGIL_WEBHOOK_SECRET   # required when enabled
+    path: /webhooks/github
+  poll:
+    enabled: false        # for laptops without a public URL
+    intervalSeconds: 60
+  subscriptions: []       # e.g. ["octo/app", "octo/app#42"]
+
+notify:
+  desktop: true
+  ntfy:
+    server: https://ntfy.sh
+    topic: ""             # set a topic to get phone pushes
+    token: env:NTFY_TOKEN
+
+tools:
+  workspace: []           # roots the file tools and run_command are confined to
+  policy: {}              # per tool: auto | critic | ask | deny, e.g. { run_command: critic, write_file: ask }
+
+# Wake-ups on a schedule, in cron syntax.
+schedules: []
+#  - cron: "0 8 * * *"
+#    prompt: "Morning: summarize the night for me"
+
+dream:
+  cron: "0 3 * * *"       # nightly memory consolidation
+  minNewEntries: 20       # only when this many journal rows are new since the last dream
+
+# Used by the rules provider (no model): matching events become tool calls.
+rules: []
+#  - when: { source: github, event: pull_request.review_requested }
+#    do: notify
+
+server:
+  host: 127.0.0.1         # keep it on loopback unless you put a proxy in front
+  port: 8750
+`;

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { LineCounter, parseDocument } from "yaml";
+import { configSchema, type RawConfig } from "./config-schema.js";
+import { ConfigError } from "./config-error.js";
+import { describeConfigIssue, formatKeyPath } from "./describe-config-issue.js";
+import { locateYamlKey } from "./locate-yaml-key.js";
+import { resolveSecrets, type ResolvedSecrets } from "./resolve-secrets.js";
+
+export interface LoadedConfig {
+  config: RawConfig;
+  secrets: ResolvedSecrets;
+  /** The file read, or undefined when none existed and defaults apply. */
+  file: string | undefined;
+  /** SHA-256 of the file's bytes (of "" for defaults), journaled at start to tell configs apart. */
+  hash: string;
+  timezone: string;
+}
+
+/** Reads, validates and resolves `config.yaml`; a missing file means all defaults. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  const config = parseConfigText(text ?? "", text === undefined ? undefined : file);
+  return {
+    config,
+    secrets: resolveSecrets(config, env, file),
+    file: text === undefined ? undefined : file,
+    hash: createHash("sha256").update(text ?? "").digest("hex"),
+    timezone: config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
+}
+
+export function parseConfigText(text: string, file?: string): RawConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    throw new ConfigError({
+      keyPath: "",
+      file,
+      line: lines.linePos(yamlError.pos[0]).line,
+      problem: `not valid YAML: ${yamlError.message.split("\n")[0]}`,
+      fix: "correct the YAML syntax at that line (indentation, quotes, colons)",
+    });
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = describeConfigIssue(result.error.issues[0]!);
+  throw new ConfigError({
+    keyPath: formatKeyPath(issue.keyPath),
+    file,
+    line: file ? locateYamlKey(doc, lines, issue.keyPath) : undefined,
+    problem: issue.problem,
+    fix: issue.fix,
+  });
+}

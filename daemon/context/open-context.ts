@@ -1,0 +1,36 @@
+import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { createLogger, type Logger } from "../logger/create-logger.js";
+import { createRedactor, type Redactor } from "../logger/redact-secrets.js";
+import { resolvePaths, type VigilPaths } from "../paths/resolve-paths.js";
+import { openDatabase, type VigilDatabase } from "../store/open-database.js";
+import { createJournal, type Journal } from "../../logs/journal.js";
+
+/** What every verb and the daemon work with; built once per process from the environment. */
+export interface VigilContext {
+  env: NodeJS.ProcessEnv;
+  paths: VigilPaths;
+  loaded: LoadedConfig;
+  redact: Redactor;
+  logger: Logger;
+  db: VigilDatabase;
+  journal: Journal;
+  now: () => Date;
+  close(): void;
+}
+
+export interface ContextOptions {
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  logDestination?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** Loads config (throws ConfigError), opens the database and the journal. */
+export function openContext({ env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
+  const paths = resolvePaths(env);
+  const loaded = loadConfig(paths.config, env);
+  const redact = createRedactor([...loaded.secrets.values, ...[env.ANTHROPIC_API_KEY ?? ""]]);
+  const logger = createLogger({ env, redact, destination: logDestination ?? process.stderr });
+  const db = openDatabase(paths.database);
+  const journal = createJournal({ db, timeZone: loaded.timezone, redact, now, logsDir: paths.logsDir });
+  return { env, paths, loaded, redact, logger, db, journal, now, close: () => db.close() };
+}

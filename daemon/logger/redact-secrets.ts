@@ -1,0 +1,34 @@
+/** Token shapes that are secrets wherever they turn up, even when Vigil did not load them itself. */
+const SECRET_PATTERNS = [
+  /sk-ant-[A-Za-z0-9_-]{8,}/g,
+  /github_pat_[A-Za-z0-9_]{20,}/g,
+  /gh[pousr]_[A-Za-z0-9]{20,}/g,
+];
+
+export const REDACTED = "[REDACTED]";
+
+export type Redactor = <T>(value: T) => T;
+
+/**
+ * Builds a redactor that replaces every known secret value and every token-shaped string, in a
+ * string or anywhere inside a JSON-like value. Values shorter than 4 characters are not treated as
+ * secrets, since replacing them would mangle ordinary text.
+ */
+export function createRedactor(secretValues: readonly string[] = []): Redactor {
+  const values = [...new Set(secretValues.filter((value) => value.length >= 4))].sort((a, b) => b.length - a.length);
+  const redactText = (text: string): string => {
+    let out = text;
+    for (const value of values) out = out.split(value).join(REDACTED);
+    for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, REDACTED);
+    return out;
+  };
+  const redact = (value: unknown): unknown => {
+    if (typeof value === "string") return redactText(value);
+    if (Array.isArray(value)) return value.map(redact);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(inner)]));
+    }
+    return value;
+  };
+  return redact as Redactor;
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { MIGRATIONS, type Migration } from "./migrations.js";
+
+export type VigilDatabase = Database.Database;
+
+export class DatabaseVersionError extends Error {}
+
+/**
+ * Opens `vigil.db` in WAL mode and brings its schema up to date. Safe when several processes
+ * open it at once: migrations run inside an IMMEDIATE transaction and re-read the version there.
+ */
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): VigilDatabase {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  // Another process may hold the write lock for a moment (the daemon and `vigil tell`): wait, don't fail.
+  db.pragma("busy_timeout = 10000");
+  db.pragma("journal_mode = WAL");
+  // The journal is the record of what happened: a committed row survives a crash and a power cut.
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  _migrate(db, migrations);
+  return db;
+}
+
+function _migrate(db: VigilDatabase, migrations: readonly Migration[]): void {
+  const latest = migrations.at(-1)?.version ?? 0;
+  if ((db.pragma("user_version", { simple: true }) as number) === latest) return;
+  db.transaction(() => {
+    const current = db.pragma("user_version", { simple: true }) as number;
+    if (current > latest) {
+      throw new DatabaseVersionError(
+        `${db.name} has schema version ${current}, newer than this Vigil knows (${latest}); upgrade Vigil`,
+      );
+    }
+    for (const migration of migrations.filter((m) => m.version > current)) {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+}

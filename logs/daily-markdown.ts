@@ -1,0 +1,49 @@
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { JournalEntry } from "./journal-entry.js";
+import { localDateParts } from "./local-day.js";
+
+/** `logs/YYYY/MM/YYYY-MM-DD.md` under the logs directory. */
+export function dailyMarkdownPath(logsDir: string, day: string): string {
+  const [year, month] = day.split("-");
+  return path.join(logsDir, year!, month!, `${day}.md`);
+}
+
+export function renderMarkdownHeader(day: string): string {
+  return `# Vigil journal — ${day}\n\n`;
+}
+
+/** One readable line per entry; `seq` at the end so a line can be traced back to its row. */
+export function renderMarkdownLine(entry: JournalEntry, timeZone: string): string {
+  const { time } = localDateParts(new Date(entry.ts), timeZone);
+  const summary = entry.summary.replace(/\s*\n\s*/g, " ");
+  return `- ${time} **${entry.kind}** ${summary} \`#${entry.seq}\`\n`;
+}
+
+/**
+ * Appends entries to their day's file. When the file is missing (first row of the day, or the user
+ * deleted it) the whole day is rebuilt from `loadDay`, which already includes the new entries.
+ */
+export function appendDailyMarkdown(
+  logsDir: string,
+  timeZone: string,
+  entries: readonly JournalEntry[],
+  loadDay: (day: string) => JournalEntry[],
+): void {
+  for (const [day, dayEntries] of _groupByDay(entries)) {
+    const file = dailyMarkdownPath(logsDir, day);
+    if (existsSync(file)) {
+      appendFileSync(file, dayEntries.map((entry) => renderMarkdownLine(entry, timeZone)).join(""));
+    } else {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const body = loadDay(day).map((entry) => renderMarkdownLine(entry, timeZone)).join("");
+      writeFileSync(file, renderMarkdownHeader(day) + body);
+    }
+  }
+}
+
+function _groupByDay(entries: readonly JournalEntry[]): Map<string, JournalEntry[]> {
+  const byDay = new Map<string, JournalEntry[]>();
+  for (const entry of entries) byDay.set(entry.day, [...(byDay.get(entry.day) ?? []), entry]);
+  return byDay;
+}

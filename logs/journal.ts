@@ -1,0 +1,73 @@
+import type { VigilDatabase } from "../daemon/store/open-database.js";
+import type { Redactor } from "../daemon/logger/redact-secrets.js";
+import { canonicalJson } from "./canonical-json.js";
+import { appendDailyMarkdown } from "./daily-markdown.js";
+import { GENESIS_HASH, hashEntry } from "./hash-entry.js";
+import { toJournalEntry, type JournalEntry, type JournalRow } from "./journal-entry.js";
+import type { JournalKind } from "./journal-kinds.js";
+import { localDay } from "./local-day.js";
+
+export interface JournalInput {
+  kind: JournalKind;
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
+export interface JournalOptions {
+  db: VigilDatabase;
+  timeZone: string;
+  redact: Redactor;
+  now?: () => Date;
+  /** Directory of the rendered daily Markdown logs; omit to skip rendering. */
+  logsDir?: string;
+}
+
+export interface Journal {
+  append(input: JournalInput): JournalEntry;
+  /** Several rows in one transaction: consecutive seqs, one commit. */
+  appendMany(inputs: readonly JournalInput[]): JournalEntry[];
+  listDay(day: string): JournalEntry[];
+}
+
+/**
+ * The only writer of journal rows. Each append reads the chain's head and inserts the next row in
+ * one IMMEDIATE transaction, so concurrent writers (the daemon and the CLI) serialize on SQLite's
+ * write lock and the chain stays linear.
+ */
+export function createJournal({ db, timeZone, redact, now = () => new Date(), logsDir }: JournalOptions): Journal {
+  const head = db.prepare<[], { seq: number; hash: string }>("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1");
+  const insert = db.prepare(
+    "INSERT INTO journal (seq, ts, day, kind, summary, data, prev_hash, hash) VALUES (@seq, @ts, @day, @kind, @summary, @data, @prev_hash, @hash)",
+  );
+  const selectDay = db.prepare<[string], JournalRow>("SELECT * FROM journal WHERE day = ? ORDER BY seq");
+  const listDay = (day: string) => selectDay.all(day).map(toJournalEntry);
+
+  const appendAll = db.transaction((inputs: readonly JournalInput[]) => {
+    let previous = head.get() ?? { seq: 0, hash: GENESIS_HASH };
+    const entries = inputs.map((input) => {
+      const instant = now();
+      const fields = {
+        seq: previous.seq + 1,
+        ts: instant.toISOString(),
+        day: localDay(instant, timeZone),
+        kind: input.kind,
+        summary: redact(input.summary),
+        data: canonicalJson(redact(input.data ?? {})),
+        prevHash: previous.hash,
+      };
+      const row: JournalRow = { ...fields, prev_hash: fields.prevHash, hash: hashEntry(fields) };
+      insert.run(row);
+      previous = row;
+      return toJournalEntry(row);
+    });
+    // Rendered inside the transaction: the write lock keeps lines in seq order across processes.
+    if (logsDir) appendDailyMarkdown(logsDir, timeZone, entries, listDay);
+    return entries;
+  });
+
+  return {
+    append: (input) => appendAll.immediate([input])[0]!,
+    appendMany: (inputs) => appendAll.immediate(inputs),
+    listDay,
+  };
+}
