@@ -11,6 +11,10 @@ export interface ConfigIssue {
 export function describeConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
   const keyPath = issue.path.map((part) => (typeof part === "symbol" ? String(part) : part));
   const name = formatKeyPath(keyPath) || "the top level";
+  // A value written where a secret reference belongs may be the secret itself: never echo it.
+  if (_isSecretKey(keyPath) && issue.code !== "unrecognized_keys") {
+    return { keyPath, problem: "is not an env: reference (the value is not shown)", fix: `set ${name} to env:NAME and export NAME` };
+  }
   switch (issue.code) {
     case "unrecognized_keys": {
       const unknown = issue.keys[0] ?? "";
@@ -70,4 +74,8 @@ function _unwrap(schema: unknown): unknown {
   let current = schema as { _zod: { def: { innerType?: unknown } } };
   while (current._zod.def.innerType) current = current._zod.def.innerType as typeof current;
   return current;
+}
+
+function _isSecretKey(keyPath: ReadonlyArray<string | number>): boolean {
+  return /token|secret/i.test(String(keyPath.at(-1) ?? ""));
 }

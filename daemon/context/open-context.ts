@@ -4,6 +4,7 @@ import { createRedactor, type Redactor } from "../logger/redact-secrets.js";
 import { resolvePaths, type VigilPaths } from "../paths/resolve-paths.js";
 import { openDatabase, type VigilDatabase } from "../store/open-database.js";
 import { createJournal, type Journal } from "../../logs/journal.js";
+import { createEventQueue, type EventQueue } from "../events/event-queue.js";
 
 /** What every verb and the daemon work with; built once per process from the environment. */
 export interface VigilContext {
@@ -14,6 +15,7 @@ export interface VigilContext {
   logger: Logger;
   db: VigilDatabase;
   journal: Journal;
+  events: EventQueue;
   now: () => Date;
   close(): void;
 }
@@ -28,9 +30,10 @@ export interface ContextOptions {
 export function openContext({ env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
   const paths = resolvePaths(env);
   const loaded = loadConfig(paths.config, env);
-  const redact = createRedactor([...loaded.secrets.values, ...[env.ANTHROPIC_API_KEY ?? ""]]);
+  const redact = createRedactor([...loaded.secrets.values, env.ANTHROPIC_API_KEY ?? ""]);
   const logger = createLogger({ env, redact, destination: logDestination ?? process.stderr });
   const db = openDatabase(paths.database);
   const journal = createJournal({ db, timeZone: loaded.timezone, redact, now, logsDir: paths.logsDir });
-  return { env, paths, loaded, redact, logger, db, journal, now, close: () => db.close() };
+  const events = createEventQueue({ db, redact, now });
+  return { env, paths, loaded, redact, logger, db, journal, events, now, close: () => db.close() };
 }

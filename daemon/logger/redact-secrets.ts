@@ -15,7 +15,9 @@ export type Redactor = <T>(value: T) => T;
  * secrets, since replacing them would mangle ordinary text.
  */
 export function createRedactor(secretValues: readonly string[] = []): Redactor {
-  const values = [...new Set(secretValues.filter((value) => value.length >= 4))].sort((a, b) => b.length - a.length);
+  // Also the JSON-escaped form, since log lines are redacted after serialization.
+  const forms = secretValues.filter((value) => value.length >= 4).flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]);
+  const values = [...new Set(forms)].sort((a, b) => b.length - a.length);
   const redactText = (text: string): string => {
     let out = text;
     for (const value of values) out = out.split(value).join(REDACTED);

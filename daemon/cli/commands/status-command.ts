@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { openContext } from "../../context/open-context.js";
-import { countPendingEvents } from "../../events/event-queue.js";
+import type { EventQueue } from "../../events/event-queue.js";
+import type { VigilDatabase } from "../../store/open-database.js";
 import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
 import { lastEntry } from "../../../logs/query-entries.js";
 import { writeLine, type CliIo } from "../cli-io.js";
@@ -27,7 +28,7 @@ export function registerStatusCommand(program: Command, io: CliIo, setExit: (cod
 export function runStatus(io: CliIo, options: { json?: boolean }): number {
   const ctx = openContext({ env: io.env, now: io.now });
   try {
-    const report = readStatus(ctx.paths.lockFile, ctx.db, ctx.now(), ctx.paths.home);
+    const report = readStatus(ctx.paths.lockFile, ctx, ctx.now(), ctx.paths.home);
     writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report));
     return report.running ? EXIT.ok : EXIT.failed;
   } finally {
@@ -35,7 +36,7 @@ export function runStatus(io: CliIo, options: { json?: boolean }): number {
   }
 }
 
-export function readStatus(lockFile: string, db: Parameters<typeof countPendingEvents>[0], now: Date, home: string): StatusReport {
+export function readStatus(lockFile: string, { db, events }: { db: VigilDatabase; events: EventQueue }, now: Date, home: string): StatusReport {
   const lock = readInstanceLock(lockFile);
   const running = Boolean(lock && isProcessAlive(lock.pid));
   const last = lastEntry(db);
@@ -45,7 +46,7 @@ export function readStatus(lockFile: string, db: Parameters<typeof countPendingE
     startedAt: running ? lock!.startedAt : null,
     uptimeSeconds: running ? Math.max(0, Math.round((now.getTime() - Date.parse(lock!.startedAt)) / 1000)) : null,
     home,
-    pendingEvents: countPendingEvents(db),
+    pendingEvents: events.countPending(),
     lastEntry: last ? { seq: last.seq, ts: last.ts, kind: last.kind, summary: last.summary } : null,
   };
 }

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { enqueueEvent } from "../../events/event-queue.js";
 import { openContext } from "../../context/open-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -18,7 +17,7 @@ export function runTell(io: CliIo, text: string): number {
   try {
     const event = ctx.db
       .transaction(() => {
-        const queued = enqueueEvent(ctx.db, { source: "user", type: "message", trust: "trusted", summary: text, payload: { text } }, ctx.now());
+        const queued = ctx.events.enqueue({ source: "user", type: "message", trust: "trusted", summary: text, payload: { text } });
         ctx.journal.append({ kind: "noticed", summary: `user said: ${text}`, data: { eventId: queued.id, source: "user", type: "message" } });
         return queued;
       })

@@ -1,0 +1,24 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { benchJournal } from "./journal-bench.js";
+import { formatTable, type BenchFigure } from "./measure.js";
+
+/** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
+const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [["journal", benchJournal]];
+
+const only = process.argv.slice(2);
+const figures: BenchFigure[] = [];
+for (const [name, bench] of BENCHES) {
+  if (only.length && !only.includes(name)) continue;
+  process.stderr.write(`running ${name}…\n`);
+  figures.push(...(await bench()));
+}
+
+const machine = { cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+console.log(`machine: ${machine.cpus}, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.platform}\n`);
+console.log(formatTable(figures));
+const out = path.resolve("bench-results", "latest.json");
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine, figures }, null, 2));
+console.log(`\nwritten to ${out}`);
