@@ -21,6 +21,6 @@ for (let i = 0; i < count; i++) {
   process.stdout.write(`${entry.seq}\n`);
   // A breath now and then, like a real writer; without it SQLite's busy backoff lets one writer
   // take every turn and the two processes would never actually interleave.
-  if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+  if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 3));
 }
 db.close();

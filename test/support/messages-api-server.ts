@@ -1,0 +1,183 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback server that speaks the Anthropic Messages API well enough for the real
+ * @anthropic-ai/sdk: scripted tool_use and text replies, streaming (SSE) and not, errors with
+ * retry headers, and usage with prompt-cache fields computed from the request's cache_control
+ * breakpoints (first sight of a prefix is a cache write, later sights are reads).
+ */
+
+export type ScriptedBlock = { type: "text"; text: string } | { type: "tool_use"; name: string; input: Record<string, unknown> };
+
+export type ScriptedReply =
+  | { kind: "message"; content: ScriptedBlock[]; stopReason?: "end_turn" | "tool_use" | "max_tokens" }
+  | { kind: "error"; status: number; type?: string; retryAfterMs?: number }
+  | { kind: "hang" }
+  | { kind: "malformed" }
+  | { kind: "cut-stream" };
+
+export type Responder = (request: RecordedRequest) => ScriptedReply;
+
+export interface RecordedRequest {
+  raw: string;
+  body: {
+    model: string;
+    stream?: boolean;
+    system?: unknown;
+    tools?: Array<{ name: string }>;
+    messages: Array<{ role: string; content: unknown }>;
+    [key: string]: unknown;
+  };
+  headers: IncomingMessage["headers"];
+}
+
+export const toolUse = (name: string, input: Record<string, unknown> = {}): ScriptedReply => ({
+  kind: "message",
+  content: [{ type: "tool_use", name, input }],
+  stopReason: "tool_use",
+});
+export const text = (value: string): ScriptedReply => ({ kind: "message", content: [{ type: "text", text: value }], stopReason: "end_turn" });
+export const apiError = (status: number, retryAfterMs = 5): ScriptedReply => ({
+  kind: "error",
+  status,
+  type: status === 529 ? "overloaded_error" : status === 429 ? "rate_limit_error" : "api_error",
+  retryAfterMs,
+});
+
+export interface MessagesApiServer {
+  url: string;
+  requests: RecordedRequest[];
+  /** Replies used in order; when none are left the fallback answers. */
+  script(...replies: Array<ScriptedReply | Responder>): void;
+  setFallback(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+export async function startMessagesApiServer(options: { fallback?: Responder } = {}): Promise<MessagesApiServer> {
+  const queue: Array<ScriptedReply | Responder> = [];
+  const requests: RecordedRequest[] = [];
+  const seenPrefixes = new Set<string>();
+  const hanging = new Set<ServerResponse>();
+  let fallback: Responder = options.fallback ?? (() => toolUse("stay_quiet", { reason: "nothing to do" }));
+  let ids = 0;
+
+  const server: Server = createServer(async (req, res) => {
+    const raw = await _readBody(req);
+    if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
+      _sendJson(res, 404, { type: "error", error: { type: "not_found_error", message: `no route ${req.method} ${req.url}` } });
+      return;
+    }
+    const request: RecordedRequest = { raw, body: JSON.parse(raw) as RecordedRequest["body"], headers: req.headers };
+    requests.push(request);
+    const next = queue.shift() ?? fallback;
+    const reply = typeof next === "function" ? next(request) : next;
+    const usage = _usageFor(raw, seenPrefixes);
+    const id = `msg_${++ids}`;
+    switch (reply.kind) {
+      case "error":
+        res.setHeader("retry-after-ms", String(reply.retryAfterMs ?? 5));
+        _sendJson(res, reply.status, { type: "error", error: { type: reply.type ?? "api_error", message: `scripted ${reply.status}` } });
+        return;
+      case "hang":
+        hanging.add(res);
+        res.on("close", () => hanging.delete(res));
+        return;
+      case "malformed":
+        res.writeHead(200, { "content-type": "application/json" }).end('{"id": "msg_bad", "content": [');
+        return;
+      case "cut-stream":
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(_sse("message_start", { type: "message_start", message: _message(id, request.body.model, [], null, usage) }));
+        res.destroy();
+        return;
+      case "message": {
+        const content = reply.content.map((block, index) =>
+          block.type === "tool_use" ? { type: "tool_use", id: `toolu_${id}_${index}`, name: block.name, input: block.input } : block,
+        );
+        const stopReason = reply.stopReason ?? (content.some((block) => block.type === "tool_use") ? "tool_use" : "end_turn");
+        if (request.body.stream) _streamMessage(res, _message(id, request.body.model, content, stopReason, usage));
+        else _sendJson(res, 200, _message(id, request.body.model, content, stopReason, usage));
+      }
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    script: (...replies) => queue.push(...replies),
+    setFallback: (responder) => {
+      fallback = responder;
+    },
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** Roughly 4 characters a token; the cached part is the raw body up to the last cache_control. */
+function _usageFor(raw: string, seenPrefixes: Set<string>): Usage {
+  const boundary = raw.lastIndexOf('"cache_control"');
+  const prefix = boundary === -1 ? "" : raw.slice(0, boundary);
+  const prefixTokens = Math.ceil(prefix.length / 4);
+  const cached = prefix !== "" && seenPrefixes.has(prefix);
+  if (prefix) seenPrefixes.add(prefix);
+  return {
+    input_tokens: Math.ceil((raw.length - prefix.length) / 4),
+    output_tokens: 20,
+    cache_creation_input_tokens: prefix && !cached ? prefixTokens : 0,
+    cache_read_input_tokens: cached ? prefixTokens : 0,
+  };
+}
+
+function _message(id: string, model: string, content: unknown[], stopReason: string | null, usage: Usage) {
+  return { id, type: "message", role: "assistant", model, content, stop_reason: stopReason, stop_sequence: null, usage };
+}
+
+function _streamMessage(res: ServerResponse, message: ReturnType<typeof _message>): void {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  res.write(_sse("message_start", { type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 1 } } }));
+  message.content.forEach((block, index) => {
+    const typed = block as { type: string; text?: string; input?: unknown };
+    const start = typed.type === "tool_use" ? { ...typed, input: {} } : { type: "text", text: "" };
+    res.write(_sse("content_block_start", { type: "content_block_start", index, content_block: start }));
+    const json = typed.type === "tool_use" ? JSON.stringify(typed.input) : "";
+    // Split in two to exercise the SDK's delta accumulation.
+    const parts = typed.type === "tool_use" ? [json.slice(0, json.length >> 1), json.slice(json.length >> 1)] : [typed.text!.slice(0, 3), typed.text!.slice(3)];
+    for (const part of parts) {
+      const delta = typed.type === "tool_use" ? { type: "input_json_delta", partial_json: part } : { type: "text_delta", text: part };
+      res.write(_sse("content_block_delta", { type: "content_block_delta", index, delta }));
+    }
+    res.write(_sse("content_block_stop", { type: "content_block_stop", index }));
+  });
+  res.write(_sse("message_delta", { type: "message_delta", delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } }));
+  res.end(_sse("message_stop", { type: "message_stop" }));
+}
+
+function _sse(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+function _sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "request-id": `req_${Date.now()}` }).end(JSON.stringify(body));
+}
+
+function _readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}
