@@ -39,3 +39,12 @@ export function lastEntry(db: VigilDatabase): JournalEntry | undefined {
   const row = db.prepare<[], JournalRow>("SELECT * FROM journal ORDER BY seq DESC LIMIT 1").get();
   return row && toJournalEntry(row);
 }
+
+/** The newest `limit` rows, oldest first (the prompt's "recent journal"). */
+export function queryRecentEntries(db: VigilDatabase, limit: number): JournalEntry[] {
+  return db
+    .prepare<[number], JournalRow>("SELECT * FROM journal ORDER BY seq DESC LIMIT ?")
+    .all(limit)
+    .reverse()
+    .map(toJournalEntry);
+}

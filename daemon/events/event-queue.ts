@@ -23,10 +23,41 @@ export interface EnqueueResult {
   inserted: boolean;
 }
 
+/** An event as a turn sees it. */
+export interface QueuedEvent {
+  id: number;
+  source: EventSource;
+  type: string;
+  trust: Trust;
+  urgent: boolean;
+  summary: string;
+  payload: Record<string, unknown>;
+  receivedAt: string;
+  /** The turn that claimed it before and never finished (a crash), if any. */
+  previousTurn: string | null;
+}
+
+/** What the wake gate needs to know about the queue, in one cheap query. */
+export interface PendingStats {
+  count: number;
+  urgent: number;
+  oldestAt: string | null;
+  newestAt: string | null;
+}
+
 export interface EventQueue {
   /** Writes an event to the durable queue; a source acknowledges only after this returns. */
   enqueue(event: NewEvent): EnqueueResult;
   countPending(): number;
+  pendingStats(): PendingStats;
+  /** Moves every pending event to `claimed` by this turn and returns them, oldest first. */
+  claim(turnId: string): QueuedEvent[];
+  /** The turn's events are consumed; call in the transaction that journals its decision. */
+  complete(turnId: string, now: Date): number;
+  /** The turn failed: its events go back to pending, remembering it as their previous turn. */
+  release(turnId: string): number;
+  /** At start: events claimed by a turn that never finished go back to pending. */
+  releaseAbandoned(): number;
 }
 
 /** The durable queue in `vigil.db`. Secrets are redacted on the way in: events end up in prompts. */
@@ -37,6 +68,14 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
   );
   const findByKey = db.prepare<[string], { id: number }>("SELECT id FROM events WHERE dedupe_key = ?");
   const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM events WHERE state != 'done'");
+  const stats = db.prepare<[], PendingStats>(
+    "SELECT count(*) AS count, coalesce(sum(urgent), 0) AS urgent, min(received_at) AS oldestAt, max(received_at) AS newestAt FROM events WHERE state = 'pending'",
+  );
+  const claim = db.prepare("UPDATE events SET state = 'claimed', claimed_by = ? WHERE state = 'pending'");
+  const claimed = db.prepare<[string], EventRow>("SELECT * FROM events WHERE state = 'claimed' AND claimed_by = ? ORDER BY id");
+  const complete = db.prepare("UPDATE events SET state = 'done', done_at = ? WHERE state = 'claimed' AND claimed_by = ?");
+  const release = db.prepare("UPDATE events SET state = 'pending', previous_turn = claimed_by, claimed_by = NULL WHERE state = 'claimed' AND claimed_by = ?");
+  const releaseAll = db.prepare("UPDATE events SET state = 'pending', previous_turn = claimed_by, claimed_by = NULL WHERE state = 'claimed'");
   return {
     enqueue(event) {
       const dedupeKey = event.dedupeKey ?? `${event.source}:${randomUUID()}`;
@@ -54,5 +93,42 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
       return { id: findByKey.get(dedupeKey)!.id, inserted: false };
     },
     countPending: () => pending.get()!.n,
+    pendingStats: () => stats.get()!,
+    claim: (turnId) =>
+      db
+        .transaction(() => {
+          claim.run(turnId);
+          return claimed.all(turnId).map(_toQueuedEvent);
+        })
+        .immediate(),
+    complete: (turnId, at) => complete.run(at.toISOString(), turnId).changes,
+    release: (turnId) => release.run(turnId).changes,
+    releaseAbandoned: () => releaseAll.run().changes,
+  };
+}
+
+interface EventRow {
+  id: number;
+  source: EventSource;
+  type: string;
+  trust: Trust;
+  urgent: number;
+  summary: string;
+  payload: string;
+  received_at: string;
+  previous_turn: string | null;
+}
+
+function _toQueuedEvent(row: EventRow): QueuedEvent {
+  return {
+    id: row.id,
+    source: row.source,
+    type: row.type,
+    trust: row.trust,
+    urgent: row.urgent === 1,
+    summary: row.summary,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    receivedAt: row.received_at,
+    previousTurn: row.previous_turn,
   };
 }

@@ -1,5 +1,10 @@
 import { EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
+import { TURN_SCHEMA } from "../brain/turn-schema.js";
+import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
+import { WAKEUP_SCHEMA } from "../schedule/wakeups.js";
+import { DAEMON_STATE_SCHEMA } from "../state/daemon-state.js";
+import { ACTION_SCHEMA } from "../tools/action-ledger.js";
 
 export interface Migration {
   version: number;
@@ -10,4 +15,15 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: JOURNAL_SCHEMA },
   { version: 2, sql: EVENT_SCHEMA },
+  {
+    version: 3,
+    sql: [
+      "ALTER TABLE events ADD COLUMN previous_turn TEXT;",
+      DAEMON_STATE_SCHEMA,
+      USAGE_SCHEMA,
+      ACTION_SCHEMA,
+      WAKEUP_SCHEMA,
+      TURN_SCHEMA,
+    ].join("\n"),
+  },
 ];

@@ -1,36 +1,54 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { chooseProvider } from "../brain/choose-provider.js";
+import { createAnthropicClient } from "../brain/model-client.js";
 import type { VigilContext } from "../context/open-context.js";
+import { createJournalOnlyNotifier, type Notifier } from "../notify/notifier.js";
 import { acquireInstanceLock } from "../run/instance-lock.js";
 import { VERSION } from "../version.js";
+import { assembleRuntime } from "./assemble-runtime.js";
+import { recoverInterrupted } from "./recover-interrupted.js";
+import { createSupervisor, type Supervisor } from "./supervisor.js";
 
 export interface DaemonOptions {
   once?: boolean;
   /** Resolves when the daemon should stop (a signal); injected so tests need no real signals. */
   stopSignal: Promise<string>;
   announce: (line: string) => void;
-}
-
-/** Which brain decides: explicit config, else Anthropic when a key is present, else the rules. */
-export function chooseProvider(ctx: Pick<VigilContext, "loaded" | "env">): "anthropic" | "rules" {
-  return ctx.loaded.config.model.provider ?? (ctx.env.ANTHROPIC_API_KEY ? "anthropic" : "rules");
+  notifier?: Notifier;
+  /** How long a stop waits for the turn in flight before leaving it to recovery. */
+  stopGraceMs?: number;
 }
 
 /**
- * The daemon's lifetime: one instance per home (lock), a `system` row when it starts and when it
- * stops, and a clean stop on the stop signal. Throws LockHeldError when another instance runs.
+ * The daemon's lifetime: one instance per home (lock), recovery of what a crash left behind, the
+ * heartbeat loop, and a clean stop. Throws LockHeldError when another instance runs, ConfigError
+ * when the provider cannot run.
  */
-export async function runDaemon(ctx: VigilContext, { once = false, stopSignal, announce }: DaemonOptions): Promise<void> {
+export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Promise<void> {
+  const provider = chooseProvider(ctx.loaded, ctx.env);
   const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION });
   try {
-    const provider = chooseProvider(ctx);
+    const runtime = assembleRuntime(ctx, {
+      client: provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined,
+      notifier: options.notifier ?? createJournalOnlyNotifier(),
+    });
     ctx.journal.append({
       kind: "system",
       summary: `started vigil ${VERSION} (provider ${provider})`,
       data: { event: "started", version: VERSION, pid: process.pid, configHash: ctx.loaded.hash, configFile: ctx.loaded.file ?? null, provider },
     });
-    announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
-    announce(provider === "rules" ? "provider: rules (no ANTHROPIC_API_KEY set; config rules decide, the rest waits for review)" : `provider: anthropic (${ctx.loaded.config.model.name})`);
+    recoverInterrupted(runtime);
+    runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
+    options.announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
+    options.announce(
+      provider === "rules"
+        ? "provider: rules (no ANTHROPIC_API_KEY set; config rules decide, the rest waits for review)"
+        : `provider: anthropic (${ctx.loaded.config.model.name})`,
+    );
     ctx.logger.info({ provider, home: ctx.paths.home, config: ctx.loaded.file ?? "defaults" }, "daemon started");
-    const reason = once ? "once" : await _waitAlive(stopSignal);
+    const supervisor = createSupervisor(runtime, provider);
+    const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
+    await Promise.race([supervisor.idle(), delay(options.stopGraceMs ?? 20_000, undefined, { ref: false })]);
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {
@@ -38,12 +56,23 @@ export async function runDaemon(ctx: VigilContext, { once = false, stopSignal, a
   }
 }
 
-/** Signal handlers alone do not keep Node's event loop alive; a timer does until the stop arrives. */
-async function _waitAlive<T>(promise: Promise<T>): Promise<T> {
-  const keepAlive = setInterval(() => {}, 60_000);
-  try {
-    return await promise;
-  } finally {
-    clearInterval(keepAlive);
+async function _runOnce(supervisor: Supervisor): Promise<string> {
+  await supervisor.runOnce();
+  return "once";
+}
+
+/** Ticks until the stop signal; a failing tick is logged and the next one tries again. */
+async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSignal: Promise<string>): Promise<string> {
+  let stopReason: string | undefined;
+  const stopped = stopSignal.then((reason) => (stopReason = reason));
+  const tickMs = ctx.loaded.config.heartbeat.tickSeconds * 1000;
+  while (stopReason === undefined) {
+    try {
+      await supervisor.tick();
+    } catch (error) {
+      ctx.logger.error({ err: error }, "heartbeat tick failed");
+    }
+    await Promise.race([delay(tickMs), stopped]);
   }
+  return stopReason;
 }

@@ -44,7 +44,7 @@ describe("the vigil CLI, end to end through the built binary", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/queued event 1/);
     const [entry] = journalLines(home);
-    expect(entry).toMatchObject({ seq: 1, kind: "noticed", summary: "user said: review PR 42 today", data: { eventId: 1, source: "user" } });
+    expect(entry).toMatchObject({ seq: 1, kind: "noticed", summary: "user/message: review PR 42 today", data: { eventId: 1, source: "user" } });
     expect(Object.keys(entry!)).toEqual(["seq", "ts", "day", "kind", "summary", "data", "prevHash", "hash"]);
     const status = JSON.parse(runVigil(["status", "--json"], cleanEnv(home)).stdout);
     expect(status).toMatchObject({ running: false, pendingEvents: 1 });
@@ -57,14 +57,15 @@ describe("the vigil CLI, end to end through the built binary", () => {
     runVigil(["tell", "water the plants"], env);
     runVigil(["start", "--once"], env);
     runVigil(["tell", "call the bank"], env);
-    expect(journalLines(home).map((entry) => entry.kind)).toEqual(["noticed", "system", "system", "noticed"]);
+    // --once with a pending tell runs one turn: with no key, the rules provider leaves it for review.
+    expect(journalLines(home).map((entry) => entry.kind)).toEqual(["noticed", "system", "quiet", "system", "noticed"]);
 
     const byKind = runVigil(["log", "--kind", "system", "--json"], env).stdout.trim().split("\n");
     expect(byKind).toHaveLength(2);
     const byText = runVigil(["log", "--grep", "BANK"], env);
     expect(byText.stdout).toContain("call the bank");
     expect(byText.stdout).not.toContain("plants");
-    expect(runVigil(["log", "--day", "today", "--json"], env).stdout.trim().split("\n")).toHaveLength(4);
+    expect(runVigil(["log", "--day", "today", "--json"], env).stdout.trim().split("\n")).toHaveLength(5);
     expect(runVigil(["log", "--day", "yesterday", "--json"], env).stdout).toBe("");
     expect(runVigil(["log", "--day", "2001-01-01"], env).stderr).toContain("no journal entries");
   });
@@ -119,11 +120,11 @@ describe("the vigil CLI, end to end through the built binary", () => {
     runVigil(["tell", "first"], env);
     const day = journalLines(home)[0]!.day as string;
     const file = path.join(home, "logs", day.slice(0, 4), day.slice(5, 7), `${day}.md`);
-    expect(readFileSync(file, "utf8")).toMatch(/^# Vigil journal — \d{4}-\d{2}-\d{2}\n\n- \d\d:\d\d:\d\d \*\*noticed\*\* user said: first `#1`\n$/);
+    expect(readFileSync(file, "utf8")).toMatch(/^# Vigil journal — \d{4}-\d{2}-\d{2}\n\n- \d\d:\d\d:\d\d \*\*noticed\*\* user\/message: first `#1`\n$/);
     rmSync(file);
     runVigil(["tell", "second"], env);
     const rebuilt = readFileSync(file, "utf8");
-    expect(rebuilt).toContain("user said: first `#1`");
-    expect(rebuilt).toContain("user said: second `#2`");
+    expect(rebuilt).toContain("user/message: first `#1`");
+    expect(rebuilt).toContain("user/message: second `#2`");
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../../config/config-error.js";
-import { openContext } from "../../context/open-context.js";
+import { openContext, type VigilContext } from "../../context/open-context.js";
 import { LockHeldError } from "../../run/instance-lock.js";
 import { runDaemon } from "../../supervisor/run-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
@@ -15,24 +15,24 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
 }
 
 export async function runStart(io: CliIo, options: { once?: boolean }): Promise<number> {
-  let ctx;
+  let ctx: VigilContext | undefined;
   try {
     ctx = openContext({ env: io.env, now: io.now, logDestination: io.stdout });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // 78 (EX_CONFIG): the service unit sets RestartPreventExitStatus=78, so no crash loop.
-    writeLine(io.stderr, `vigil: ${error.message}`);
-    return EXIT.daemonConfig;
-  }
-  try {
     await runDaemon(ctx, { once: options.once, stopSignal: _nextStopSignal(), announce: (line) => writeLine(io.stderr, line) });
     return EXIT.ok;
   } catch (error) {
-    if (!(error instanceof LockHeldError)) throw error;
-    writeLine(io.stderr, `vigil: ${error.message}`);
-    return EXIT.failed;
+    // 78 (EX_CONFIG): the service unit sets RestartPreventExitStatus=78, so no crash loop.
+    if (error instanceof ConfigError) {
+      writeLine(io.stderr, `vigil: ${error.message}`);
+      return EXIT.daemonConfig;
+    }
+    if (error instanceof LockHeldError) {
+      writeLine(io.stderr, `vigil: ${error.message}`);
+      return EXIT.failed;
+    }
+    throw error;
   } finally {
-    ctx.close();
+    ctx?.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { openContext } from "../../context/open-context.js";
+import { noticeEvent } from "../../events/notice-event.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
@@ -15,13 +16,8 @@ export function runTell(io: CliIo, text: string): number {
   if (!text.trim()) throw new UsageError("vigil tell needs some text, e.g. vigil tell remind me to review PR 42");
   const ctx = openContext({ env: io.env, now: io.now });
   try {
-    const event = ctx.db
-      .transaction(() => {
-        const queued = ctx.events.enqueue({ source: "user", type: "message", trust: "trusted", summary: text, payload: { text } });
-        ctx.journal.append({ kind: "noticed", summary: `user said: ${text}`, data: { eventId: queued.id, source: "user", type: "message" } });
-        return queued;
-      })
-      .immediate();
+    // Urgent: the user is evidently awake, so quiet hours do not hold a direct message back.
+    const event = noticeEvent(ctx, { source: "user", type: "message", trust: "trusted", urgent: true, summary: text, payload: { text } });
     writeLine(io.stdout, `queued event ${event.id}`);
     return EXIT.ok;
   } finally {

@@ -1,0 +1,61 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { Prompt } from "./prompt/build-prompt.js";
+import type { TokenUsage } from "./usage-ledger.js";
+
+export type ModelMessage = Anthropic.MessageParam;
+export type ModelReply = Anthropic.Message;
+
+export interface ModelRequest {
+  model: string;
+  maxTokens: number;
+  prompt: Pick<Prompt, "system" | "tools">;
+  messages: ModelMessage[];
+  signal?: AbortSignal;
+}
+
+/** The only way the turn talks to a model; one Messages API call per `send`. */
+export interface ModelClient {
+  /** A full turn step, streamed (a stalled or cut stream fails instead of hanging). */
+  send(request: ModelRequest): Promise<ModelReply>;
+  /** A short, non-streaming call (triage, critic). */
+  ask(request: ModelRequest): Promise<ModelReply>;
+}
+
+export interface AnthropicClientOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The SDK retries 429, 5xx and 529 (honouring retry-after) this many times per call. */
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+/** Key and base URL come from the SDK's own variables, so any Messages-API server can stand in. */
+export function createAnthropicClient({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions = {}): ModelClient {
+  const sdk = new Anthropic({
+    apiKey: env.ANTHROPIC_API_KEY ?? null,
+    authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
+    baseURL: env.ANTHROPIC_BASE_URL || undefined,
+    maxRetries,
+    timeout: timeoutMs,
+  });
+  const body = (request: ModelRequest) => ({
+    model: request.model,
+    max_tokens: request.maxTokens,
+    tools: request.prompt.tools,
+    system: request.prompt.system,
+    messages: request.messages,
+  });
+  return {
+    send: (request) => sdk.messages.stream(body(request), { signal: request.signal }).finalMessage(),
+    ask: (request) => sdk.messages.create({ ...body(request), stream: false }, { signal: request.signal }),
+  };
+}
+
+export function usageOf(reply: ModelReply): TokenUsage {
+  return {
+    calls: 1,
+    input: reply.usage.input_tokens,
+    output: reply.usage.output_tokens,
+    cacheRead: reply.usage.cache_read_input_tokens ?? 0,
+    cacheWrite: reply.usage.cache_creation_input_tokens ?? 0,
+  };
+}

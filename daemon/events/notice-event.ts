@@ -1,0 +1,23 @@
+import type { Journal } from "../../logs/journal.js";
+import type { VigilDatabase } from "../store/open-database.js";
+import type { EnqueueResult, EventQueue, NewEvent } from "./event-queue.js";
+
+/**
+ * How every source takes in an event: queued and journaled as `noticed` in one transaction, so
+ * the journal never claims an event the queue lost, nor the reverse. A duplicate is neither.
+ */
+export function noticeEvent(deps: { db: VigilDatabase; events: EventQueue; journal: Journal }, event: NewEvent): EnqueueResult {
+  return deps.db
+    .transaction(() => {
+      const queued = deps.events.enqueue(event);
+      if (queued.inserted) {
+        deps.journal.append({
+          kind: "noticed",
+          summary: `${event.source}/${event.type}: ${event.summary}`,
+          data: { eventId: queued.id, source: event.source, type: event.type, trust: event.trust, urgent: event.urgent ?? false },
+        });
+      }
+      return queued;
+    })
+    .immediate();
+}

@@ -1,0 +1,111 @@
+import { createTask, validate } from "node-cron";
+import type { VigilDatabase } from "../store/open-database.js";
+
+export const WAKEUP_SCHEMA = `
+CREATE TABLE wakeups (
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT NOT NULL CHECK (kind IN ('once', 'cron')),
+  at              TEXT,
+  cron            TEXT,
+  note            TEXT NOT NULL,
+  origin          TEXT NOT NULL CHECK (origin IN ('agent', 'config')),
+  state           TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'done', 'removed')),
+  created_at      TEXT NOT NULL,
+  checked_through TEXT
+);
+`;
+
+export interface Wakeup {
+  id: number;
+  kind: "once" | "cron";
+  at: string | null;
+  cron: string | null;
+  note: string;
+  origin: "agent" | "config";
+  checkedThrough: string | null;
+}
+
+/** A wake-up that came due: `slot` is the instant it was due, part of its dedupe key. */
+export interface DueWakeup {
+  wakeup: Wakeup;
+  slot: string;
+}
+
+const MINUTE = 60_000;
+/** Slots missed longer ago than this (downtime, sleep) are not replayed; the latest one still is. */
+const LOOKBACK_MINUTES = 24 * 60;
+
+export function isValidCron(expression: string): boolean {
+  return validate(expression);
+}
+
+export interface WakeupStore {
+  addOnce(at: Date, note: string, origin: Wakeup["origin"], now: Date): number;
+  addCron(cron: string, note: string, origin: Wakeup["origin"], now: Date): number;
+  /**
+   * Wake-ups due at `now`. A cron wake-up yields only its latest slot since it was last checked,
+   * so a laptop that slept through six hourly slots wakes once, not six times.
+   */
+  collectDue(now: Date, timeZone: string): DueWakeup[];
+  /** Records that a due wake-up was turned into an event; call in the same transaction. */
+  markFired(due: DueWakeup, now: Date): void;
+  /** Replaces the config-origin cron wake-ups with `schedules` (kept when unchanged). */
+  syncConfigSchedules(schedules: ReadonlyArray<{ cron: string; prompt: string }>, now: Date): void;
+  nextDue(): string | undefined;
+}
+
+export function createWakeupStore(db: VigilDatabase): WakeupStore {
+  const insert = db.prepare("INSERT INTO wakeups (kind, at, cron, note, origin, created_at, checked_through) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const active = db.prepare<[], Wakeup>("SELECT id, kind, at, cron, note, origin, checked_through AS checkedThrough FROM wakeups WHERE state = 'active'");
+  const finishOnce = db.prepare("UPDATE wakeups SET state = 'done' WHERE id = ?");
+  const checked = db.prepare("UPDATE wakeups SET checked_through = ? WHERE id = ?");
+  const remove = db.prepare("UPDATE wakeups SET state = 'removed' WHERE id = ?");
+  const nextOnce = db.prepare<[], { at: string }>("SELECT min(at) AS at FROM wakeups WHERE state = 'active' AND kind = 'once'");
+  const matchers = new Map<string, ReturnType<typeof createTask>>();
+  const matcher = (cron: string, timeZone: string) => {
+    const key = `${timeZone} ${cron}`;
+    if (!matchers.has(key)) matchers.set(key, createTask(cron, () => {}, { timezone: timeZone }));
+    return matchers.get(key)!;
+  };
+  const minuteOf = (date: Date) => Math.floor(date.getTime() / MINUTE) * MINUTE;
+
+  return {
+    addOnce: (at, note, origin, now) => Number(insert.run("once", at.toISOString(), null, note, origin, now.toISOString(), null).lastInsertRowid),
+    addCron: (cron, note, origin, now) =>
+      Number(insert.run("cron", null, cron, note, origin, now.toISOString(), new Date(minuteOf(now)).toISOString()).lastInsertRowid),
+    collectDue(now, timeZone) {
+      const due: DueWakeup[] = [];
+      for (const wakeup of active.all()) {
+        if (wakeup.kind === "once") {
+          if (Date.parse(wakeup.at!) <= now.getTime()) due.push({ wakeup, slot: wakeup.at! });
+          continue;
+        }
+        const task = matcher(wakeup.cron!, timeZone);
+        const last = minuteOf(now);
+        const first = Math.max(wakeup.checkedThrough ? Date.parse(wakeup.checkedThrough) + MINUTE : last, last - LOOKBACK_MINUTES * MINUTE);
+        for (let minute = last; minute >= first; minute -= MINUTE) {
+          if (task.match(new Date(minute))) {
+            due.push({ wakeup, slot: new Date(minute).toISOString() });
+            break;
+          }
+        }
+        if (!due.some((item) => item.wakeup.id === wakeup.id) && first <= last) checked.run(new Date(last).toISOString(), wakeup.id);
+      }
+      return due;
+    },
+    markFired(due, now) {
+      if (due.wakeup.kind === "once") finishOnce.run(due.wakeup.id);
+      else checked.run(new Date(minuteOf(now)).toISOString(), due.wakeup.id);
+    },
+    syncConfigSchedules(schedules, now) {
+      const existing = active.all().filter((wakeup) => wakeup.origin === "config");
+      const wanted = new Set(schedules.map((schedule) => `${schedule.cron}\n${schedule.prompt}`));
+      for (const wakeup of existing) if (!wanted.has(`${wakeup.cron}\n${wakeup.note}`)) remove.run(wakeup.id);
+      const kept = new Set(existing.map((wakeup) => `${wakeup.cron}\n${wakeup.note}`));
+      for (const schedule of schedules) {
+        if (!kept.has(`${schedule.cron}\n${schedule.prompt}`)) this.addCron(schedule.cron, schedule.prompt, "config", now);
+      }
+    },
+    nextDue: () => nextOnce.get()?.at ?? undefined,
+  };
+}

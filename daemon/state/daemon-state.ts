@@ -1,0 +1,29 @@
+import type { VigilDatabase } from "../store/open-database.js";
+
+export const DAEMON_STATE_SCHEMA = `
+CREATE TABLE daemon_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/** Small named values the daemon keeps across restarts (last wake, backoff, sleep-until). */
+export interface DaemonState {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+export function createDaemonState(db: VigilDatabase): DaemonState {
+  const select = db.prepare<[string], { value: string }>("SELECT value FROM daemon_state WHERE key = ?");
+  const upsert = db.prepare("INSERT INTO daemon_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const remove = db.prepare("DELETE FROM daemon_state WHERE key = ?");
+  return {
+    get: <T>(key: string) => {
+      const row = select.get(key);
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    },
+    set: (key, value) => void upsert.run(key, JSON.stringify(value)),
+    delete: (key) => void remove.run(key),
+  };
+}

@@ -1,0 +1,57 @@
+import type { VigilContext } from "../context/open-context.js";
+import { createModelHealth, type ModelHealth } from "../brain/model-health.js";
+import type { ModelClient } from "../brain/model-client.js";
+import type { TurnDeps } from "../brain/turn-deps.js";
+import { createUsageLedger } from "../brain/usage-ledger.js";
+import type { Notifier } from "../notify/notifier.js";
+import { createWakeupStore, type WakeupStore } from "../schedule/wakeups.js";
+import { createDaemonState, type DaemonState } from "../state/daemon-state.js";
+import { createActionLedger } from "../tools/action-ledger.js";
+import { createNotifyTool } from "../tools/notify-tool.js";
+import { createScheduleTool } from "../tools/schedule-tool.js";
+import { createSleepTool } from "../tools/sleep-tool.js";
+import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
+import { createToolRegistry } from "../tools/tool-registry.js";
+
+export interface Runtime {
+  turn: TurnDeps;
+  state: DaemonState;
+  wakeups: WakeupStore;
+  health: ModelHealth;
+  notifier: Notifier;
+}
+
+export interface RuntimeOptions {
+  /** Undefined with the rules provider: nothing may call a model then. */
+  client: ModelClient | undefined;
+  notifier: Notifier;
+  turnTimeoutMs?: number;
+}
+
+/** Wires the stores, tools and brain of a running daemon from one context. */
+export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeoutMs = 5 * 60_000 }: RuntimeOptions): Runtime {
+  const state = createDaemonState(ctx.db);
+  const wakeups = createWakeupStore(ctx.db);
+  const registry = createToolRegistry([
+    createNotifyTool({ notifier }),
+    createScheduleTool({ wakeups }),
+    createSleepTool({ state, wakeups }),
+    createStayQuietTool(),
+  ]);
+  const toolDeps = { registry, ledger: createActionLedger(ctx.db), journal: ctx.journal, policy: ctx.loaded.config.tools.policy };
+  const turn: TurnDeps = {
+    db: ctx.db,
+    journal: ctx.journal,
+    events: ctx.events,
+    usage: createUsageLedger(ctx.db),
+    toolDeps,
+    client,
+    config: ctx.loaded.config,
+    timeZone: ctx.loaded.timezone,
+    memoryDir: ctx.paths.memoryDir,
+    now: ctx.now,
+    logger: ctx.logger,
+    turnTimeoutMs,
+  };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier };
+}

@@ -1,0 +1,159 @@
+import type { Journal } from "../../logs/journal.js";
+import { localDay } from "../../logs/local-day.js";
+import { runRulesTurn } from "../brain/run-rules-turn.js";
+import { runTurn } from "../brain/run-turn.js";
+import type { TurnOutcome } from "../brain/turn-deps.js";
+import { totalTokens } from "../brain/usage-ledger.js";
+import { noticeEvent } from "../events/notice-event.js";
+import type { NewEvent } from "../events/event-queue.js";
+import { isQuietTime } from "../heartbeat/quiet-hours.js";
+import { decideWake } from "../heartbeat/wake-gate.js";
+import { detectClockJump, idleEventIfDue, resumedEvent } from "../sources/clock-source.js";
+import { SLEEP_UNTIL_KEY } from "../tools/sleep-tool.js";
+import type { Runtime } from "./assemble-runtime.js";
+
+const LAST_WAKE_KEY = "lastWakeAt";
+const LAST_TICK_KEY = "lastTickAt";
+const BUDGET_PAUSED_KEY = "budgetPausedDay";
+/** `vigil status` reads the last tick from the database; writing it every tick would be waste. */
+const PERSIST_TICK_EVERY_MS = 60_000;
+
+export interface Supervisor {
+  /** One heartbeat: cheap checks, never a model call itself; may start a turn in the background. */
+  tick(): Promise<void>;
+  /** The turn in flight, if any (resolves when it ends). */
+  idle(): Promise<void>;
+  /** Runs one turn now if anything is pending (`vigil start --once`). */
+  runOnce(): Promise<TurnOutcome | undefined>;
+}
+
+export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rules"): Supervisor {
+  const { turn: deps, state, wakeups, health } = runtime;
+  const { config, timeZone, journal } = deps;
+  let inFlight: Promise<void> | undefined;
+  let lastTick: Date | undefined;
+  let lastPersistedTick = 0;
+  const notice = (event: NewEvent) => noticeEvent(deps, event);
+
+  const runOneTurn = async (reason: string): Promise<TurnOutcome> => {
+    state.set(LAST_WAKE_KEY, deps.now().toISOString());
+    const outcome = provider === "rules" ? await runRulesTurn(deps, reason) : await runTurn(deps, reason);
+    _reportHealth(outcome, runtime, journal);
+    return outcome;
+  };
+
+  const startTurn = (reason: string) => {
+    inFlight = runOneTurn(reason)
+      .then(() => undefined)
+      .catch((error: Error) => {
+        // A bug, not a model failure: keep the daemon alive and leave a trace.
+        deps.logger.error({ err: error }, "turn crashed");
+        journal.append({ kind: "error", summary: `turn crashed: ${error.message}`, data: { stack: error.stack ?? null } });
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+  };
+
+  const budgetSpent = (now: Date): boolean => {
+    const day = localDay(now, timeZone);
+    const spent = totalTokens(deps.usage.forDay(day));
+    if (spent < config.model.dailyTokenBudget) return false;
+    if (state.get<string>(BUDGET_PAUSED_KEY) !== day) {
+      state.set(BUDGET_PAUSED_KEY, day);
+      const summary = `daily token budget spent (${spent} of ${config.model.dailyTokenBudget}); no model calls until tomorrow`;
+      journal.append({ kind: "system", summary, data: { event: "budget-paused", day, spent, budget: config.model.dailyTokenBudget } });
+      void runtime.notifier.send({ title: "Vigil paused", body: summary, priority: "high" }).catch(() => undefined);
+    }
+    return true;
+  };
+
+  const tick = async () => {
+    const now = deps.now();
+    const gap = detectClockJump(lastTick, now, config.heartbeat.tickSeconds);
+    lastTick = now;
+    if (gap !== undefined) {
+      journal.append({ kind: "system", summary: `resumed after ${Math.round(gap / 60_000)} minutes`, data: { event: "resumed", gapMs: gap } });
+      notice(resumedEvent(gap, now));
+    }
+    if (now.getTime() - lastPersistedTick >= PERSIST_TICK_EVERY_MS) {
+      state.set(LAST_TICK_KEY, now.toISOString());
+      lastPersistedTick = now.getTime();
+    }
+    _fireDueWakeups(runtime, now);
+    const quiet = isQuietTime(now, config.heartbeat.quietHours, timeZone);
+    const pending = deps.events.pendingStats();
+    const sleepUntil = state.get<string>(SLEEP_UNTIL_KEY);
+    const idle = idleEventIfDue({
+      now,
+      lastWakeAt: new Date(state.get<string>(LAST_WAKE_KEY) ?? now.toISOString()),
+      idleWakeMinutes: config.heartbeat.idleWakeMinutes,
+      sleepUntil: sleepUntil ? new Date(sleepUntil) : undefined,
+      pending: pending.count,
+      quiet,
+    });
+    if (idle) notice(idle);
+    if (!state.get(LAST_WAKE_KEY)) state.set(LAST_WAKE_KEY, now.toISOString());
+    const decision = decideWake({
+      now,
+      pending: idle ? deps.events.pendingStats() : pending,
+      settleMs: idle ? 0 : config.heartbeat.settleMs,
+      quiet,
+      budgetSpent: (idle || pending.count > 0) && !inFlight ? budgetSpent(now) : false,
+      backoffUntil: health.backoffUntil(),
+      turnInFlight: inFlight !== undefined,
+    });
+    if (decision.wake) startTurn(decision.reason);
+  };
+
+  return {
+    tick,
+    idle: async () => {
+      while (inFlight) await inFlight;
+    },
+    async runOnce() {
+      _fireDueWakeups(runtime, deps.now());
+      if (deps.events.pendingStats().count === 0 || budgetSpent(deps.now())) return undefined;
+      return runOneTurn("vigil start --once");
+    },
+  };
+}
+
+function _fireDueWakeups({ turn: deps, wakeups }: Runtime, now: Date): void {
+  for (const due of wakeups.collectDue(now, deps.timeZone)) {
+    const { wakeup } = due;
+    deps.db
+      .transaction(() => {
+        noticeEvent(deps, {
+          source: "schedule",
+          type: wakeup.origin === "config" ? "schedule" : "wakeup",
+          dedupeKey: `wakeup:${wakeup.id}:${due.slot}`,
+          trust: "trusted",
+          // The user's own schedules are appointments: they pass quiet hours. The agent's do not.
+          urgent: wakeup.origin === "config",
+          summary: wakeup.note,
+          payload: { wakeupId: wakeup.id, slot: due.slot, cron: wakeup.cron },
+        });
+        wakeups.markFired(due, now);
+      })
+      .immediate();
+  }
+}
+
+/** Journals the first failure of a streak and the recovery after one; logs the rest. */
+function _reportHealth(outcome: TurnOutcome, { health, turn: deps }: Runtime, journal: Journal): void {
+  if (outcome.outcome !== "failed") {
+    const ended = health.recordSuccess();
+    if (ended > 0) journal.append({ kind: "system", summary: `model reachable again after ${ended} failed turn(s)`, data: { event: "model-recovered", failures: ended } });
+    return;
+  }
+  const { failures, backoffMs, firstOfStreak } = health.recordFailure(deps.now());
+  deps.logger.warn({ err: outcome.error, failures, backoffMs }, "model call failed; backing off");
+  if (firstOfStreak) {
+    journal.append({
+      kind: "error",
+      summary: `model call failed: ${outcome.error.message}; backing off (events kept for later)`,
+      data: { turnId: outcome.turnId, error: outcome.error.name, status: (outcome.error as { status?: number }).status ?? null, backoffMs },
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { isValidCron, type WakeupStore } from "../schedule/wakeups.js";
+import { defineTool, ToolError } from "./tool.js";
+
+/** `schedule`: a persisted one-off (`at`) or recurring (`cron`) wake-up with a note to self. */
+export function createScheduleTool({ wakeups }: { wakeups: WakeupStore }) {
+  return defineTool({
+    name: "schedule",
+    description:
+      "Set a wake-up for later: once at an ISO time, or recurring with a 5-field cron expression in the user's time zone. The note is what you will see when it fires.",
+    risk: "read",
+    input: z.union([
+      z.strictObject({ at: z.iso.datetime({ offset: true }), note: z.string().min(1).max(500) }),
+      z.strictObject({ cron: z.string().min(1), note: z.string().min(1).max(500) }),
+    ]),
+    run(input, { now }) {
+      if ("at" in input) {
+        const at = new Date(input.at);
+        if (at.getTime() <= now.getTime()) throw new ToolError(`at ${input.at} is in the past`);
+        const id = wakeups.addOnce(at, input.note, "agent", now);
+        return { content: `scheduled wake-up ${id} at ${at.toISOString()}` };
+      }
+      if (!isValidCron(input.cron)) throw new ToolError(`"${input.cron}" is not a valid cron expression (e.g. "0 9 * * 1-5")`);
+      const id = wakeups.addCron(input.cron, input.note, "agent", now);
+      return { content: `scheduled recurring wake-up ${id} (${input.cron})` };
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { TOOL_NAMES } from "../config/config-schema.js";
+import type { Tool, ToolName } from "./tool.js";
+
+/** A tool as the Messages API receives it. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  input_schema: { type: "object"; [key: string]: unknown };
+}
+
+export interface ToolRegistry {
+  get(name: string): Tool | undefined;
+  names(): ToolName[];
+  /** Definitions in the contract's fixed order, so the prompt's cached prefix never shifts. */
+  definitions(): ToolDefinition[];
+}
+
+export function createToolRegistry(tools: readonly Tool[]): ToolRegistry {
+  const byName = new Map(tools.map((tool) => [tool.name as string, tool]));
+  const ordered = TOOL_NAMES.filter((name) => byName.has(name)).map((name) => byName.get(name)!);
+  const definitions = ordered.map((tool) => ({ name: tool.name, description: tool.description, input_schema: _jsonSchema(tool.input) }));
+  return {
+    get: (name) => byName.get(name),
+    names: () => ordered.map((tool) => tool.name),
+    definitions: () => definitions,
+  };
+}
+
+type JsonObjectSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; anyOf?: JsonObjectSchema[] };
+
+/**
+ * The API wants a plain object schema at the top. A union of objects (`{minutes} | {until}`) is
+ * merged into one object whose shared keys are required; zod still enforces the exact union.
+ */
+function _jsonSchema(schema: z.ZodType): ToolDefinition["input_schema"] {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema) as JsonObjectSchema & { $schema?: string };
+  if (!json.anyOf) return { ...json, type: "object" };
+  const variants = json.anyOf;
+  const properties = Object.assign({}, ...variants.map((variant) => variant.properties ?? {})) as Record<string, unknown>;
+  const required = (variants[0]?.required ?? []).filter((key) => variants.every((variant) => variant.required?.includes(key)));
+  return { type: "object", properties, required, additionalProperties: false };
+}

@@ -1,0 +1,39 @@
+import type { z } from "zod";
+import type { TOOL_NAMES } from "../config/config-schema.js";
+
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** How much harm a tool can do; policy is set per class and per tool (DESIGN.md, section 5). */
+export type RiskClass = "read" | "notify" | "write" | "external" | "exec";
+
+/** What a tool gets to know about the turn it runs in. */
+export interface ToolCallContext {
+  turnId: string;
+  now: Date;
+  timeZone: string;
+}
+
+export interface ToolResult {
+  /** Text returned to the model as the tool_result. */
+  content: string;
+  isError?: boolean;
+  /** `stay_quiet` ends the turn as a quiet one, with this reason. */
+  quietReason?: string;
+}
+
+export interface Tool<Input = unknown> {
+  name: ToolName;
+  description: string;
+  risk: RiskClass;
+  input: z.ZodType<Input>;
+  run(input: Input, context: ToolCallContext): ToolResult | Promise<ToolResult>;
+}
+
+/** Erases a tool's input type so tools of different inputs share one list. */
+export function defineTool<Input>(tool: Tool<Input>): Tool {
+  return tool as Tool;
+}
+
+export class ToolError extends Error {
+  override name = "ToolError";
+}
