@@ -40,7 +40,7 @@ export function createAnthropicClient({ env = process.env, maxRetries = 2, timeo
   const body = (request: ModelRequest) => ({
     model: request.model,
     max_tokens: request.maxTokens,
-    tools: request.prompt.tools,
+    ...(request.prompt.tools.length ? { tools: request.prompt.tools } : {}),
     system: request.prompt.system,
     messages: request.messages,
   });

@@ -65,7 +65,8 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, scope
     for (const call of calls) {
       const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
       if (result.quietReason !== undefined) quietReason = result.quietReason;
-      else if (!result.isError) actions.push(call.name);
+      // Only effects the user can see make a turn a decision; sleep and schedule are bookkeeping.
+      else if (!result.isError && !result.repeated && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);
       results.push({ type: "tool_result", tool_use_id: call.id, content: result.content, is_error: result.isError ?? false });
     }
     if (quietReason !== undefined) return _close(turn, actions, quietReason, step);

@@ -45,7 +45,7 @@ export async function runToolCall(deps: ToolRunDeps, call: ToolCall, scope: Turn
   const repeat = deps.ledger.findRepeat(scope.previousTurns, tool.name, parsed.data);
   if (repeat) {
     deps.journal.append({ kind: "acted", summary: `${tool.name} not repeated: already ${repeat.state} in interrupted turn ${repeat.turnId}`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, repeatOf: repeat.id, outcome: "skipped" } });
-    return { content: `not repeated: the same ${tool.name} call was already made in an interrupted earlier turn (state: ${repeat.state})` };
+    return { content: `not repeated: the same ${tool.name} call was already made in an interrupted earlier turn (state: ${repeat.state})`, repeated: true };
   }
   const actionId = deps.ledger.start(scope.turnId, call.id, tool.name, parsed.data, scope.now);
   deps.journal.append({ kind: "decided", summary: `intent: ${tool.name}`, data: { turnId: scope.turnId, toolUseId: call.id, actionId, tool: tool.name, input: parsed.data } });
