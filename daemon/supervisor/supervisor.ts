@@ -13,7 +13,7 @@ import { SLEEP_UNTIL_KEY } from "../tools/sleep-tool.js";
 import type { Runtime } from "./assemble-runtime.js";
 
 const LAST_WAKE_KEY = "lastWakeAt";
-const LAST_TICK_KEY = "lastTickAt";
+export const LAST_TICK_KEY = "lastTickAt";
 const BUDGET_PAUSED_KEY = "budgetPausedDay";
 /** `vigil status` reads the last tick from the database; writing it every tick would be waste. */
 const PERSIST_TICK_EVERY_MS = 60_000;

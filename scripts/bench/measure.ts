@@ -27,5 +27,5 @@ export function formatTable(figures: readonly BenchFigure[]): string {
 }
 
 function _format(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
+  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value >= 1 || value === 0 ? value.toFixed(2) : value.toFixed(4);
 }

@@ -1,11 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchHeartbeat } from "./heartbeat-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { formatTable, type BenchFigure } from "./measure.js";
 
 /** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
-const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [["journal", benchJournal]];
+const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
+  ["journal", benchJournal],
+  ["heartbeat", benchHeartbeat],
+];
 
 const only = process.argv.slice(2);
 const figures: BenchFigure[] = [];

@@ -54,10 +54,17 @@ export interface MessagesApiServer {
   close(): Promise<void>;
 }
 
-export async function startMessagesApiServer(options: { fallback?: Responder } = {}): Promise<MessagesApiServer> {
+export interface MessagesApiServerOptions {
+  fallback?: Responder;
+  /** The clock cache entries age by; a benchmark simulating a day passes its own. */
+  now?: () => number;
+}
+
+export async function startMessagesApiServer(options: MessagesApiServerOptions = {}): Promise<MessagesApiServer> {
   const queue: Array<ScriptedReply | Responder> = [];
   const requests: RecordedRequest[] = [];
-  const seenPrefixes = new Set<string>();
+  const cache = new Map<string, number>();
+  const now = options.now ?? Date.now;
   const hanging = new Set<ServerResponse>();
   let fallback: Responder = options.fallback ?? (() => toolUse("stay_quiet", { reason: "nothing to do" }));
   let ids = 0;
@@ -72,7 +79,7 @@ export async function startMessagesApiServer(options: { fallback?: Responder } =
     requests.push(request);
     const next = queue.shift() ?? fallback;
     const reply = typeof next === "function" ? next(request) : next;
-    const usage = _usageFor(raw, seenPrefixes);
+    const usage = _usageFor(raw, cache, now());
     const id = `msg_${++ids}`;
     switch (reply.kind) {
       case "error":
@@ -125,13 +132,18 @@ interface Usage {
   cache_read_input_tokens: number;
 }
 
-/** Roughly 4 characters a token; the cached part is the raw body up to the last cache_control. */
-function _usageFor(raw: string, seenPrefixes: Set<string>): Usage {
+/**
+ * Roughly 4 characters a token. The cached part is the raw body up to the last cache_control; an
+ * entry lives 5 minutes, or an hour when the breakpoint asks for `"ttl":"1h"`, and each read
+ * refreshes it, as the API documents.
+ */
+function _usageFor(raw: string, cache: Map<string, number>, now: number): Usage {
   const boundary = raw.lastIndexOf('"cache_control"');
   const prefix = boundary === -1 ? "" : raw.slice(0, boundary);
   const prefixTokens = Math.ceil(prefix.length / 4);
-  const cached = prefix !== "" && seenPrefixes.has(prefix);
-  if (prefix) seenPrefixes.add(prefix);
+  const ttlMs = /^"cache_control":\{[^}]*"ttl":"1h"/.test(raw.slice(boundary)) ? 3_600_000 : 300_000;
+  const cached = prefix !== "" && now - (cache.get(prefix) ?? -Infinity) <= ttlMs;
+  if (prefix) cache.set(prefix, now);
   return {
     input_tokens: Math.ceil((raw.length - prefix.length) / 4),
     output_tokens: 20,

@@ -22,6 +22,13 @@ export function runVigil(args: string[], env: NodeJS.ProcessEnv): VigilResult {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Like runVigil, but leaves this process's event loop free (needed when a loopback server here must answer). */
+export async function runVigilAsync(args: string[], env: NodeJS.ProcessEnv): Promise<VigilResult> {
+  const running = spawnVigil(args, env);
+  const code = await running.exited;
+  return { code, ...running.output() };
+}
+
 export interface RunningVigil {
   child: ChildProcess;
   output: () => { stdout: string; stderr: string };

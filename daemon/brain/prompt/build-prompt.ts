@@ -5,7 +5,12 @@ import type { ToolDefinition } from "../../tools/tool-registry.js";
 import { fenceUntrusted, neutralizeMarkup } from "./fence-untrusted.js";
 import { IDENTITY } from "./identity.js";
 
-const EPHEMERAL = { type: "ephemeral" } as const;
+/**
+ * One-hour cache: idle wakes come every 30 minutes by default, so a 5-minute entry would have
+ * expired at every wake and been written again (1.25× input price each time); a 1-hour entry is
+ * written once (2×) and then read at 0.1×, refreshed by each read.
+ */
+const EPHEMERAL = { type: "ephemeral", ttl: "1h" } as const;
 
 export interface PromptInput {
   tools: readonly ToolDefinition[];

@@ -1,0 +1,115 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startMessagesApiServer, toolUse, type MessagesApiServer } from "../support/messages-api-server.js";
+import { makeTempHome } from "../support/temp-home.js";
+import { cleanEnv, runVigil, runVigilAsync, spawnVigil, waitFor, type RunningVigil } from "../support/run-vigil.js";
+
+const FAST_CONFIG = `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }\n`;
+
+let server: MessagesApiServer;
+const daemons: RunningVigil[] = [];
+afterEach(async () => {
+  for (const daemon of daemons.splice(0)) daemon.child.kill("SIGKILL");
+  await server?.close();
+});
+
+async function setup(config = FAST_CONFIG) {
+  server = await startMessagesApiServer();
+  const home = makeTempHome();
+  writeFileSync(path.join(home, "config.yaml"), config);
+  const env = cleanEnv(home, { ANTHROPIC_API_KEY: "sk-test-loopback", ANTHROPIC_BASE_URL: server.url });
+  return { home, env };
+}
+
+function start(env: NodeJS.ProcessEnv): RunningVigil {
+  const daemon = spawnVigil(["start"], env);
+  daemons.push(daemon);
+  return daemon;
+}
+
+function journal(env: NodeJS.ProcessEnv): Array<{ kind: string; summary: string; data: Record<string, unknown> }> {
+  return runVigil(["log", "--json"], env).stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+}
+
+describe("the daemon as a process, with the real SDK against the loopback Messages API", () => {
+  it("vigil start + vigil tell: one turn, a quiet row, a clean stop", async () => {
+    const { env } = await setup();
+    const daemon = start(env);
+    await waitFor(() => daemon.output().stderr.includes("provider: anthropic"), 15_000, "daemon start");
+    server.script(toolUse("stay_quiet", { reason: "heard you; nothing to do yet" }));
+    expect(runVigil(["tell", "hello from the test"], env).code).toBe(0);
+    await waitFor(() => journal(env).some((entry) => entry.kind === "quiet"), 15_000, "a quiet row");
+    expect(server.requests).toHaveLength(1);
+    // This SDK generation sends the API key as a bearer token.
+    expect(server.requests[0]!.headers.authorization).toBe("Bearer sk-test-loopback");
+    expect(server.requests[0]!.body.stream).toBe(true);
+    const status = JSON.parse((await runVigilAsync(["status", "--json"], env)).stdout);
+    expect(status).toMatchObject({ running: true, pendingEvents: 0, lastTurn: { outcome: "quiet" }, tokensToday: { calls: 1 } });
+    expect(status.tokensToday.total).toBeGreaterThan(0);
+    expect(Date.parse(status.lastTickAt)).not.toBeNaN();
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
+    expect(journal(env).map((entry) => entry.kind)).toEqual(["system", "noticed", "quiet", "system"]);
+  });
+
+  it("vigil start --once runs one turn for what is pending and exits", async () => {
+    const { env } = await setup();
+    runVigil(["tell", "one"], env);
+    runVigil(["tell", "two"], env);
+    const once = await runVigilAsync(["start", "--once"], env);
+    expect(once.code).toBe(0);
+    expect(server.requests).toHaveLength(1);
+    expect(journal(env).filter((entry) => entry.kind === "quiet")[0]!.data).toMatchObject({ events: 2 });
+    expect((await runVigilAsync(["start", "--once"], env)).code).toBe(0);
+    expect(server.requests).toHaveLength(1); // nothing pending: no call
+  });
+
+  it("SIGKILL in the middle of a turn: restart puts its events back and no action runs twice", async () => {
+    const { env } = await setup();
+    const notify = { title: "PR 12", body: "review requested" };
+    server.script(toolUse("notify", notify), { kind: "hang" });
+    const first = start(env);
+    await waitFor(() => first.output().stderr.includes("running (pid"), 15_000, "daemon start");
+    runVigil(["tell", "let me know about PR 12"], env);
+    await waitFor(() => server.requests.length === 2, 15_000, "the turn's second model call");
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(runVigil(["status", "--json"], env).stdout).toContain('"pendingEvents":1');
+
+    // The retried turn: the model asks for the same notification again, then stays quiet.
+    server.script(toolUse("notify", notify), toolUse("stay_quiet", { reason: "done" }));
+    const second = start(env);
+    await waitFor(() => journal(env).some((entry) => entry.kind === "quiet"), 15_000, "the retried turn");
+    second.child.kill("SIGTERM");
+    await second.exited;
+
+    const entries = journal(env);
+    const delivered = entries.filter((entry) => entry.kind === "acted" && entry.data.tool === "notify" && entry.data.outcome === "ok");
+    expect(delivered).toHaveLength(1);
+    expect(entries.some((entry) => entry.kind === "acted" && entry.summary.includes("not repeated"))).toBe(true);
+    expect(entries.some((entry) => entry.kind === "system" && entry.summary.includes("recovered 1 interrupted turn(s); 1 event(s) pending again"))).toBe(true);
+    expect(JSON.parse(runVigil(["status", "--json"], env).stdout).pendingEvents).toBe(0);
+    expect(runVigil(["log", "verify"], env).code).toBe(0);
+  });
+
+  it("rules provider with no key: a matching event notifies, through the built binary", async () => {
+    const { env } = await setup(`${FAST_CONFIG}rules: [ { when: { source: user, event: message }, do: notify } ]\n`);
+    delete env.ANTHROPIC_API_KEY;
+    runVigil(["tell", "ping"], env);
+    const once = runVigil(["start", "--once"], env);
+    expect(once.stderr).toContain("provider: rules");
+    const acted = journal(env).filter((entry) => entry.kind === "acted");
+    expect(acted).toHaveLength(1);
+    expect(acted[0]!.data).toMatchObject({ tool: "notify", outcome: "ok" });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("model.provider anthropic with no key is a config error (exit 78)", async () => {
+    const { env } = await setup("model: { provider: anthropic }\n");
+    delete env.ANTHROPIC_API_KEY;
+    const result = runVigil(["start"], env);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain("ANTHROPIC_API_KEY");
+  });
+});
