@@ -79,6 +79,12 @@ describe("config", () => {
     });
   });
 
+  it("a bad cron expression is refused with its key", () => {
+    const error = configError('schedules:\n  - cron: "every morning"\n    prompt: hi\n');
+    expect(error.keyPath).toBe("schedules[0].cron");
+    expect(error.fix).toMatch(/cron expression/);
+  });
+
   it("an unknown time zone is refused", () => {
     expect(configError("timezone: Mars/Olympus\n").keyPath).toBe("timezone");
   });

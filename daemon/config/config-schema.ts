@@ -1,3 +1,4 @@
+import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 
 /**
@@ -15,6 +16,8 @@ const secretRef = z
   .optional();
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a 24-hour time such as "22:00"' });
+
+const cronExpression = z.string().refine(isValidCron, { message: 'must be a cron expression such as "0 8 * * *" (minute hour day month weekday)' });
 
 const riskPolicy = z.enum(["auto", "critic", "ask", "deny"]);
 
@@ -101,7 +104,7 @@ const toolsSchema = z.strictObject({
 });
 
 const scheduleSchema = z.strictObject({
-  cron: z.string().min(1),
+  cron: cronExpression,
   prompt: z.string().min(1),
 });
 
@@ -127,7 +130,7 @@ export const configSchema = z.strictObject({
   schedules: z.array(scheduleSchema).default([]),
   dream: z
     .strictObject({
-      cron: z.string().min(1).default("0 3 * * *"),
+      cron: cronExpression.default("0 3 * * *"),
       minNewEntries: z.number().int().nonnegative().default(20),
     })
     .prefault({}),

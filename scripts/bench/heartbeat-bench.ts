@@ -41,11 +41,12 @@ async function _idleDay() {
 
 /** From an event's arrival in the queue (a `vigil tell`) to the model request, with the settle window set to 0. */
 async function _tellLatencies(samples: number): Promise<number[]> {
-  const arrivals: number[] = [];
   const latencies: number[] = [];
   const server = await startMessagesApiServer({
-    fallback: () => {
-      latencies.push(Date.now() - arrivals[latencies.length]!);
+    fallback: (request) => {
+      // The prompt states when the event entered the queue: that is its arrival.
+      const receivedAt = /user\/message at (\S+Z)/.exec(JSON.stringify(request.body.messages))![1]!;
+      latencies.push(Date.now() - Date.parse(receivedAt));
       return { kind: "message", content: [{ type: "tool_use", name: "stay_quiet", input: { reason: "bench" } }] };
     },
   });
@@ -56,7 +57,6 @@ async function _tellLatencies(samples: number): Promise<number[]> {
   await new Promise((resolve) => setTimeout(resolve, 1500));
   for (let i = 0; i < samples; i++) {
     await _run([VIGIL_BIN, "tell", `sample ${i}`], env);
-    arrivals.push(Date.now());
     while (latencies.length <= i) await new Promise((resolve) => setTimeout(resolve, 5));
     // Land the next event at a random phase of the 5 s tick.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5000));
