@@ -16,7 +16,7 @@ const RECENT_JOURNAL_ROWS = 12;
  * until the model stays quiet, stops calling tools, or runs out of steps. A model failure hands
  * the events back and is reported to the caller, which decides about backoff.
  */
-export async function runTurn(deps: TurnDeps, reason: string): Promise<TurnOutcome> {
+export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal): Promise<TurnOutcome> {
   const recentJournal = queryRecentEntries(deps.db, RECENT_JOURNAL_ROWS);
   const turn = startTurnRecord(deps, randomUUID(), reason);
   const events = deps.events.claim(turn.id);
@@ -35,7 +35,8 @@ export async function runTurn(deps: TurnDeps, reason: string): Promise<TurnOutco
     events,
     recentJournal,
   });
-  const signal = AbortSignal.timeout(deps.turnTimeoutMs);
+  const timeout = AbortSignal.timeout(deps.turnTimeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   try {
     if (deps.config.model.triageModel && !(await askTriage(deps, turn, prompt, signal))) {
       turn.finish("quiet", "triage: nothing worth doing", { triage: "no" });

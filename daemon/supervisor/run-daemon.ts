@@ -48,12 +48,19 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     ctx.logger.info({ provider, home: ctx.paths.home, config: ctx.loaded.file ?? "defaults" }, "daemon started");
     const supervisor = createSupervisor(runtime, provider);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
-    await Promise.race([supervisor.idle(), delay(options.stopGraceMs ?? 20_000, undefined, { ref: false })]);
+    await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {
     lock.release();
   }
+}
+
+/** Lets the turn in flight finish within the grace period, else hands its events back. */
+async function _finishTurnInFlight(supervisor: Supervisor, graceMs: number): Promise<void> {
+  const timer = delay(graceMs, "late" as const, { ref: false });
+  if ((await Promise.race([supervisor.idle().then(() => "done" as const), timer])) === "late") supervisor.abort();
+  await supervisor.idle();
 }
 
 async function _runOnce(supervisor: Supervisor): Promise<string> {

@@ -23,6 +23,8 @@ export interface Supervisor {
   tick(): Promise<void>;
   /** The turn in flight, if any (resolves when it ends). */
   idle(): Promise<void>;
+  /** Aborts the turn in flight: its model call fails and its events go back to the queue. */
+  abort(): void;
   /** Runs one turn now if anything is pending (`vigil start --once`). */
   runOnce(): Promise<TurnOutcome | undefined>;
 }
@@ -31,13 +33,19 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
   const { turn: deps, state, wakeups, health } = runtime;
   const { config, timeZone, journal } = deps;
   let inFlight: Promise<void> | undefined;
+  const stopping = new AbortController();
   let lastTick: Date | undefined;
   let lastPersistedTick = 0;
   const notice = (event: NewEvent) => noticeEvent(deps, event);
 
   const runOneTurn = async (reason: string): Promise<TurnOutcome> => {
     state.set(LAST_WAKE_KEY, deps.now().toISOString());
-    const outcome = provider === "rules" ? await runRulesTurn(deps, reason) : await runTurn(deps, reason);
+    const outcome = provider === "rules" ? await runRulesTurn(deps, reason) : await runTurn(deps, reason, stopping.signal);
+    if (stopping.signal.aborted && outcome.outcome === "failed") {
+      // Not the model's fault: no backoff, and the events wait for the next start.
+      journal.append({ kind: "system", summary: `turn handed back at stop: ${outcome.events} event(s) pending again`, data: { event: "turn-handed-back", turnId: outcome.turnId } });
+      return outcome;
+    }
     _reportHealth(outcome, runtime, journal);
     return outcome;
   };
@@ -111,6 +119,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     idle: async () => {
       while (inFlight) await inFlight;
     },
+    abort: () => stopping.abort(new Error("the daemon is stopping")),
     async runOnce() {
       _fireDueWakeups(runtime, deps.now());
       if (deps.events.pendingStats().count === 0 || budgetSpent(deps.now())) return undefined;

@@ -147,6 +147,23 @@ describe("crash recovery (in process)", () => {
   });
 });
 
+describe("stopping", () => {
+  it("aborting the turn in flight hands its events back without counting a model failure", async () => {
+    const h = await startHarness();
+    h.server.script({ kind: "hang" });
+    h.notice({ summary: "slow one" });
+    h.clock.advance(5000);
+    await h.supervisor.tick();
+    while (h.server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    h.supervisor.abort();
+    await h.supervisor.idle();
+    expect(h.ctx.events.countPending()).toBe(1);
+    expect(h.journal("error")).toHaveLength(0);
+    expect(h.journal("system").at(-1)!.summary).toBe("turn handed back at stop: 1 event(s) pending again");
+    expect(h.runtime.health.backoffUntil()).toBeUndefined();
+  });
+});
+
 describe("rules provider (no API key)", () => {
   it("a matching event notifies, the rest are left for review, and no model is called", async () => {
     const h = await startHarness({ provider: "rules", config: `${BASE_CONFIG}rules: [ { when: { source: user }, do: notify } ]\n` });
