@@ -8,6 +8,7 @@ import { registerLogCommand } from "./commands/log-command.js";
 import { registerStartCommand } from "./commands/start-command.js";
 import { registerStatusCommand } from "./commands/status-command.js";
 import { registerTellCommand } from "./commands/tell-command.js";
+import { registerSubscriptionCommands } from "./commands/subscription-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -38,6 +39,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerStatusCommand(program, io, setExit);
   registerTellCommand(program, io, setExit);
   registerLogCommand(program, io, setExit);
+  registerSubscriptionCommands(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,5 +1,7 @@
 import { EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
+import { SUBSCRIPTION_SCHEMA } from "../github/subscriptions.js";
+import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-handler.js";
 import { TURN_SCHEMA } from "../brain/turn-schema.js";
 import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
 import { WAKEUP_SCHEMA } from "../schedule/wakeups.js";
@@ -26,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
       TURN_SCHEMA,
     ].join("\n"),
   },
+  { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA].join("\n") },
 ];

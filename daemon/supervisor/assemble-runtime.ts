@@ -12,6 +12,12 @@ import { createScheduleTool } from "../tools/schedule-tool.js";
 import { createSleepTool } from "../tools/sleep-tool.js";
 import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
 import { createToolRegistry } from "../tools/tool-registry.js";
+import { createGithubClient, type GithubClient } from "../github/create-github-client.js";
+import { createSubscriptionStore, type SubscriptionStore } from "../github/subscriptions.js";
+import { createGithubCommentTool } from "../tools/github-comment-tool.js";
+import { createGithubReviewTool } from "../tools/github-review-tool.js";
+import { createSubscriptionTools } from "../tools/subscription-tools.js";
+import { ToolError } from "../tools/tool.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -19,6 +25,9 @@ export interface Runtime {
   wakeups: WakeupStore;
   health: ModelHealth;
   notifier: Notifier;
+  subscriptions: SubscriptionStore;
+  /** The REST client; throws a tool error when no token is configured. */
+  github: () => GithubClient;
 }
 
 export interface RuntimeOptions {
@@ -32,8 +41,13 @@ export interface RuntimeOptions {
 export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeoutMs = 5 * 60_000 }: RuntimeOptions): Runtime {
   const state = createDaemonState(ctx.db);
   const wakeups = createWakeupStore(ctx.db);
+  const subscriptions = createSubscriptionStore(ctx.db);
+  const github = _lazyGithubClient(ctx);
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
+    createGithubCommentTool({ github }),
+    createGithubReviewTool({ github }),
+    ...createSubscriptionTools({ subscriptions }),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
@@ -53,5 +67,15 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
+}
+
+function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
+  let client: GithubClient | undefined;
+  return () => {
+    const token = ctx.loaded.secrets.githubToken;
+    if (!token) throw new ToolError("no GitHub token: set github.token to env:NAME and export NAME (default env:GITHUB_TOKEN)");
+    client ??= createGithubClient({ token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
+    return client;
+  };
 }

@@ -7,6 +7,8 @@ import { acquireInstanceLock } from "../run/instance-lock.js";
 import { VERSION } from "../version.js";
 import { assembleRuntime } from "./assemble-runtime.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
+import { startDaemonHttp } from "./start-daemon-http.js";
+import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 
 export interface DaemonOptions {
@@ -39,6 +41,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     });
     recoverInterrupted(runtime);
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
+    runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
+    const http = options.once ? undefined : await startDaemonHttp(ctx, runtime, ctx.now());
+    if (http) options.announce(`http: listening on ${http.url}`);
     options.announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
     options.announce(
       provider === "rules"
@@ -49,6 +54,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const supervisor = createSupervisor(runtime, provider);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
+    await http?.close();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {

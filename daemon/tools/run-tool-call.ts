@@ -2,7 +2,16 @@ import type { Journal } from "../../logs/journal.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { ActionLedger } from "./action-ledger.js";
 import type { ToolRegistry } from "./tool-registry.js";
-import { ToolError, type ToolCallContext, type ToolResult } from "./tool.js";
+import { ToolError, type RiskClass, type ToolCallContext, type ToolResult } from "./tool.js";
+
+/** Safe defaults per risk class, used where `tools.policy` names no policy for the tool. */
+export const DEFAULT_POLICY: Record<RiskClass, "auto" | "critic" | "ask" | "deny"> = {
+  read: "auto",
+  notify: "auto",
+  write: "ask",
+  external: "ask",
+  exec: "critic",
+};
 
 export interface ToolCall {
   id: string;
@@ -34,7 +43,7 @@ export async function runToolCall(deps: ToolRunDeps, call: ToolCall, scope: Turn
   if (!parsed.success) {
     return _error(`invalid input for ${call.name}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ")}`);
   }
-  const policy = deps.policy[tool.name] ?? "auto";
+  const policy = deps.policy[tool.name] ?? DEFAULT_POLICY[tool.risk];
   if (policy !== "auto") {
     // Approvals and the critic are not built yet: anything but `auto` fails closed.
     deps.journal.append({ kind: "acted", summary: `${tool.name} refused by policy ${policy}`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, policy, outcome: "refused" } });

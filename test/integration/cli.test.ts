@@ -72,6 +72,7 @@ describe("the vigil CLI, end to end through the built binary", () => {
 
   it("start holds a single-instance lock, reports status, and stops cleanly on SIGTERM", async () => {
     const home = makeTempHome();
+    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\n"); // tests run in parallel: no fixed port
     const env = cleanEnv(home);
     const daemon = spawnVigil(["start"], env);
     await waitFor(() => daemon.output().stderr.includes("running (pid"), 15_000, "daemon start");
@@ -97,6 +98,7 @@ describe("the vigil CLI, end to end through the built binary", () => {
 
   it("SIGINT stops it too", async () => {
     const home = makeTempHome();
+    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\n");
     const daemon = spawnVigil(["start"], cleanEnv(home));
     await waitFor(() => daemon.output().stderr.includes("running (pid"), 15_000, "daemon start");
     daemon.child.kill("SIGINT");

@@ -5,7 +5,7 @@ import { startMessagesApiServer, toolUse, type MessagesApiServer } from "../supp
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil, runVigilAsync, spawnVigil, waitFor, type RunningVigil } from "../support/run-vigil.js";
 
-const FAST_CONFIG = `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }\n`;
+const FAST_CONFIG = `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }\nserver: { port: 0 }\n`;
 
 let server: MessagesApiServer;
 const daemons: RunningVigil[] = [];

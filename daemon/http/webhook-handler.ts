@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Webhooks } from "@octokit/webhooks";
+import { normalizeGithubEvent } from "../github/normalize-github-event.js";
+import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-github-change.js";
+import { BodyTooLargeError, readBody } from "./read-body.js";
+import { sendJson } from "./send-json.js";
+
+export const WEBHOOK_DELIVERY_SCHEMA = `
+CREATE TABLE webhook_deliveries (
+  id          TEXT PRIMARY KEY,
+  event       TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+`;
+
+/** GitHub's own limit for a webhook payload is 25 MB; ours is the design's 1 MiB. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export interface WebhookCounters {
+  queued: number;
+  duplicates: number;
+  ignored: number;
+  unsubscribed: number;
+  rejected: number;
+}
+
+/**
+ * `POST /webhooks/github`: verify the signature before reading anything else, queue the event
+ * (in the database before the response), answer 202 fast. A delivery id seen before is answered
+ * and ignored; events Vigil does not follow, or for repositories nobody subscribed to, are counted.
+ */
+export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
+  const webhooks = new Webhooks({ secret: deps.secret });
+  const seen = deps.db.prepare<[string], { id: string }>("SELECT id FROM webhook_deliveries WHERE id = ?");
+  const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?)");
+  const counters: WebhookCounters = { queued: 0, duplicates: 0, ignored: 0, unsubscribed: 0, rejected: 0 };
+  const reject = (res: ServerResponse, status: number, error: string) => {
+    counters.rejected++;
+    sendJson(res, status, { error });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== "POST") return reject(res, 405, "use POST");
+    if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return reject(res, 415, "content-type must be application/json");
+    let body: string;
+    try {
+      body = await readBody(req, MAX_WEBHOOK_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return reject(res, 413, "payload over 1 MiB");
+      throw error;
+    }
+    const signature = req.headers["x-hub-signature-256"];
+    if (typeof signature !== "string" || !(await webhooks.verify(body, signature).catch(() => false))) {
+      return reject(res, 401, "signature does not match");
+    }
+    const name = req.headers["x-github-event"];
+    const delivery = req.headers["x-github-delivery"];
+    if (typeof name !== "string" || typeof delivery !== "string" || !name || !delivery) return reject(res, 400, "missing X-GitHub-Event or X-GitHub-Delivery");
+    if (seen.get(delivery)) {
+      counters.duplicates++;
+      return sendJson(res, 200, { status: "duplicate" });
+    }
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(body) as Record<string, unknown>;
+      if (!payload || typeof payload !== "object") throw new Error("not an object");
+    } catch {
+      return reject(res, 400, "body is not a JSON object");
+    }
+    sendJson(res, 202, _takeIn(name, delivery, payload));
+  };
+
+  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>) =>
+    deps.db
+      .transaction(() => {
+        record.run(delivery, name, deps.now().toISOString());
+        const change = normalizeGithubEvent(name, payload);
+        if (!change) {
+          counters.ignored++;
+          return { status: "ignored", reason: `${name}.${String(payload.action ?? "")} is not followed` };
+        }
+        const result = takeInGithubChange(deps, change);
+        if (!result.queued) {
+          counters.unsubscribed++;
+          return { status: "ignored", reason: "not subscribed" };
+        }
+        counters[result.duplicate ? "duplicates" : "queued"]++;
+        return { status: result.duplicate ? "duplicate" : "queued", eventId: result.eventId };
+      })
+      .immediate();
+
+  return { handle, counters };
+}
