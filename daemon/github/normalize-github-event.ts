@@ -94,9 +94,20 @@ function _pullRequest(repo: string, action: string, actor: string, payload: Payl
     trust: trustOf(pr.author_association),
     summary: `${repo}#${pr.number} ${what}${reviewer ? ` (reviewer ${reviewer})` : ""} by ${actor}: ${pr.title}`,
     url: pr.html_url ?? null,
-    dedupeKey: `github:pr:${repo}#${pr.number}:${action === "synchronize" ? `head:${pr.head?.sha}` : `${action}:${pr.updated_at}`}`,
+    dedupeKey: `github:pr:${repo}#${pr.number}:${_changeMark(action, pr)}`,
     details: { action, merged, draft: pr.draft ?? false, title: pr.title, body: _clip(pr.body), branch: pr.head?.ref ?? null, author: pr.user?.login ?? null },
   };
+}
+
+/**
+ * What identifies this change of the PR, readable both from a webhook and from a polled PR
+ * object, so the two sources of the same change dedupe to one event.
+ */
+function _changeMark(action: string, pr: Payload): string {
+  if (action === "synchronize") return `head:${pr.head?.sha}`;
+  if (action === "opened") return `opened:${pr.created_at}`;
+  if (action === "closed") return `closed:${pr.closed_at}`;
+  return `${action}:${pr.updated_at}`;
 }
 
 function _onPull(

@@ -36,6 +36,8 @@ export interface SubscriptionStore {
   /** A PR is followed when it, or its whole repository, is subscribed. */
   covers(repo: string, number: number | null): boolean;
   recordHead(repo: string, number: number, headSha: string): void;
+  /** Every known PR head. */
+  heads(): Array<{ repo: string; number: number; headSha: string }>;
   /** The followed PRs whose head is this commit (for check runs and statuses). */
   pullsWithHead(repo: string, headSha: string): number[];
 }
@@ -49,6 +51,7 @@ export function createSubscriptionStore(db: VigilDatabase): SubscriptionStore {
   const list = db.prepare<[], Subscription>("SELECT repo, number, origin, created_at AS createdAt FROM subscriptions WHERE ended_at IS NULL ORDER BY repo, number");
   const covers = db.prepare<[string, number], { n: number }>("SELECT count(*) AS n FROM subscriptions WHERE ended_at IS NULL AND repo = ? AND number IN (0, ?)");
   const head = db.prepare("INSERT INTO pr_heads (repo, number, head_sha) VALUES (?, ?, ?) ON CONFLICT (repo, number) DO UPDATE SET head_sha = excluded.head_sha");
+  const heads = db.prepare<[], { repo: string; number: number; headSha: string }>("SELECT repo, number, head_sha AS headSha FROM pr_heads ORDER BY repo, number");
   const withHead = db.prepare<[string, string], { number: number }>("SELECT number FROM pr_heads WHERE repo = ? AND head_sha = ? ORDER BY number");
   return {
     add: (ref, origin, now) => add.run(ref.repo, ref.number, origin, now.toISOString()).changes === 1,
@@ -57,6 +60,7 @@ export function createSubscriptionStore(db: VigilDatabase): SubscriptionStore {
     list: () => list.all(),
     covers: (repo, number) => covers.get(repo.toLowerCase(), number ?? 0)!.n > 0,
     recordHead: (repo, number, headSha) => void head.run(repo.toLowerCase(), number, headSha),
+    heads: () => heads.all(),
     pullsWithHead: (repo, headSha) => withHead.all(repo.toLowerCase(), headSha).map((row) => row.number),
   };
 }

@@ -1,6 +1,7 @@
 import { EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
 import { SUBSCRIPTION_SCHEMA } from "../github/subscriptions.js";
+import { POLL_CACHE_SCHEMA } from "../github/github-poller.js";
 import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-handler.js";
 import { TURN_SCHEMA } from "../brain/turn-schema.js";
 import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
@@ -28,5 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
       TURN_SCHEMA,
     ].join("\n"),
   },
-  { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA].join("\n") },
+  { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA, POLL_CACHE_SCHEMA].join("\n") },
 ];

@@ -5,7 +5,9 @@ import type { VigilContext } from "../context/open-context.js";
 import { createJournalOnlyNotifier, type Notifier } from "../notify/notifier.js";
 import { acquireInstanceLock } from "../run/instance-lock.js";
 import { VERSION } from "../version.js";
-import { assembleRuntime } from "./assemble-runtime.js";
+import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
+import { createGithubPoller } from "../github/github-poller.js";
+import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
@@ -44,6 +46,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
     const http = options.once ? undefined : await startDaemonHttp(ctx, runtime, ctx.now());
     if (http) options.announce(`http: listening on ${http.url}`);
+    const polling = options.once || !ctx.loaded.config.github.poll.enabled ? undefined : _startPolling(ctx, runtime);
     options.announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
     options.announce(
       provider === "rules"
@@ -54,12 +57,19 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const supervisor = createSupervisor(runtime, provider);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
+    polling?.stop();
     await http?.close();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {
     lock.release();
   }
+}
+
+function _startPolling(ctx: VigilContext, runtime: Runtime) {
+  const { intervalSeconds } = ctx.loaded.config.github.poll;
+  const poller = createGithubPoller({ ...ctx, subscriptions: runtime.subscriptions, github: runtime.github, intervalSeconds });
+  return startPollLoop({ poller, journal: ctx.journal, logger: ctx.logger, intervalMs: intervalSeconds * 1000 });
 }
 
 /** Lets the turn in flight finish within the grace period, else hands its events back. */

@@ -44,13 +44,13 @@ afterEach(async () => {
  * The real daemon internals (SQLite, journal, queue, supervisor, tools, the real SDK) on a temp
  * home, against the loopback Messages API server, with a clock the test drives.
  */
-export async function startHarness(options: { config?: string; provider?: "anthropic" | "rules"; start?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { config?: string; provider?: "anthropic" | "rules"; start?: string; env?: Record<string, string> } = {}): Promise<Harness> {
   const home = makeTempHome();
   writeFileSync(path.join(home, "config.yaml"), options.config ?? BASE_CONFIG);
   const server = await startMessagesApiServer();
   // Real time by default: other processes (`vigil tell`) stamp events with it.
   const clock = new FakeClock(options.start ?? new Date());
-  const env = { VIGIL_HOME: home, ANTHROPIC_API_KEY: "sk-test-key-for-loopback", ANTHROPIC_BASE_URL: server.url, VIGIL_LOG_LEVEL: "silent" };
+  const env = { VIGIL_HOME: home, ANTHROPIC_API_KEY: "sk-test-key-for-loopback", ANTHROPIC_BASE_URL: server.url, VIGIL_LOG_LEVEL: "silent", ...options.env };
   const ctx = openContext({ env, now: clock.now, logDestination: new Writable({ write: (_c, _e, done) => done() }) });
   const provider = options.provider ?? "anthropic";
   const runtime = assembleRuntime(ctx, {
