@@ -10,6 +10,9 @@ import { createGithubPoller } from "../github/github-poller.js";
 import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
+import { reloadConfig } from "./reload-config.js";
+import { createFileWatcher } from "../sources/file-watcher.js";
+import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 
@@ -21,6 +24,8 @@ export interface DaemonOptions {
   notifier?: Notifier;
   /** How long a stop waits for the turn in flight before leaving it to recovery. */
   stopGraceMs?: number;
+  /** Registers the reload trigger (SIGHUP); returns its unregister function. */
+  onReload?: (reload: () => void) => () => void;
 }
 
 /**
@@ -47,6 +52,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const http = options.once ? undefined : await startDaemonHttp(ctx, runtime, ctx.now());
     if (http) options.announce(`http: listening on ${http.url}`);
     const polling = options.once || !ctx.loaded.config.github.poll.enabled ? undefined : _startPolling(ctx, runtime);
+    const files = createFileWatcher({ notice: (event) => noticeEvent(ctx, event), journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
+    if (!options.once) await files.setRoots(ctx.loaded.config.watch);
+    const stopReloads = options.onReload?.(() => void reloadConfig(ctx, runtime, files).catch((error) => ctx.logger.error({ err: error }, "reload failed")));
     options.announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
     options.announce(
       provider === "rules"
@@ -57,7 +65,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const supervisor = createSupervisor(runtime, provider);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
+    stopReloads?.();
     polling?.stop();
+    await files.close();
     await http?.close();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
@@ -87,7 +97,11 @@ async function _runOnce(supervisor: Supervisor): Promise<string> {
 /** Ticks until the stop signal; a failing tick is logged and the next one tries again. */
 async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSignal: Promise<string>): Promise<string> {
   let stopReason: string | undefined;
-  const stopped = stopSignal.then((reason) => (stopReason = reason));
+  const stopping = new AbortController();
+  void stopSignal.then((reason) => {
+    stopReason = reason;
+    stopping.abort();
+  });
   const tickMs = ctx.loaded.config.heartbeat.tickSeconds * 1000;
   while (stopReason === undefined) {
     try {
@@ -95,7 +109,8 @@ async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSig
     } catch (error) {
       ctx.logger.error({ err: error }, "heartbeat tick failed");
     }
-    await Promise.race([delay(tickMs), stopped]);
+    // Aborted on stop, so a long tick interval never holds the process open.
+    await delay(tickMs, undefined, { signal: stopping.signal }).catch(() => undefined);
   }
   return stopReason;
 }

@@ -18,7 +18,15 @@ export async function runStart(io: CliIo, options: { once?: boolean }): Promise<
   let ctx: VigilContext | undefined;
   try {
     ctx = openContext({ env: io.env, now: io.now, logDestination: io.stdout });
-    await runDaemon(ctx, { once: options.once, stopSignal: _nextStopSignal(), announce: (line) => writeLine(io.stderr, line) });
+    await runDaemon(ctx, {
+      once: options.once,
+      stopSignal: _nextStopSignal(),
+      announce: (line) => writeLine(io.stderr, line),
+      onReload: (reload) => {
+        process.on("SIGHUP", reload);
+        return () => process.off("SIGHUP", reload);
+      },
+    });
     return EXIT.ok;
   } catch (error) {
     // 78 (EX_CONFIG): the service unit sets RestartPreventExitStatus=78, so no crash loop.

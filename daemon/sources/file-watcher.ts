@@ -1,0 +1,140 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { watch, type FSWatcher } from "chokidar";
+import type { Journal } from "../../logs/journal.js";
+import type { RawConfig } from "../config/config-schema.js";
+import type { NewEvent } from "../events/event-queue.js";
+import type { Logger } from "../logger/create-logger.js";
+import { excerptOfChange, isSmallText } from "./file-change-excerpt.js";
+import { createIgnoreTest } from "./watch-ignore.js";
+
+type WatchRoot = RawConfig["watch"][number];
+type ChangeKind = "add" | "change" | "unlink";
+
+export interface FileWatcherDeps {
+  notice: (event: NewEvent) => void;
+  journal: Journal;
+  logger: Logger;
+  vigilHome: string;
+  /** A save storm on one path within this window is one event. */
+  coalesceMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FileWatcher {
+  /** Watches exactly these roots from now on (config load and SIGHUP reload). */
+  setRoots(roots: readonly WatchRoot[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function expandHome(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(file.replace(/^~(?=$|\/)/, env.HOME ?? os.homedir()));
+}
+
+/**
+ * The `files` source: chokidar on every watch root. Per-path coalescing turns a burst of writes
+ * into one event; small text files carry an excerpt of what changed. Problems with a root (missing,
+ * inotify limit) are journaled once each and never stop the daemon.
+ */
+export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
+  const coalesceMs = deps.coalesceMs ?? 1000;
+  const watchers = new Map<string, FSWatcher>();
+  const pending = new Map<string, { kind: ChangeKind; root: string; timer: NodeJS.Timeout }>();
+  const contents = new Map<string, string>();
+  const reported = new Set<string>();
+
+  const reportOnce = (key: string, summary: string, data: Record<string, unknown>) => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    deps.journal.append({ kind: "error", summary, data });
+  };
+
+  const emit = (file: string, kind: ChangeKind, root: string) => {
+    pending.delete(file);
+    const stat = kind === "unlink" ? undefined : _statOrUndefined(file);
+    if (kind !== "unlink" && !stat) return; // gone again before we looked
+    let excerpt: string | undefined;
+    if (stat?.isFile()) {
+      const content = readFileSync(file);
+      if (isSmallText(content)) {
+        const text = content.toString("utf8");
+        excerpt = excerptOfChange(contents.get(file), text);
+        contents.set(file, text);
+      }
+    } else contents.delete(file);
+    const relative = path.relative(root, file);
+    deps.notice({
+      source: "files",
+      type: `file.${kind}`,
+      dedupeKey: `files:${file}:${stat ? stat.mtimeMs : `deleted:${Date.now()}`}`,
+      trust: "trusted",
+      summary: `${relative} ${kind === "add" ? "created" : kind === "unlink" ? "deleted" : "changed"}${stat ? ` (${stat.size} bytes)` : ""}`,
+      payload: { path: file, root, kind, size: stat?.size ?? null, ...(excerpt ? { excerpt } : {}) },
+    });
+  };
+
+  const onChange = (root: string) => (kind: ChangeKind, file: string) => {
+    const previous = pending.get(file);
+    if (previous) clearTimeout(previous.timer);
+    // add then change in one burst is still a creation; anything then unlink is a deletion.
+    const merged: ChangeKind = previous?.kind === "add" && kind === "change" ? "add" : kind;
+    pending.set(file, { kind: merged, root, timer: setTimeout(() => emit(file, merged, root), coalesceMs) });
+  };
+
+  const start = async ({ path: configured, ignore }: WatchRoot) => {
+    const root = expandHome(configured, deps.env);
+    if (!existsSync(root)) {
+      reportOnce(`missing:${root}`, `watch root ${root} does not exist: create it, or remove it from watch: in config.yaml (then send SIGHUP)`, { root });
+      return;
+    }
+    const watcher = watch(root, {
+      ignoreInitial: true,
+      ignored: createIgnoreTest(root, ignore, deps.vigilHome),
+      awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 },
+      atomic: true,
+    });
+    const handle = onChange(root);
+    watcher.on("add", (file) => handle("add", file)).on("change", (file) => handle("change", file)).on("unlink", (file) => handle("unlink", file));
+    watcher.on("error", (error) => {
+      const code = (error as NodeJS.ErrnoException).code ?? "unknown";
+      deps.logger.warn({ err: error, root }, "file watcher error");
+      reportOnce(
+        `${code}:${root}`,
+        code === "ENOSPC"
+          ? `watching ${root} hit the inotify limit: raise it with sudo sysctl fs.inotify.max_user_watches=524288 (and in /etc/sysctl.d to keep it), or add ignore globs`
+          : `watching ${root} failed (${code}): ${(error as Error).message}`,
+        { root, code },
+      );
+    });
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+    watchers.set(root, watcher);
+  };
+
+  return {
+    async setRoots(roots) {
+      const wanted = new Map(roots.map((root) => [expandHome(root.path, deps.env), root]));
+      for (const [root, watcher] of watchers) {
+        if (!wanted.has(root)) {
+          await watcher.close();
+          watchers.delete(root);
+        }
+      }
+      for (const [root, config] of wanted) if (!watchers.has(root)) await start(config);
+    },
+    async close() {
+      for (const { timer } of pending.values()) clearTimeout(timer);
+      pending.clear();
+      await Promise.all([...watchers.values()].map((watcher) => watcher.close()));
+      watchers.clear();
+    },
+  };
+}
+
+function _statOrUndefined(file: string) {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
