@@ -3,12 +3,16 @@ import os from "node:os";
 import path from "node:path";
 import { benchHeartbeat } from "./heartbeat-bench.js";
 import { benchJournal } from "./journal-bench.js";
+import { benchWatch } from "./watch-bench.js";
+import { benchWebhooks } from "./webhook-bench.js";
 import { formatTable, type BenchFigure } from "./measure.js";
 
 /** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
 const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["journal", benchJournal],
   ["heartbeat", benchHeartbeat],
+  ["webhooks", benchWebhooks],
+  ["watch", benchWatch],
 ];
 
 const only = process.argv.slice(2);
