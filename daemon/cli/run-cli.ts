@@ -9,6 +9,7 @@ import { registerStartCommand } from "./commands/start-command.js";
 import { registerStatusCommand } from "./commands/status-command.js";
 import { registerTellCommand } from "./commands/tell-command.js";
 import { registerSubscriptionCommands } from "./commands/subscription-commands.js";
+import { registerServiceCommands } from "./commands/service-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -40,6 +41,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerTellCommand(program, io, setExit);
   registerLogCommand(program, io, setExit);
   registerSubscriptionCommands(program, io, setExit);
+  registerServiceCommands(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
