@@ -106,6 +106,8 @@ const toolsSchema = z.strictObject({
 const scheduleSchema = z.strictObject({
   cron: cronExpression,
   prompt: z.string().min(1),
+  /** After downtime or sleep: run the latest missed slot once (default), or skip it. */
+  missed: z.enum(["run-once", "skip"]).default("run-once"),
 });
 
 const ruleSchema = z.strictObject({

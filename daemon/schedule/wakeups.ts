@@ -15,8 +15,14 @@ CREATE TABLE wakeups (
 );
 `;
 
+export type MissedPolicy = "run-once" | "skip";
+
+export const WAKEUP_MISSED_MIGRATION = "ALTER TABLE wakeups ADD COLUMN missed TEXT NOT NULL DEFAULT 'run-once';";
+
 export interface Wakeup {
   id: number;
+  /** After downtime or sleep: fire the latest missed slot once, or skip to the next one. */
+  missed: MissedPolicy;
   kind: "once" | "cron";
   at: string | null;
   cron: string | null;
@@ -41,7 +47,7 @@ export function isValidCron(expression: string): boolean {
 
 export interface WakeupStore {
   addOnce(at: Date, note: string, origin: Wakeup["origin"], now: Date): number;
-  addCron(cron: string, note: string, origin: Wakeup["origin"], now: Date): number;
+  addCron(cron: string, note: string, origin: Wakeup["origin"], now: Date, missed?: MissedPolicy): number;
   /**
    * Wake-ups due at `now`. A cron wake-up yields only its latest slot since it was last checked,
    * so a laptop that slept through six hourly slots wakes once, not six times.
@@ -50,13 +56,13 @@ export interface WakeupStore {
   /** Records that a due wake-up was turned into an event; call in the same transaction. */
   markFired(due: DueWakeup, now: Date): void;
   /** Replaces the config-origin cron wake-ups with `schedules` (kept when unchanged). */
-  syncConfigSchedules(schedules: ReadonlyArray<{ cron: string; prompt: string }>, now: Date): void;
+  syncConfigSchedules(schedules: ReadonlyArray<{ cron: string; prompt: string; missed?: MissedPolicy }>, now: Date): void;
   nextDue(): string | undefined;
 }
 
 export function createWakeupStore(db: VigilDatabase): WakeupStore {
-  const insert = db.prepare("INSERT INTO wakeups (kind, at, cron, note, origin, created_at, checked_through) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  const active = db.prepare<[], Wakeup>("SELECT id, kind, at, cron, note, origin, checked_through AS checkedThrough FROM wakeups WHERE state = 'active'");
+  const insert = db.prepare("INSERT INTO wakeups (kind, at, cron, note, origin, created_at, checked_through, missed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const active = db.prepare<[], Wakeup>("SELECT id, kind, at, cron, note, origin, missed, checked_through AS checkedThrough FROM wakeups WHERE state = 'active'");
   const finishOnce = db.prepare("UPDATE wakeups SET state = 'done' WHERE id = ?");
   const checked = db.prepare("UPDATE wakeups SET checked_through = ? WHERE id = ?");
   const remove = db.prepare("UPDATE wakeups SET state = 'removed' WHERE id = ?");
@@ -70,9 +76,9 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
   const minuteOf = (date: Date) => Math.floor(date.getTime() / MINUTE) * MINUTE;
 
   return {
-    addOnce: (at, note, origin, now) => Number(insert.run("once", at.toISOString(), null, note, origin, now.toISOString(), null).lastInsertRowid),
-    addCron: (cron, note, origin, now) =>
-      Number(insert.run("cron", null, cron, note, origin, now.toISOString(), new Date(minuteOf(now)).toISOString()).lastInsertRowid),
+    addOnce: (at, note, origin, now) => Number(insert.run("once", at.toISOString(), null, note, origin, now.toISOString(), null, "run-once").lastInsertRowid),
+    addCron: (cron, note, origin, now, missed = "run-once") =>
+      Number(insert.run("cron", null, cron, note, origin, now.toISOString(), new Date(minuteOf(now)).toISOString(), missed).lastInsertRowid),
     collectDue(now, timeZone) {
       const due: DueWakeup[] = [];
       for (const wakeup of active.all()) {
@@ -83,7 +89,9 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
         const task = matcher(wakeup.cron!, timeZone);
         const last = minuteOf(now);
         const first = Math.max(wakeup.checkedThrough ? Date.parse(wakeup.checkedThrough) + MINUTE : last, last - LOOKBACK_MINUTES * MINUTE);
-        for (let minute = last; minute >= first; minute -= MINUTE) {
+        // "skip": only the current minute may fire; a slot missed while away is passed over.
+        const earliest = wakeup.missed === "skip" ? last : first;
+        for (let minute = last; minute >= earliest; minute -= MINUTE) {
           if (task.match(new Date(minute))) {
             due.push({ wakeup, slot: new Date(minute).toISOString() });
             break;
@@ -98,12 +106,13 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
       else checked.run(new Date(minuteOf(now)).toISOString(), due.wakeup.id);
     },
     syncConfigSchedules(schedules, now) {
+      const identity = (cron: string | null, note: string, missed: MissedPolicy = "run-once") => `${cron}\n${note}\n${missed}`;
       const existing = active.all().filter((wakeup) => wakeup.origin === "config");
-      const wanted = new Set(schedules.map((schedule) => `${schedule.cron}\n${schedule.prompt}`));
-      for (const wakeup of existing) if (!wanted.has(`${wakeup.cron}\n${wakeup.note}`)) remove.run(wakeup.id);
-      const kept = new Set(existing.map((wakeup) => `${wakeup.cron}\n${wakeup.note}`));
+      const wanted = new Set(schedules.map((schedule) => identity(schedule.cron, schedule.prompt, schedule.missed)));
+      for (const wakeup of existing) if (!wanted.has(identity(wakeup.cron, wakeup.note, wakeup.missed))) remove.run(wakeup.id);
+      const kept = new Set(existing.map((wakeup) => identity(wakeup.cron, wakeup.note, wakeup.missed)));
       for (const schedule of schedules) {
-        if (!kept.has(`${schedule.cron}\n${schedule.prompt}`)) this.addCron(schedule.cron, schedule.prompt, "config", now);
+        if (!kept.has(identity(schedule.cron, schedule.prompt, schedule.missed))) this.addCron(schedule.cron, schedule.prompt, "config", now, schedule.missed);
       }
     },
     nextDue: () => nextOnce.get()?.at ?? undefined,

@@ -5,7 +5,7 @@ import { POLL_CACHE_SCHEMA } from "../github/github-poller.js";
 import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-handler.js";
 import { TURN_SCHEMA } from "../brain/turn-schema.js";
 import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
-import { WAKEUP_SCHEMA } from "../schedule/wakeups.js";
+import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../schedule/wakeups.js";
 import { DAEMON_STATE_SCHEMA } from "../state/daemon-state.js";
 import { ACTION_SCHEMA } from "../tools/action-ledger.js";
 
@@ -30,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
     ].join("\n"),
   },
   { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA, POLL_CACHE_SCHEMA].join("\n") },
+  { version: 5, sql: WAKEUP_MISSED_MIGRATION },
 ];

@@ -1,5 +1,5 @@
 import type { Journal } from "../../logs/journal.js";
-import { localDay } from "../../logs/local-day.js";
+import { localDateParts, localDay } from "../../logs/local-day.js";
 import { runRulesTurn } from "../brain/run-rules-turn.js";
 import { runTurn } from "../brain/run-turn.js";
 import type { TurnOutcome } from "../brain/turn-deps.js";
@@ -136,7 +136,8 @@ function _fireDueWakeups({ turn: deps, wakeups }: Runtime, now: Date): void {
         noticeEvent(deps, {
           source: "schedule",
           type: wakeup.origin === "config" ? "schedule" : "wakeup",
-          dedupeKey: `wakeup:${wakeup.id}:${due.slot}`,
+          // Keyed by the slot's local wall time: the repeated hour when clocks fall back is one slot.
+          dedupeKey: `wakeup:${wakeup.id}:${_localSlot(due.slot, deps.timeZone)}`,
           trust: "trusted",
           // The user's own schedules are appointments: they pass quiet hours. The agent's do not.
           urgent: wakeup.origin === "config",
@@ -147,6 +148,11 @@ function _fireDueWakeups({ turn: deps, wakeups }: Runtime, now: Date): void {
       })
       .immediate();
   }
+}
+
+function _localSlot(iso: string, timeZone: string): string {
+  const { day, time } = localDateParts(new Date(iso), timeZone);
+  return `${day}T${time.slice(0, 5)}`;
 }
 
 /** Journals the first failure of a streak and the recovery after one; logs the rest. */
