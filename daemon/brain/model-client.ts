@@ -41,7 +41,7 @@ export function createAnthropicClient({ env = process.env, maxRetries = 2, timeo
     model: request.model,
     max_tokens: request.maxTokens,
     ...(request.prompt.tools.length ? { tools: request.prompt.tools } : {}),
-    system: request.prompt.system,
+    ...(request.prompt.system.length ? { system: request.prompt.system } : {}),
     messages: request.messages,
   });
   return {

@@ -36,6 +36,8 @@ export function totalTokens(usage: TokenUsage): number {
 export interface UsageLedger {
   record(day: string, model: string, usage: TokenUsage): void;
   forDay(day: string): TokenUsage;
+  /** Usage per model over some days, for cost estimates. */
+  byModel(days: readonly string[]): Array<TokenUsage & { model: string }>;
 }
 
 export function createUsageLedger(db: VigilDatabase): UsageLedger {
@@ -49,5 +51,12 @@ export function createUsageLedger(db: VigilDatabase): UsageLedger {
   return {
     record: (day, model, usage) => void upsert.run({ day, model, ...usage }),
     forDay: (day) => sum.get(day)!,
+    byModel: (days) =>
+      db
+        .prepare<string[], TokenUsage & { model: string }>(
+          `SELECT model, sum(calls) AS calls, sum(input) AS input, sum(output) AS output, sum(cache_read) AS cacheRead, sum(cache_write) AS cacheWrite
+           FROM usage WHERE day IN (${days.map(() => "?").join(", ") || "NULL"}) GROUP BY model ORDER BY model`,
+        )
+        .all(...days),
   };
 }

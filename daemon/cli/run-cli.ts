@@ -10,6 +10,8 @@ import { registerStatusCommand } from "./commands/status-command.js";
 import { registerTellCommand } from "./commands/tell-command.js";
 import { registerSubscriptionCommands } from "./commands/subscription-commands.js";
 import { registerServiceCommands } from "./commands/service-commands.js";
+import { registerReviewCommand } from "./commands/review-command.js";
+import { registerDoctorCommand } from "./commands/doctor-command.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -42,6 +44,8 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerLogCommand(program, io, setExit);
   registerSubscriptionCommands(program, io, setExit);
   registerServiceCommands(program, io, setExit);
+  registerReviewCommand(program, io, setExit);
+  registerDoctorCommand(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

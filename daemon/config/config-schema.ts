@@ -118,6 +118,21 @@ const ruleSchema = z.strictObject({
   do: z.enum(["notify"]),
 });
 
+/** US dollars per million tokens. */
+const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cacheWrite: z.number().nonnegative(),
+  cacheRead: z.number().nonnegative(),
+});
+
+/** List prices at the time of writing; cache writes are the 1-hour rate (2× input), which Vigil uses. */
+export const DEFAULT_PRICES = {
+  "claude-sonnet-5-5": { input: 3, output: 15, cacheWrite: 6, cacheRead: 0.3 },
+  "claude-haiku-5-5": { input: 1, output: 5, cacheWrite: 2, cacheRead: 0.1 },
+  "claude-opus-5-5": { input: 5, output: 25, cacheWrite: 10, cacheRead: 0.5 },
+};
+
 export const configSchema = z.strictObject({
   timezone: z
     .string()
@@ -137,6 +152,13 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   rules: z.array(ruleSchema).default([]),
+  review: z
+    .strictObject({
+      /** When the morning digest is sent as a notification. */
+      cron: cronExpression.default("0 8 * * *"),
+      prices: z.record(z.string(), priceSchema).default(DEFAULT_PRICES),
+    })
+    .prefault({}),
   server: z
     .strictObject({
       host: z.string().min(1).default("127.0.0.1"),

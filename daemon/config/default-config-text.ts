@@ -64,6 +64,14 @@ dream:
   cron: "0 3 * * *"       # nightly memory consolidation
   minNewEntries: 20       # only when this many journal rows are new since the last dream
 
+review:
+  cron: "0 8 * * *"       # when the morning digest arrives as a notification
+  # US$ per million tokens, for the cost estimate (cache writes at the 1-hour rate)
+  prices:
+    claude-sonnet-5-5: { input: 3, output: 15, cacheWrite: 6, cacheRead: 0.3 }
+    claude-haiku-5-5: { input: 1, output: 5, cacheWrite: 2, cacheRead: 0.1 }
+    claude-opus-5-5: { input: 5, output: 25, cacheWrite: 10, cacheRead: 0.5 }
+
 # Used by the rules provider (no model): matching events become tool calls.
 rules: []
 #  - when: { source: github, event: pull_request.review_requested }

@@ -41,6 +41,23 @@ const MINUTE = 60_000;
 /** Slots missed longer ago than this (downtime, sleep) are not replayed; the latest one still is. */
 const LOOKBACK_MINUTES = 24 * 60;
 
+/** The next matching minute within a week of `now`. */
+function _nextCronRun(task: { match(date: Date): boolean }, now: Date): string | undefined {
+  const start = Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE;
+  for (let minute = start; minute < start + 7 * 24 * 60 * MINUTE; minute += MINUTE) {
+    if (task.match(new Date(minute))) return new Date(minute).toISOString();
+  }
+  return undefined;
+}
+
+/** The latest minute in [fromMs, toMs] that the cron task matches, scanning back from `toMs`. */
+export function latestCronSlot(task: { match(date: Date): boolean }, fromMs: number, toMs: number): Date | undefined {
+  for (let minute = toMs; minute >= fromMs; minute -= MINUTE) {
+    if (task.match(new Date(minute))) return new Date(minute);
+  }
+  return undefined;
+}
+
 export function isValidCron(expression: string): boolean {
   return validate(expression);
 }
@@ -58,6 +75,8 @@ export interface WakeupStore {
   /** Replaces the config-origin cron wake-ups with `schedules` (kept when unchanged). */
   syncConfigSchedules(schedules: ReadonlyArray<{ cron: string; prompt: string; missed?: MissedPolicy }>, now: Date): void;
   nextDue(): string | undefined;
+  /** The next few runs of every active wake-up, soonest first (for `vigil status`). */
+  upcoming(now: Date, timeZone: string, limit?: number): Array<{ at: string; note: string; origin: Wakeup["origin"] }>;
 }
 
 export function createWakeupStore(db: VigilDatabase): WakeupStore {
@@ -86,18 +105,12 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
           if (Date.parse(wakeup.at!) <= now.getTime()) due.push({ wakeup, slot: wakeup.at! });
           continue;
         }
-        const task = matcher(wakeup.cron!, timeZone);
         const last = minuteOf(now);
         const first = Math.max(wakeup.checkedThrough ? Date.parse(wakeup.checkedThrough) + MINUTE : last, last - LOOKBACK_MINUTES * MINUTE);
         // "skip": only the current minute may fire; a slot missed while away is passed over.
-        const earliest = wakeup.missed === "skip" ? last : first;
-        for (let minute = last; minute >= earliest; minute -= MINUTE) {
-          if (task.match(new Date(minute))) {
-            due.push({ wakeup, slot: new Date(minute).toISOString() });
-            break;
-          }
-        }
-        if (!due.some((item) => item.wakeup.id === wakeup.id) && first <= last) checked.run(new Date(last).toISOString(), wakeup.id);
+        const slot = latestCronSlot(matcher(wakeup.cron!, timeZone), wakeup.missed === "skip" ? last : first, last);
+        if (slot) due.push({ wakeup, slot: slot.toISOString() });
+        else if (first <= last) checked.run(new Date(last).toISOString(), wakeup.id);
       }
       return due;
     },
@@ -116,5 +129,12 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
       }
     },
     nextDue: () => nextOnce.get()?.at ?? undefined,
+    upcoming(now, timeZone, limit = 5) {
+      const runs = active.all().flatMap((wakeup) => {
+        const at = wakeup.kind === "once" ? wakeup.at : _nextCronRun(matcher(wakeup.cron!, timeZone), now);
+        return at ? [{ at, note: wakeup.note, origin: wakeup.origin }] : [];
+      });
+      return runs.sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit);
+    },
   };
 }

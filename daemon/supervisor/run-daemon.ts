@@ -10,6 +10,7 @@ import { createGithubPoller } from "../github/github-poller.js";
 import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
+import { createMorningReviewJob } from "../schedule/send-morning-review.js";
 import { reloadConfig } from "./reload-config.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -49,7 +50,8 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     recoverInterrupted(runtime);
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
-    const http = options.once ? undefined : await startDaemonHttp(ctx, runtime, ctx.now());
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime)]);
+    const http = options.once ? undefined : await startDaemonHttp(ctx, runtime, ctx.now(), () => ({ lastTickAt: supervisor.lastTickAt()?.toISOString() ?? null }));
     if (http) options.announce(`http: listening on ${http.url}`);
     const polling = options.once || !ctx.loaded.config.github.poll.enabled ? undefined : _startPolling(ctx, runtime);
     const files = createFileWatcher({ notice: (event) => noticeEvent(ctx, event), journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
@@ -62,7 +64,6 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
         : `provider: anthropic (${ctx.loaded.config.model.name})`,
     );
     ctx.logger.info({ provider, home: ctx.paths.home, config: ctx.loaded.file ?? "defaults" }, "daemon started");
-    const supervisor = createSupervisor(runtime, provider);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     stopReloads?.();
@@ -82,11 +83,14 @@ function _startPolling(ctx: VigilContext, runtime: Runtime) {
   return startPollLoop({ poller, journal: ctx.journal, logger: ctx.logger, intervalMs: intervalSeconds * 1000 });
 }
 
-/** Lets the turn in flight finish within the grace period, else hands its events back. */
+/**
+ * Stops the turn in flight: its model call is aborted at once (no side effects are lost by that)
+ * and its events go back to the queue; a tool already running gets up to the grace period to
+ * finish, well inside the service's TimeoutStopSec.
+ */
 async function _finishTurnInFlight(supervisor: Supervisor, graceMs: number): Promise<void> {
-  const timer = delay(graceMs, "late" as const, { ref: false });
-  if ((await Promise.race([supervisor.idle().then(() => "done" as const), timer])) === "late") supervisor.abort();
-  await supervisor.idle();
+  supervisor.abort();
+  await Promise.race([supervisor.idle(), delay(graceMs, undefined, { ref: false })]);
 }
 
 async function _runOnce(supervisor: Supervisor): Promise<string> {

@@ -11,7 +11,7 @@ import type { Runtime } from "./assemble-runtime.js";
  * Starts `/healthz` and, when enabled, the GitHub webhook route. A port that cannot be bound is
  * journaled and the daemon goes on without HTTP: files, schedules and polling still work.
  */
-export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, startedAt: Date): Promise<RunningHttpServer | undefined> {
+export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, startedAt: Date, live: () => Record<string, unknown>): Promise<RunningHttpServer | undefined> {
   const { config, secrets } = ctx.loaded;
   const webhook =
     config.github.webhooks.enabled && secrets.webhookSecret
@@ -25,6 +25,7 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
       uptimeSeconds: Math.round((ctx.now().getTime() - startedAt.getTime()) / 1000),
       pendingEvents: ctx.events.countPending(),
       webhooks: webhook ? webhook.counters : null,
+      ...live(),
     })),
   };
   if (webhook) routes[config.github.webhooks.path] = webhook.handle;

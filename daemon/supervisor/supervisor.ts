@@ -25,11 +25,16 @@ export interface Supervisor {
   idle(): Promise<void>;
   /** Aborts the turn in flight: its model call fails and its events go back to the queue. */
   abort(): void;
+  /** The wall time of the last tick, for /healthz. */
+  lastTickAt(): Date | undefined;
   /** Runs one turn now if anything is pending (`vigil start --once`). */
   runOnce(): Promise<TurnOutcome | undefined>;
 }
 
-export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rules"): Supervisor {
+/** Something to check once per tick besides wakes (the morning review); must be cheap when not due. */
+export type TickJob = (now: Date) => Promise<void>;
+
+export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rules", jobs: readonly TickJob[] = []): Supervisor {
   const { turn: deps, state, wakeups, health } = runtime;
   const { config, timeZone, journal } = deps;
   let inFlight: Promise<void> | undefined;
@@ -89,6 +94,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       lastPersistedTick = now.getTime();
     }
     _fireDueWakeups(runtime, now);
+    for (const job of jobs) await job(now).catch((error: Error) => deps.logger.error({ err: error }, "tick job failed"));
     const quiet = isQuietTime(now, config.heartbeat.quietHours, timeZone);
     const pending = deps.events.pendingStats();
     const sleepUntil = state.get<string>(SLEEP_UNTIL_KEY);
@@ -120,6 +126,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       while (inFlight) await inFlight;
     },
     abort: () => stopping.abort(new Error("the daemon is stopping")),
+    lastTickAt: () => lastTick,
     async runOnce() {
       _fireDueWakeups(runtime, deps.now());
       if (deps.events.pendingStats().count === 0 || budgetSpent(deps.now())) return undefined;

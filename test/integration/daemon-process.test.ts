@@ -45,7 +45,7 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
     expect(server.requests[0]!.headers.authorization).toBe("Bearer sk-test-loopback");
     expect(server.requests[0]!.body.stream).toBe(true);
     const status = JSON.parse((await runVigilAsync(["status", "--json"], env)).stdout);
-    expect(status).toMatchObject({ running: true, pendingEvents: 0, lastTurn: { outcome: "quiet" }, tokensToday: { calls: 1 } });
+    expect(status).toMatchObject({ running: true, source: "healthz", pendingEvents: 0, lastTurn: { outcome: "quiet" }, tokensToday: { calls: 1 } });
     expect(status.tokensToday.total).toBeGreaterThan(0);
     expect(Date.parse(status.lastTickAt)).not.toBeNaN();
     daemon.child.kill("SIGTERM");
@@ -91,6 +91,53 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
     expect(entries.some((entry) => entry.kind === "system" && entry.summary.includes("recovered 1 interrupted turn(s); 1 event(s) pending again"))).toBe(true);
     expect(JSON.parse(runVigil(["status", "--json"], env).stdout).pendingEvents).toBe(0);
     expect(runVigil(["log", "verify"], env).code).toBe(0);
+  });
+
+  it("SIGTERM in the middle of a turn: a prompt clean stop, no event lost, no action twice", async () => {
+    const { env } = await setup();
+    const notify = { title: "deploy", body: "finished" };
+    server.script(toolUse("notify", notify), { kind: "hang" });
+    const first = start(env);
+    await waitFor(() => first.output().stderr.includes("running (pid"), 15_000, "daemon start");
+    runVigil(["tell", "tell me when the deploy finishes"], env);
+    await waitFor(() => server.requests.length === 2, 15_000, "the turn's second model call");
+    const stopAsked = Date.now();
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(Date.now() - stopAsked).toBeLessThan(10_000); // well inside TimeoutStopSec=30
+    expect(journal(env).at(-1)!.summary).toMatch(/^stopped vigil/);
+    expect(JSON.parse(runVigil(["status", "--json"], env).stdout).pendingEvents).toBe(1);
+
+    server.script(toolUse("notify", notify), toolUse("stay_quiet", { reason: "done" }));
+    const second = start(env);
+    await waitFor(() => journal(env).some((entry) => entry.kind === "quiet"), 15_000, "the retried turn");
+    second.child.kill("SIGTERM");
+    await second.exited;
+    const delivered = journal(env).filter((entry) => entry.kind === "acted" && entry.data.tool === "notify" && entry.data.outcome === "ok");
+    expect(delivered).toHaveLength(1);
+    expect(JSON.parse(runVigil(["status", "--json"], env).stdout).pendingEvents).toBe(0);
+  });
+
+  it("SIGHUP reloads the config without losing queued events; a broken file keeps the running config", async () => {
+    const { home, env } = await setup("heartbeat: { tickSeconds: 3600 }\nserver: { port: 0 }\n");
+    const daemon = start(env);
+    await waitFor(() => daemon.output().stderr.includes("running (pid"), 15_000, "daemon start");
+    runVigil(["tell", "one"], env);
+    runVigil(["tell", "two"], env);
+    writeFileSync(path.join(home, "config.yaml"), "heartbeat: { tickSeconds: [oops\n");
+    daemon.child.kill("SIGHUP");
+    // While config.yaml is broken, read the journal with a config of its own (none: defaults).
+    const reader = { ...env, VIGIL_CONFIG: path.join(home, "absent.yaml") };
+    await waitFor(() => journal(reader).some((entry) => entry.kind === "error"), 15_000, "the reload error");
+    writeFileSync(path.join(home, "config.yaml"), "heartbeat: { tickSeconds: 3600 }\nserver: { port: 0 }\nschedules: [ { cron: '0 9 * * *', prompt: standup } ]\n");
+    daemon.child.kill("SIGHUP");
+    await waitFor(() => journal(env).some((entry) => entry.summary.startsWith("config reloaded")), 15_000, "the reload");
+    const status = JSON.parse((await runVigilAsync(["status", "--json"], env)).stdout);
+    expect(status).toMatchObject({ running: true, pendingEvents: 2 });
+    expect(status.nextRuns).toEqual([expect.objectContaining({ note: "standup", origin: "config" })]);
+    expect(journal(env).find((entry) => entry.kind === "error")!.summary).toMatch(/config reload failed, keeping the running config/);
+    daemon.child.kill("SIGTERM");
+    expect(await daemon.exited).toBe(0);
   });
 
   it("rules provider with no key: a matching event notifies, through the built binary", async () => {

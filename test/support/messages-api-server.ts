@@ -75,6 +75,10 @@ export async function startMessagesApiServer(options: MessagesApiServerOptions =
       _sendJson(res, 404, { type: "error", error: { type: "not_found_error", message: `no route ${req.method} ${req.url}` } });
       return;
     }
+    if (String(req.headers.authorization ?? req.headers["x-api-key"]).includes("sk-revoked")) {
+      _sendJson(res, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+      return;
+    }
     const request: RecordedRequest = { raw, body: JSON.parse(raw) as RecordedRequest["body"], headers: req.headers };
     requests.push(request);
     const next = queue.shift() ?? fallback;

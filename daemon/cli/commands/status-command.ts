@@ -1,27 +1,30 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
-import { openContext } from "../../context/open-context.js";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
-import type { EventQueue } from "../../events/event-queue.js";
+import { openContext, type VigilContext } from "../../context/open-context.js";
+import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
+import { createWakeupStore } from "../../schedule/wakeups.js";
 import { createDaemonState } from "../../state/daemon-state.js";
 import { LAST_TICK_KEY } from "../../supervisor/supervisor.js";
-import type { VigilDatabase } from "../../store/open-database.js";
-import { localDay } from "../../../logs/local-day.js";
-import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
 import { lastEntry } from "../../../logs/query-entries.js";
+import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 
 export interface StatusReport {
   running: boolean;
+  /** Where the live figures came from: the daemon's /healthz, or the database alone. */
+  source: "healthz" | "database";
   pid: number | null;
   startedAt: string | null;
   uptimeSeconds: number | null;
   home: string;
   pendingEvents: number;
-  /** Persisted about once a minute by the running daemon. */
   lastTickAt: string | null;
   lastTurn: { startedAt: string; endedAt: string | null; outcome: string | null; reason: string } | null;
   tokensToday: TokenUsage & { total: number };
+  nextRuns: Array<{ at: string; note: string; origin: string }>;
   lastEntry: { seq: number; ts: string; kind: string; summary: string } | null;
 }
 
@@ -30,13 +33,15 @@ export function registerStatusCommand(program: Command, io: CliIo, setExit: (cod
     .command("status")
     .description("is the daemon running, and what is it doing (exit 1 when not running)")
     .option("--json", "print the status as JSON")
-    .action((options: { json?: boolean }) => setExit(runStatus(io, options)));
+    .action(async (options: { json?: boolean }) => setExit(await runStatus(io, options)));
 }
 
-export function runStatus(io: CliIo, options: { json?: boolean }): number {
+export async function runStatus(io: CliIo, options: { json?: boolean }): Promise<number> {
   const ctx = openContext({ env: io.env, now: io.now });
   try {
-    const report = readStatus(ctx.paths.lockFile, ctx, ctx.now(), ctx.paths.home, ctx.loaded.timezone);
+    const report = readStatus(ctx);
+    const live = report.running ? await _readHealthz(ctx.paths.runDir) : undefined;
+    if (live) Object.assign(report, { source: "healthz", pendingEvents: live.pendingEvents, lastTickAt: live.lastTickAt ?? report.lastTickAt, uptimeSeconds: live.uptimeSeconds });
     writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report));
     return report.running ? EXIT.ok : EXIT.failed;
   } finally {
@@ -44,36 +49,53 @@ export function runStatus(io: CliIo, options: { json?: boolean }): number {
   }
 }
 
-export function readStatus(lockFile: string, { db, events }: { db: VigilDatabase; events: EventQueue }, now: Date, home: string, timeZone: string): StatusReport {
-  const lock = readInstanceLock(lockFile);
+/** Everything the database knows; the running daemon's /healthz refreshes the live parts. */
+export function readStatus(ctx: VigilContext): StatusReport {
+  const { db, paths } = ctx;
+  const now = ctx.now();
+  const lock = readInstanceLock(paths.lockFile);
   const running = Boolean(lock && isProcessAlive(lock.pid));
   const last = lastEntry(db);
-  const tokens = createUsageLedger(db).forDay(localDay(now, timeZone));
+  const tokens = createUsageLedger(db).forDay(localDay(now, ctx.loaded.timezone));
   const lastTurn = db
     .prepare<[], NonNullable<StatusReport["lastTurn"]>>("SELECT started_at AS startedAt, ended_at AS endedAt, outcome, reason FROM turns ORDER BY started_at DESC LIMIT 1")
     .get();
   return {
     running,
+    source: "database",
     pid: running ? lock!.pid : null,
     startedAt: running ? lock!.startedAt : null,
     uptimeSeconds: running ? Math.max(0, Math.round((now.getTime() - Date.parse(lock!.startedAt)) / 1000)) : null,
-    home,
-    pendingEvents: events.countPending(),
+    home: paths.home,
+    pendingEvents: ctx.events.countPending(),
     lastTickAt: createDaemonState(db).get<string>(LAST_TICK_KEY) ?? null,
     lastTurn: lastTurn ?? null,
     tokensToday: { ...tokens, total: totalTokens(tokens) },
+    nextRuns: createWakeupStore(db).upcoming(now, ctx.loaded.timezone),
     lastEntry: last ? { seq: last.seq, ts: last.ts, kind: last.kind, summary: last.summary } : null,
   };
 }
 
+async function _readHealthz(runDir: string): Promise<{ pendingEvents: number; lastTickAt?: string; uptimeSeconds: number } | undefined> {
+  try {
+    const { url } = JSON.parse(readFileSync(path.join(runDir, "http.json"), "utf8")) as { url: string };
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return response.ok ? ((await response.json()) as { pendingEvents: number; lastTickAt?: string; uptimeSeconds: number }) : undefined;
+  } catch {
+    return undefined; // no HTTP server (port taken, or an older daemon): the database answers
+  }
+}
+
 function _formatStatus(report: StatusReport): string {
+  const tokens = report.tokensToday;
   return [
     report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s)` : "vigil is not running",
     `home:           ${report.home}`,
     `pending events: ${report.pendingEvents}`,
     `last tick:      ${report.lastTickAt ?? "never"}`,
     `last turn:      ${report.lastTurn ? `${report.lastTurn.startedAt} ${report.lastTurn.outcome ?? "running"} (${report.lastTurn.reason})` : "none"}`,
-    `tokens today:   ${report.tokensToday.total} in ${report.tokensToday.calls} call(s) (cache read ${report.tokensToday.cacheRead}, write ${report.tokensToday.cacheWrite})`,
+    `tokens today:   ${tokens.total} in ${tokens.calls} call(s) (cache read ${tokens.cacheRead}, write ${tokens.cacheWrite})`,
+    `next runs:      ${report.nextRuns.length ? report.nextRuns.map((run) => `${run.at} ${run.note}`).join("; ") : "none scheduled"}`,
     `last entry:     ${report.lastEntry ? `#${report.lastEntry.seq} ${report.lastEntry.ts} ${report.lastEntry.kind}: ${report.lastEntry.summary}` : "none"}`,
   ].join("\n");
 }

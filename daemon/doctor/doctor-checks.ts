@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { createAnthropicClient } from "../brain/model-client.js";
+import { chooseProvider } from "../brain/choose-provider.js";
+import type { VigilContext } from "../context/open-context.js";
+import { expandHome } from "../sources/file-watcher.js";
+import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
+import { verifyChain } from "../../logs/verify-chain.js";
+
+/** One thing `vigil doctor` looked at; a failed check says how to fix it. */
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorEnv {
+  /** Where a systemd user unit or launchd agent would be; undefined skips the check. */
+  serviceFile?: string;
+  inotifyFile?: string;
+}
+
+export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promise<CheckResult[]> {
+  return [
+    { name: "config", ok: true, detail: ctx.loaded.file ? `${ctx.loaded.file} is valid` : "no config file: running on defaults (vigil init writes one)" },
+    _checkDatabase(ctx),
+    await _checkModel(ctx),
+    _checkNotifiers(ctx),
+    await _checkPort(ctx),
+    ..._checkWatchRoots(ctx, env),
+    _checkService(env),
+  ];
+}
+
+function _checkDatabase(ctx: VigilContext): CheckResult {
+  const integrity = ctx.db.pragma("quick_check", { simple: true });
+  if (integrity !== "ok") return { name: "database", ok: false, detail: `SQLite quick_check: ${integrity}`, fix: `stop vigil and restore ${ctx.paths.database} from a backup` };
+  const verdict = verifyChain(ctx.db);
+  return verdict.ok
+    ? { name: "database", ok: true, detail: `journal intact: ${verdict.rows} rows` }
+    : { name: "database", ok: false, detail: `journal broken at seq ${verdict.seq}: ${verdict.reason}`, fix: "run vigil log verify; the journal was changed outside Vigil" };
+}
+
+async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
+  let provider;
+  try {
+    provider = chooseProvider(ctx.loaded, ctx.env);
+  } catch (error) {
+    return { name: "model", ok: false, detail: (error as Error).message, fix: "export ANTHROPIC_API_KEY or set model.provider: rules" };
+  }
+  if (provider === "rules") return { name: "model", ok: true, detail: "rules provider (no API key): events wait for your review" };
+  try {
+    // Authenticated and nearly free: one token of the cheapest configured model.
+    await createAnthropicClient({ env: ctx.env, maxRetries: 0, timeoutMs: 10_000 }).ask({
+      model: ctx.loaded.config.model.triageModel ?? ctx.loaded.config.model.criticModel,
+      maxTokens: 1,
+      prompt: { system: [], tools: [] },
+      messages: [{ role: "user", content: "ping" }],
+    });
+    return { name: "model", ok: true, detail: `anthropic reachable${ctx.env.ANTHROPIC_BASE_URL ? ` at ${ctx.env.ANTHROPIC_BASE_URL}` : ""}, key accepted` };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    return {
+      name: "model",
+      ok: false,
+      detail: `the model call failed${status ? ` (HTTP ${status})` : ""}: ${(error as Error).message}`,
+      fix: status === 401 ? "ANTHROPIC_API_KEY is wrong or revoked: set a valid key" : "check the network, ANTHROPIC_BASE_URL and the model names in config",
+    };
+  }
+}
+
+function _checkNotifiers(ctx: VigilContext): CheckResult {
+  // Desktop and phone channels are not built yet: say where notifications go today.
+  const wanted = [ctx.loaded.config.notify.desktop ? "desktop" : "", ctx.loaded.config.notify.ntfy.topic ? "ntfy" : ""].filter(Boolean);
+  return { name: "notifiers", ok: true, detail: `notifications are journaled (vigil log --kind acted)${wanted.length ? `; ${wanted.join(" and ")} delivery is not available in this version` : ""}` };
+}
+
+async function _checkPort(ctx: VigilContext): Promise<CheckResult> {
+  const { host, port } = ctx.loaded.config.server;
+  const lock = readInstanceLock(ctx.paths.lockFile);
+  if (lock && isProcessAlive(lock.pid)) return { name: "webhook port", ok: true, detail: `in use by the running daemon (pid ${lock.pid})` };
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer().once("error", () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+  const exposed = !["127.0.0.1", "::1", "localhost"].includes(host);
+  if (!free) return { name: "webhook port", ok: false, detail: `${host}:${port} is taken by another program`, fix: "set server.port to a free port" };
+  return { name: "webhook port", ok: true, detail: `${host}:${port} is free${exposed ? " (listening beyond loopback: put a TLS proxy in front)" : ""}` };
+}
+
+function _checkWatchRoots(ctx: VigilContext, env: DoctorEnv): CheckResult[] {
+  const roots = ctx.loaded.config.watch.map((root) => expandHome(root.path, ctx.env));
+  const missing = roots.filter((root) => !existsSync(root));
+  const results: CheckResult[] = [
+    missing.length
+      ? { name: "watch roots", ok: false, detail: `missing: ${missing.join(", ")}`, fix: "create them or remove them from watch: in config.yaml" }
+      : { name: "watch roots", ok: true, detail: roots.length ? `${roots.length} root(s)` : "none configured" },
+  ];
+  if (env.inotifyFile && existsSync(env.inotifyFile) && roots.length) {
+    const limit = Number(readFileSync(env.inotifyFile, "utf8").trim());
+    results.push(
+      limit >= 65_536
+        ? { name: "inotify limit", ok: true, detail: `max_user_watches ${limit}` }
+        : { name: "inotify limit", ok: false, detail: `max_user_watches is ${limit}; large trees will hit it`, fix: "sudo sysctl fs.inotify.max_user_watches=524288 (and persist it in /etc/sysctl.d)" },
+    );
+  }
+  return results;
+}
+
+function _checkService(env: DoctorEnv): CheckResult {
+  if (!env.serviceFile) return { name: "service", ok: true, detail: "not applicable on this platform" };
+  return existsSync(env.serviceFile)
+    ? { name: "service", ok: true, detail: `installed: ${env.serviceFile}` }
+    : { name: "service", ok: true, detail: "not installed (vigil install sets it up; running by hand is fine)" };
+}

@@ -1,0 +1,81 @@
+import type { RawConfig } from "../daemon/config/config-schema.js";
+import type { UsageLedger, TokenUsage } from "../daemon/brain/usage-ledger.js";
+import { totalTokens } from "../daemon/brain/usage-ledger.js";
+import type { VigilDatabase } from "../daemon/store/open-database.js";
+import { dailyMarkdownPath } from "./daily-markdown.js";
+import type { JournalEntry } from "./journal-entry.js";
+import { queryEntries } from "./query-entries.js";
+
+type Prices = RawConfig["review"]["prices"];
+
+export interface ReviewDigest {
+  days: string[];
+  wakes: number;
+  quiet: number;
+  actions: Array<{ ts: string; tool: string; outcome: string; summary: string; link: string | null }>;
+  errors: Array<{ ts: string; summary: string }>;
+  /** Events from people and GitHub (not the clock or file saves), which a person may want to see. */
+  notable: Array<{ ts: string; summary: string }>;
+  events: number;
+  tokens: TokenUsage & { total: number };
+  /** Estimated from the price table; models without a price are listed in `unpriced`. */
+  costUsd: number;
+  unpriced: string[];
+  dreams: Array<{ ts: string; summary: string }>;
+  logs: string[];
+}
+
+const URL_PATTERN = /https?:\/\/\S+/;
+
+/** The morning digest of some days, from the journal and the usage table. */
+export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger; prices: Prices; logsDir: string }, days: readonly string[]): ReviewDigest {
+  const entries = days.flatMap((day) => queryEntries(deps.db, { day }));
+  const ofKind = (kind: JournalEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
+  const turnEnds = entries.filter((entry) => (entry.kind === "quiet" || entry.kind === "decided") && "reason" in entry.data);
+  const usage = deps.usage.byModel(days);
+  const tokens = usage.reduce((sum, row) => ({ calls: sum.calls + row.calls, input: sum.input + row.input, output: sum.output + row.output, cacheRead: sum.cacheRead + row.cacheRead, cacheWrite: sum.cacheWrite + row.cacheWrite }), { calls: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+  const priced = usage.filter((row) => deps.prices[row.model]);
+  return {
+    days: [...days],
+    wakes: turnEnds.length,
+    quiet: turnEnds.filter((entry) => entry.kind === "quiet").length,
+    actions: ofKind("acted").map((entry) => ({
+      ts: entry.ts,
+      tool: String(entry.data.tool ?? "?"),
+      outcome: String(entry.data.outcome ?? "?"),
+      summary: entry.summary,
+      link: URL_PATTERN.exec(String(entry.data.result ?? ""))?.[0] ?? null,
+    })),
+    errors: ofKind("error").map(({ ts, summary }) => ({ ts, summary })),
+    notable: ofKind("noticed")
+      .filter((entry) => entry.data.source === "github" || entry.data.source === "user")
+      .map(({ ts, summary }) => ({ ts, summary })),
+    events: ofKind("noticed").length,
+    tokens: { ...tokens, total: totalTokens(tokens) },
+    costUsd: priced.reduce((sum, row) => sum + _cost(row, deps.prices[row.model]!), 0),
+    unpriced: usage.filter((row) => !deps.prices[row.model]).map((row) => row.model),
+    dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
+    logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)),
+  };
+}
+
+function _cost(usage: TokenUsage, price: Prices[string]): number {
+  return (usage.input * price.input + usage.output * price.output + usage.cacheWrite * price.cacheWrite + usage.cacheRead * price.cacheRead) / 1e6;
+}
+
+/** The digest as a person reads it over coffee. */
+export function renderReviewDigest(digest: ReviewDigest): string {
+  const lines = [
+    `Vigil review — ${digest.days.join(", ")}`,
+    "",
+    `${digest.wakes} wake(s), ${digest.quiet} stayed quiet; ${digest.events} event(s) noticed; ${digest.actions.length} action(s); ${digest.errors.length} error(s).`,
+    `Tokens: ${digest.tokens.total.toLocaleString("en-US")} in ${digest.tokens.calls} call(s) (fresh ${digest.tokens.input}, cache write ${digest.tokens.cacheWrite}, cache read ${digest.tokens.cacheRead}, output ${digest.tokens.output}); estimated cost $${digest.costUsd.toFixed(4)}${digest.unpriced.length ? ` (no price for ${digest.unpriced.join(", ")})` : ""}.`,
+  ];
+  const section = (title: string, items: string[]) => (items.length ? lines.push("", `${title}:`, ...items.map((item) => `- ${item}`)) : 0);
+  section("Actions", digest.actions.map((action) => `${action.ts.slice(11, 16)} ${action.summary} [${action.outcome}]${action.link ? ` ${action.link}` : ""}`));
+  section("Errors", digest.errors.map((error) => `${error.ts.slice(11, 16)} ${error.summary}`));
+  section("For you", digest.notable.slice(0, 20).map((item) => `${item.ts.slice(11, 16)} ${item.summary}`));
+  section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));
+  lines.push("", `Full log: ${digest.logs.join(", ")}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,44 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startMessagesApiServer, text, type MessagesApiServer } from "../support/messages-api-server.js";
+import { makeTempHome } from "../support/temp-home.js";
+import { cleanEnv, runVigilAsync } from "../support/run-vigil.js";
+
+let server: MessagesApiServer;
+afterEach(async () => server?.close());
+
+async function doctor(config: string, key = "sk-test-loopback") {
+  server = await startMessagesApiServer({ fallback: () => text("pong") });
+  const home = makeTempHome();
+  writeFileSync(path.join(home, "config.yaml"), config);
+  const result = await runVigilAsync(["doctor", "--json"], cleanEnv(home, { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url }));
+  return { code: result.code, checks: result.stdout ? (JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>) : [], stderr: result.stderr };
+}
+
+describe("vigil doctor", () => {
+  it("a healthy setup: every check passes, the model got one cheap authenticated call", async () => {
+    const { code, checks } = await doctor("server: { port: 0 }\n");
+    expect(checks.filter((check) => !check.ok)).toEqual([]);
+    expect(code).toBe(0);
+    expect(checks.map((check) => check.name)).toEqual(["config", "database", "model", "notifiers", "webhook port", "watch roots", "service"]);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.body).toMatchObject({ model: "claude-haiku-5-5", max_tokens: 1 });
+  });
+
+  it("each problem is named with its fix, and the exit code is 1", async () => {
+    const { code, checks } = await doctor("server: { port: 0 }\nwatch: [ { path: /nonexistent/vigil-root } ]\n", "sk-revoked-key");
+    expect(code).toBe(1);
+    const failed = Object.fromEntries(checks.filter((check) => !check.ok).map((check) => [check.name, check]));
+    expect(Object.keys(failed).sort()).toEqual(["model", "watch roots"]);
+    expect(failed.model!.detail).toContain("HTTP 401");
+    expect(failed.model!.fix).toMatch(/ANTHROPIC_API_KEY/);
+    expect(failed["watch roots"]!.detail).toContain("/nonexistent/vigil-root");
+  });
+
+  it("a broken config is a failed check (exit 1), not a crash", async () => {
+    const { code, checks } = await doctor("heartbeat: { tickSeconds: soon }\n");
+    expect(code).toBe(1);
+    expect(checks).toEqual([expect.objectContaining({ name: "config", ok: false, detail: expect.stringContaining("heartbeat.tickSeconds") })]);
+  });
+});
