@@ -106,6 +106,20 @@ describe("vigil install / uninstall", () => {
     expect(calls.slice(3)).toEqual(["systemctl --user show-environment", "systemctl --user disable --now vigil.service", "systemctl --user daemon-reload"]);
   });
 
+  it("on macOS: the LaunchAgent plist, then launchctl bootstrap gui/UID", () => {
+    const home = makeTempHome();
+    const { calls, run } = recorder(["launchctl bootout"]);
+    const cli = io(home);
+    const env = { ...serviceEnvironment(cli, run), platform: "darwin" as const, uid: 501 };
+    expect(runInstall(cli, {}, env)).toBe(0);
+    const file = path.join(home, "Library/LaunchAgents/dev.vigil.daemon.plist");
+    expect(plist.parse(readFileSync(file, "utf8"))).toMatchObject({ Label: "dev.vigil.daemon", RunAtLoad: true });
+    expect(existsSync(path.join(home, "Library/Logs/vigil"))).toBe(true);
+    expect(calls).toEqual(["launchctl print gui/501", "launchctl bootout gui/501/dev.vigil.daemon", `launchctl bootstrap gui/501 ${file}`]);
+    expect(runInstall(io(home), {}, env)).toBe(0);
+    expect(calls).toHaveLength(3);
+  });
+
   it("without a service manager (a container) it says so and writes nothing", () => {
     const home = makeTempHome();
     const { run } = recorder(["systemctl --user show-environment"]);
