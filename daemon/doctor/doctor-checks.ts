@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import type { VigilContext } from "../context/open-context.js";
-import { expandHome } from "../sources/file-watcher.js";
+import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { Journal } from "../../logs/journal.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { NewEvent } from "../events/event-queue.js";
 import type { Logger } from "../logger/create-logger.js";
+import { expandHome } from "../paths/expand-home.js";
 import { excerptOfChange, isSmallText } from "./file-change-excerpt.js";
 import { createIgnoreTest } from "./watch-ignore.js";
 
@@ -26,10 +26,6 @@ export interface FileWatcher {
   /** Watches exactly these roots from now on (config load and SIGHUP reload). */
   setRoots(roots: readonly WatchRoot[]): Promise<void>;
   close(): Promise<void>;
-}
-
-export function expandHome(file: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(file.replace(/^~(?=$|\/)/, env.HOME ?? os.homedir()));
 }
 
 /**

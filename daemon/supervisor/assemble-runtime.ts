@@ -18,6 +18,8 @@ import { createGithubCommentTool } from "../tools/github-comment-tool.js";
 import { createGithubReviewTool } from "../tools/github-review-tool.js";
 import { createSubscriptionTools } from "../tools/subscription-tools.js";
 import { ToolError } from "../tools/tool.js";
+import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
+import { expandHome } from "../paths/expand-home.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -48,6 +50,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createGithubCommentTool({ github }),
     createGithubReviewTool({ github }),
     ...createSubscriptionTools({ subscriptions }),
+    ...createWorkspaceTools({ roots: ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env)) }),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
