@@ -2,7 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { chooseProvider } from "../brain/choose-provider.js";
 import { createAnthropicClient } from "../brain/model-client.js";
 import type { VigilContext } from "../context/open-context.js";
-import { createJournalOnlyNotifier, type Notifier } from "../notify/notifier.js";
+import type { Notifier } from "../notify/notifier.js";
+import { buildNotifier } from "../notify/build-notifier.js";
 import { acquireInstanceLock } from "../run/instance-lock.js";
 import { VERSION } from "../version.js";
 import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
@@ -40,7 +41,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
   try {
     const runtime = assembleRuntime(ctx, {
       client: provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined,
-      notifier: options.notifier ?? createJournalOnlyNotifier(),
+      notifier: options.notifier ?? buildNotifier(ctx),
     });
     ctx.journal.append({
       kind: "system",

@@ -18,7 +18,8 @@ export function createNotifyTool({ notifier }: { notifier: Notifier }) {
       if (result.delivered.length === 0) {
         throw new ToolError(`no channel delivered it: ${result.failures.map((f) => `${f.channel}: ${f.error}`).join("; ")}`);
       }
-      return { content: `delivered via ${result.delivered.join(", ")}` };
+      const failed = result.failures.map((f) => `${f.channel} failed: ${f.error}`).join("; ");
+      return { content: `delivered via ${result.delivered.join(", ")}${failed ? ` (${failed})` : ""}` };
     },
   });
 }

@@ -5,7 +5,8 @@ import { startMessagesApiServer, toolUse, type MessagesApiServer } from "../supp
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil, runVigilAsync, spawnVigil, waitFor, type RunningVigil } from "../support/run-vigil.js";
 
-const FAST_CONFIG = `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }\nserver: { port: 0 }\n`;
+// No desktop channel: the tests' machine has no notification server; notifications are journaled.
+const FAST_CONFIG = `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\n`;
 
 let server: MessagesApiServer;
 const daemons: RunningVigil[] = [];
