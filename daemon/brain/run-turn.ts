@@ -25,6 +25,8 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
     now: deps.now(),
     timeZone: deps.timeZone,
     previousTurns: [...new Set(events.map((event) => event.previousTurn).filter((id): id is string => Boolean(id)))],
+    tainted: events.some((event) => event.trust === "untrusted"),
+    goal: events.filter((event) => event.trust === "trusted").map((event) => `${event.source}/${event.type}: ${event.summary}`).join("\n") || "(no explicit request: a periodic check)",
   };
   const prompt = buildPrompt({
     tools: deps.toolDeps.registry.definitions(),
@@ -67,7 +69,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, scope
       const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
       if (result.quietReason !== undefined) quietReason = result.quietReason;
       // Only effects the user can see make a turn a decision; sleep and schedule are bookkeeping.
-      else if (!result.isError && !result.repeated && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);
+      else if (!result.isError && !result.repeated && !result.deferred && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);
       results.push({ type: "tool_result", tool_use_id: call.id, content: result.content, is_error: result.isError ?? false });
     }
     if (quietReason !== undefined) return _close(turn, actions, quietReason, step);

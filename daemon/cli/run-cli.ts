@@ -12,6 +12,7 @@ import { registerSubscriptionCommands } from "./commands/subscription-commands.j
 import { registerServiceCommands } from "./commands/service-commands.js";
 import { registerReviewCommand } from "./commands/review-command.js";
 import { registerDoctorCommand } from "./commands/doctor-command.js";
+import { registerApprovalCommands } from "./commands/approval-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -46,6 +47,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerServiceCommands(program, io, setExit);
   registerReviewCommand(program, io, setExit);
   registerDoctorCommand(program, io, setExit);
+  registerApprovalCommands(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

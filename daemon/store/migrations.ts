@@ -1,5 +1,6 @@
 import { EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
+import { APPROVAL_SCHEMA } from "../policy/approvals.js";
 import { SUBSCRIPTION_SCHEMA } from "../github/subscriptions.js";
 import { POLL_CACHE_SCHEMA } from "../github/github-poller.js";
 import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-handler.js";
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA, POLL_CACHE_SCHEMA].join("\n") },
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
+  { version: 6, sql: APPROVAL_SCHEMA },
 ];

@@ -18,8 +18,14 @@ import { createGithubCommentTool } from "../tools/github-comment-tool.js";
 import { createGithubReviewTool } from "../tools/github-review-tool.js";
 import { createSubscriptionTools } from "../tools/subscription-tools.js";
 import { ToolError } from "../tools/tool.js";
+import type { ToolRunDeps } from "../tools/run-tool-call.js";
+import { createApprovalQueue } from "../policy/approvals.js";
+import { askCritic } from "../policy/critic.js";
+import { createCriticRecord } from "../policy/critic-record.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
+import { createRunCommandTool } from "../tools/run-command-tool.js";
+import { noticeEvent } from "../events/notice-event.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -37,25 +43,39 @@ export interface RuntimeOptions {
   client: ModelClient | undefined;
   notifier: Notifier;
   turnTimeoutMs?: number;
+  /** A one-shot process (`vigil approve`): commands run to completion instead of moving to the background. */
+  foreground?: boolean;
 }
 
 /** Wires the stores, tools and brain of a running daemon from one context. */
-export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeoutMs = 5 * 60_000 }: RuntimeOptions): Runtime {
+export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
   const state = createDaemonState(ctx.db);
   const wakeups = createWakeupStore(ctx.db);
   const subscriptions = createSubscriptionStore(ctx.db);
+  const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
     createGithubReviewTool({ github }),
     ...createSubscriptionTools({ subscriptions }),
-    ...createWorkspaceTools({ roots: ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env)) }),
+    ...createWorkspaceTools({ roots: workspace }),
+    createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
   ]);
-  const toolDeps = { registry, ledger: createActionLedger(ctx.db), journal: ctx.journal, policy: ctx.loaded.config.tools.policy };
+  const toolDeps: ToolRunDeps = {
+    registry,
+    ledger: createActionLedger(ctx.db),
+    journal: ctx.journal,
+    policy: ctx.loaded.config.tools.policy,
+    approvals: createApprovalQueue(ctx.db),
+    notifier,
+    critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),
+    criticRecord: createCriticRecord(state),
+    redact: ctx.redact,
+  };
   const turn: TurnDeps = {
     db: ctx.db,
     journal: ctx.journal,

@@ -1,17 +1,16 @@
 import type { Journal } from "../../logs/journal.js";
+import { localDay } from "../../logs/local-day.js";
 import type { RawConfig } from "../config/config-schema.js";
+import type { Notifier } from "../notify/notifier.js";
+import type { ApprovalQueue } from "../policy/approvals.js";
+import type { CriticVerdict } from "../policy/critic.js";
+import type { createCriticRecord } from "../policy/critic-record.js";
+import { decidePolicy } from "../policy/decide-policy.js";
 import type { ActionLedger } from "./action-ledger.js";
 import type { ToolRegistry } from "./tool-registry.js";
-import { ToolError, type RiskClass, type ToolCallContext, type ToolResult } from "./tool.js";
+import { ToolError, type Tool, type ToolCallContext, type ToolResult } from "./tool.js";
 
-/** Safe defaults per risk class, used where `tools.policy` names no policy for the tool. */
-export const DEFAULT_POLICY: Record<RiskClass, "auto" | "critic" | "ask" | "deny"> = {
-  read: "auto",
-  notify: "auto",
-  write: "ask",
-  external: "ask",
-  exec: "critic",
-};
+export { DEFAULT_POLICY } from "../policy/decide-policy.js";
 
 export interface ToolCall {
   id: string;
@@ -24,64 +23,95 @@ export interface ToolRunDeps {
   ledger: ActionLedger;
   journal: Journal;
   policy: RawConfig["tools"]["policy"];
+  approvals: ApprovalQueue;
+  notifier: Notifier;
+  critic: (request: { goal: string; tool: string; input: unknown; tainted: boolean }) => Promise<CriticVerdict>;
+  criticRecord: ReturnType<typeof createCriticRecord>;
+  /** Applied to every result before the model sees it: a file or command output may hold a secret. */
+  redact: <T>(value: T) => T;
 }
 
 export interface TurnScope extends ToolCallContext {
   /** Turns that claimed this turn's events before and died; their actions are not repeated. */
   previousTurns: readonly string[];
+  /** The turn consumed untrusted outside text. */
+  tainted?: boolean;
+  /** What the user (and trusted sources) asked for, as the critic sees it. */
+  goal?: string;
 }
 
 /**
  * Runs one tool call from the model and always returns a result for it: an unknown tool, bad
  * input, a refusal or a failure becomes a tool error the model can read, never an exception.
- * A tool with effects outside Vigil is written to the action ledger before it runs.
+ * Policy first (deny, approval, critic), then the ledger, then the tool.
  */
 export async function runToolCall(deps: ToolRunDeps, call: ToolCall, scope: TurnScope): Promise<ToolResult> {
+  const result = await _decideAndRun(deps, call, scope);
+  return { ...result, content: deps.redact(result.content) };
+}
+
+async function _decideAndRun(deps: ToolRunDeps, call: ToolCall, scope: TurnScope): Promise<ToolResult> {
   const tool = deps.registry.get(call.name);
   if (!tool) return _error(`unknown tool "${call.name}"; the tools are: ${deps.registry.names().join(", ")}`);
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) {
     return _error(`invalid input for ${call.name}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ")}`);
   }
-  const policy = deps.policy[tool.name] ?? DEFAULT_POLICY[tool.risk];
-  if (policy !== "auto") {
-    // Approvals and the critic are not built yet: anything but `auto` fails closed.
-    deps.journal.append({ kind: "acted", summary: `${tool.name} refused by policy ${policy}`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, policy, outcome: "refused" } });
-    return _error(`${tool.name} is not allowed to run automatically (policy: ${policy})`);
-  }
-  if (tool.risk === "read") return _runAndJournal(deps, tool.name, () => tool.run(parsed.data, scope), call, scope);
+  const day = localDay(scope.now, scope.timeZone);
+  const decision = decidePolicy(tool, deps.policy, { tainted: scope.tainted ?? false, criticExhausted: deps.criticRecord.exhausted(tool.name, day) });
+  const note = (summary: string, outcome: string, extra: Record<string, unknown> = {}) =>
+    deps.journal.append({ kind: "acted", summary, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: parsed.data, outcome, ...extra } });
 
-  const repeat = deps.ledger.findRepeat(scope.previousTurns, tool.name, parsed.data);
+  if (decision.policy === "deny") {
+    note(`${tool.name} refused: ${decision.reason}`, "refused");
+    return _error(`${tool.name} is not allowed (${decision.reason})`);
+  }
+  if (decision.policy === "ask") return _requestApproval(deps, tool, parsed.data, call, scope, decision.reason);
+  if (decision.policy === "critic") {
+    const verdict = await deps.critic({ goal: scope.goal ?? "", tool: tool.name, input: parsed.data, tainted: scope.tainted ?? false });
+    deps.criticRecord.note(tool.name, day, verdict.allow);
+    if (!verdict.allow) {
+      note(`${tool.name} blocked by the critic: ${verdict.reason}`, "blocked", { critic: verdict.reason });
+      return _error(`the safety critic blocked this ${tool.name} call: ${verdict.reason}`);
+    }
+  }
+  return executeToolCall(deps, tool, parsed.data, call, scope);
+}
+
+/** Runs a call policy has cleared (or the user approved): ledger, tool, journal. */
+export async function executeToolCall(deps: Pick<ToolRunDeps, "ledger" | "journal">, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, extra: Record<string, unknown> = {}): Promise<ToolResult> {
+  if (tool.risk === "read") return _runAndJournal(deps, tool, input, call, scope, extra);
+  const repeat = deps.ledger.findRepeat(scope.previousTurns, tool.name, input);
   if (repeat) {
     deps.journal.append({ kind: "acted", summary: `${tool.name} not repeated: already ${repeat.state} in interrupted turn ${repeat.turnId}`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, repeatOf: repeat.id, outcome: "skipped" } });
     return { content: `not repeated: the same ${tool.name} call was already made in an interrupted earlier turn (state: ${repeat.state})`, repeated: true };
   }
-  const actionId = deps.ledger.start(scope.turnId, call.id, tool.name, parsed.data, scope.now);
-  deps.journal.append({ kind: "decided", summary: `intent: ${tool.name}`, data: { turnId: scope.turnId, toolUseId: call.id, actionId, tool: tool.name, input: parsed.data } });
-  const result = await _runAndJournal(deps, tool.name, () => tool.run(parsed.data, scope), call, scope, actionId);
+  const actionId = deps.ledger.start(scope.turnId, call.id, tool.name, input, scope.now);
+  deps.journal.append({ kind: "decided", summary: `intent: ${tool.name}`, data: { turnId: scope.turnId, toolUseId: call.id, actionId, tool: tool.name, input, ...extra } });
+  const result = await _runAndJournal(deps, tool, input, call, scope, { actionId, ...extra });
   deps.ledger.finish(actionId, result.isError ? "failed" : "done", result.content, new Date());
   return result;
 }
 
-async function _runAndJournal(
-  deps: ToolRunDeps,
-  name: string,
-  run: () => ToolResult | Promise<ToolResult>,
-  call: ToolCall,
-  scope: TurnScope,
-  actionId?: string,
-): Promise<ToolResult> {
+function _requestApproval(deps: ToolRunDeps, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, reason: string): ToolResult {
+  const id = deps.approvals.request({ turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, reason }, scope.now);
+  deps.journal.append({ kind: "decided", summary: `approval #${id} requested: ${tool.name} (${reason})`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, approvalId: id, reason } });
+  void deps.notifier.send({ title: `Vigil asks to run ${tool.name}`, body: `${reason}. Review with \`vigil approvals\`; run it with \`vigil approve ${id}\`.`, priority: "high" }).catch(() => undefined);
+  return { content: `queued for the user's approval as #${id} (${reason}); it runs only if they approve it. Do not retry it.`, deferred: true };
+}
+
+async function _runAndJournal(deps: Pick<ToolRunDeps, "journal">, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, extra: Record<string, unknown>): Promise<ToolResult> {
   let result: ToolResult;
   try {
-    result = await run();
+    result = await tool.run(input, scope);
   } catch (error) {
-    result = _error(error instanceof ToolError ? error.message : `${name} failed: ${(error as Error).message}`);
+    result = _error(error instanceof ToolError ? error.message : `${tool.name} failed: ${(error as Error).message}`);
   }
   if (result.quietReason === undefined) {
     deps.journal.append({
       kind: "acted",
-      summary: `${name}: ${result.isError ? "failed: " : ""}${result.content}`,
-      data: { turnId: scope.turnId, toolUseId: call.id, actionId, tool: name, input: call.input, outcome: result.isError ? "error" : "ok", result: result.content },
+      summary: `${tool.name}: ${result.isError ? "failed: " : ""}${result.content}`,
+      data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, outcome: result.isError ? "error" : "ok", result: result.content, ...extra },
     });
   }
   return result;

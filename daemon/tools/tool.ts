@@ -17,6 +17,8 @@ export interface ToolResult {
   /** Text returned to the model as the tool_result. */
   content: string;
   isError?: boolean;
+  /** Queued for the user's approval: not run, not failed. */
+  deferred?: boolean;
   /** The call was the same as one an interrupted turn already made, so it did not run. */
   repeated?: boolean;
   /** `stay_quiet` ends the turn as a quiet one, with this reason. */

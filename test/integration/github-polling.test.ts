@@ -86,11 +86,11 @@ describe("GitHub polling against a loopback REST server", () => {
     expect(missing.content).toMatch(/GitHub refused .*HTTP 404/);
   });
 
-  it("external tools are not run on the default policy (ask) until approvals exist", async () => {
+  it("external tools default to ask: the call waits for approval and nothing reaches GitHub", async () => {
     const { h } = await setup();
     const before = api.requests.length;
     const result = await runToolCall(h.runtime.turn.toolDeps, { id: "c1", name: "github_comment", input: { repo: "octo/app", number: 7, body: "hi" } }, { turnId: "t", now: h.clock.now(), timeZone: "UTC", previousTurns: [] });
-    expect(result).toMatchObject({ isError: true, content: expect.stringContaining("policy: ask") });
+    expect(result).toMatchObject({ deferred: true, content: expect.stringContaining("queued for the user's approval as #1") });
     expect(api.requests.length).toBe(before);
   });
 });

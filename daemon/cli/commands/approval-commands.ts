@@ -1,0 +1,91 @@
+import type { Command } from "commander";
+import { openContext, type VigilContext } from "../../context/open-context.js";
+import { buildNotifier } from "../../notify/build-notifier.js";
+import { assembleRuntime } from "../../supervisor/assemble-runtime.js";
+import { executeToolCall } from "../../tools/run-tool-call.js";
+import { writeLine, type CliIo } from "../cli-io.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+
+export function registerApprovalCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command("approvals")
+    .description("tool calls waiting for your approval")
+    .option("--json", "one JSON object per line")
+    .action((options: { json?: boolean }) => setExit(_withContext(io, (ctx) => _list(io, ctx, options))));
+  program
+    .command("approve")
+    .description("run a waiting tool call, once")
+    .argument("<id>", "the approval's number")
+    .action(async (id: string) => setExit(await _withContextAsync(io, (ctx) => _approve(io, ctx, _id(id)))));
+  program
+    .command("deny")
+    .description("refuse a waiting tool call")
+    .argument("<id>", "the approval's number")
+    .action((id: string) => setExit(_withContext(io, (ctx) => _deny(io, ctx, _id(id)))));
+}
+
+function _id(text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`"${text}" is not an approval number; see vigil approvals`);
+  return Number(text);
+}
+
+function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): number {
+  const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx) });
+  for (const expired of runtime.turn.toolDeps.approvals.expire(ctx.now())) {
+    ctx.journal.append({ kind: "system", summary: `approval #${expired.id} expired: ${expired.tool} was not run`, data: { event: "approval-expired", approvalId: expired.id } });
+  }
+  const pending = runtime.turn.toolDeps.approvals.pending(ctx.now());
+  for (const item of pending) {
+    writeLine(io.stdout, options.json ? JSON.stringify({ ...item, input: JSON.parse(item.input) }) : `#${item.id}  ${item.tool} ${item.input}\n     why: ${item.reason}; expires ${item.expiresAt}`);
+  }
+  if (!options.json && pending.length === 0) writeLine(io.stderr, "nothing is waiting for your approval");
+  return EXIT.ok;
+}
+
+async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<number> {
+  const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx), foreground: true });
+  const { approvals, registry } = runtime.turn.toolDeps;
+  const approval = approvals.get(id);
+  // The state change is the claim: a second approve finds it no longer pending and runs nothing.
+  if (!approval || !approvals.decide(id, "approved", ctx.now())) {
+    writeLine(io.stderr, `approval #${id} is ${approval ? approval.state : "unknown"}: nothing to run`);
+    return EXIT.failed;
+  }
+  const tool = registry.get(approval.tool)!;
+  const input = JSON.parse(approval.input) as unknown;
+  const scope = { turnId: `approval-${id}`, now: ctx.now(), timeZone: ctx.loaded.timezone, previousTurns: [] };
+  const result = await executeToolCall(runtime.turn.toolDeps, tool, input, { id: approval.toolUseId, name: tool.name, input }, scope, { approvalId: id });
+  approvals.finish(id, result.isError ? "failed" : "done", result.content);
+  writeLine(result.isError ? io.stderr : io.stdout, `#${id} ${tool.name}: ${result.content}`);
+  return result.isError ? EXIT.failed : EXIT.ok;
+}
+
+function _deny(io: CliIo, ctx: VigilContext, id: number): number {
+  const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx) });
+  const approval = runtime.turn.toolDeps.approvals.get(id);
+  if (!approval || !runtime.turn.toolDeps.approvals.decide(id, "denied", ctx.now())) {
+    writeLine(io.stderr, `approval #${id} is ${approval ? approval.state : "unknown"}: nothing to deny`);
+    return EXIT.failed;
+  }
+  ctx.journal.append({ kind: "acted", summary: `${approval.tool} denied by the user (approval #${id})`, data: { approvalId: id, tool: approval.tool, outcome: "denied" } });
+  writeLine(io.stdout, `denied #${id} (${approval.tool})`);
+  return EXIT.ok;
+}
+
+function _withContext(io: CliIo, run: (ctx: VigilContext) => number): number {
+  const ctx = openContext({ env: io.env, now: io.now });
+  try {
+    return run(ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+async function _withContextAsync(io: CliIo, run: (ctx: VigilContext) => Promise<number>): Promise<number> {
+  const ctx = openContext({ env: io.env, now: io.now });
+  try {
+    return await run(ctx);
+  } finally {
+    ctx.close();
+  }
+}

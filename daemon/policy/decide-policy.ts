@@ -1,0 +1,36 @@
+import type { RawConfig } from "../config/config-schema.js";
+import type { Tool } from "../tools/tool.js";
+import type { RiskClass } from "../tools/tool.js";
+
+export type Policy = "auto" | "critic" | "ask" | "deny";
+
+/** Safe defaults per risk class, used where `tools.policy` names no policy for the tool. */
+export const DEFAULT_POLICY: Record<RiskClass, Policy> = {
+  read: "auto",
+  notify: "auto",
+  write: "ask",
+  external: "ask",
+  exec: "critic",
+};
+
+const TAINT_SENSITIVE = new Set<RiskClass>(["write", "external", "exec"]);
+
+export interface PolicyDecision {
+  policy: Policy;
+  /** Why the configured policy was tightened, when it was. */
+  reason: string;
+}
+
+/**
+ * The policy for one call. Taint only ever tightens: in a turn that read untrusted text, a write,
+ * external or exec tool needs the user's approval whatever the config says (short of deny).
+ */
+export function decidePolicy(tool: Tool, configured: RawConfig["tools"]["policy"], context: { tainted: boolean; criticExhausted: boolean }): PolicyDecision {
+  const policy = configured[tool.name] ?? DEFAULT_POLICY[tool.risk];
+  if (policy === "deny") return { policy, reason: "denied by tools.policy" };
+  if (context.tainted && TAINT_SENSITIVE.has(tool.risk) && policy !== "ask") {
+    return { policy: "ask", reason: "this turn read untrusted outside text, so it needs your approval" };
+  }
+  if (policy === "critic" && context.criticExhausted) return { policy: "ask", reason: "the critic blocked it too often; it now needs your approval" };
+  return { policy, reason: policy === "ask" ? `tools.policy for ${tool.name} is ask` : "" };
+}

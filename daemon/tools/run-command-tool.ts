@@ -1,0 +1,105 @@
+import { spawn } from "node:child_process";
+import { z } from "zod";
+import type { NewEvent } from "../events/event-queue.js";
+import { defineTool } from "./tool.js";
+import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
+
+const MAX_OUTPUT = 16 * 1024;
+/** Only what a shell needs; API keys, tokens and the daemon's own settings stay out. */
+const KEPT_ENV = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "TERM", "TMPDIR", "TZ"];
+
+export interface RunCommandOptions {
+  roots: readonly string[];
+  notice: (event: NewEvent) => void;
+  env?: NodeJS.ProcessEnv;
+  /** How long a turn waits for the command before it moves to the background. */
+  blockingMs?: number;
+  timeoutMs?: number;
+}
+
+interface Finished {
+  code: number | null;
+  signal: string | null;
+  output: string;
+  timedOut: boolean;
+}
+
+/**
+ * `run_command`: a shell command in a workspace root, with a scrubbed environment, bounded output
+ * and a timeout that kills its whole process group. One that outlives the blocking budget goes on
+ * in the background; its result comes back later as an event.
+ */
+export function createRunCommandTool({ roots, notice, env = process.env, blockingMs = 15_000, timeoutMs = 10 * 60_000 }: RunCommandOptions) {
+  let jobs = 0;
+  return defineTool({
+    name: "run_command",
+    description: "Run a shell command in the workspace (no secrets in its environment; output is truncated; long commands finish in the background and report back as an event).",
+    risk: "exec",
+    input: z.strictObject({ command: z.string().min(1).max(4000), cwd: z.string().min(1).optional() }),
+    async run({ command, cwd }, { turnId }) {
+      const dir = resolveInWorkspace(roots, cwd ?? ".");
+      const finished = _spawn(command, dir, scrubEnv(env), timeoutMs);
+      const early = await Promise.race([finished, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), blockingMs).unref())]);
+      if (early) return { content: describeFinished(early), isError: early.code !== 0 };
+      const job = `${turnId}-${++jobs}`;
+      void finished.then((done) =>
+        notice({
+          source: "command",
+          type: "finished",
+          dedupeKey: `command:${job}`,
+          // Command output can carry anything the command fetched: it is data, not instructions.
+          trust: "untrusted",
+          summary: `background command finished (${done.timedOut ? "timed out" : `exit ${done.code}`}): ${command.slice(0, 120)}`,
+          payload: { command, cwd: dir, result: describeFinished(done) },
+        }),
+      );
+      return { content: `still running after ${Math.round(blockingMs / 1000)} s; it continues in the background as job ${job} and its result will arrive as an event` };
+    },
+  });
+}
+
+export function scrubEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(KEPT_ENV.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+}
+
+function describeFinished(done: Finished): string {
+  const status = done.timedOut ? "killed after the timeout" : done.signal ? `killed by ${done.signal}` : `exit ${done.code}`;
+  return `${status}\n${done.output || "(no output)"}`;
+}
+
+function _spawn(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let dropped = 0;
+    const take = (chunk: Buffer) => {
+      const room = MAX_OUTPUT - output.length;
+      if (room > 0) output += chunk.toString("utf8").slice(0, room);
+      dropped += Math.max(0, chunk.length - Math.max(room, 0));
+    };
+    child.stdout!.on("data", take);
+    child.stderr!.on("data", take);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      _killGroup(child.pid);
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timedOut, output: dropped ? `${output}\n… (${dropped} more bytes of output dropped)` : output });
+    });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: 127, signal: null, timedOut: false, output: error.message });
+    });
+  });
+}
+
+function _killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
