@@ -4,6 +4,8 @@ export interface Notification {
   body: string;
   priority?: "low" | "default" | "high" | "urgent";
   url?: string;
+  /** A delivered file; channels that can carry files attach it. */
+  attachment?: string;
 }
 
 export interface NotifyResult {

@@ -25,6 +25,7 @@ import { createCriticRecord } from "../policy/critic-record.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
+import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
 import { noticeEvent } from "../events/notice-event.js";
 
 export interface Runtime {
@@ -60,6 +61,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createGithubReviewTool({ github }),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
+    createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
     createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
