@@ -71,9 +71,13 @@ async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
 }
 
 function _checkNotifiers(ctx: VigilContext): CheckResult {
-  // Desktop and phone channels are not built yet: say where notifications go today.
-  const wanted = [ctx.loaded.config.notify.desktop ? "desktop" : "", ctx.loaded.config.notify.ntfy.topic ? "ntfy" : ""].filter(Boolean);
-  return { name: "notifiers", ok: true, detail: `notifications are journaled (vigil log --kind acted)${wanted.length ? `; ${wanted.join(" and ")} delivery is not available in this version` : ""}` };
+  const { desktop, ntfy } = ctx.loaded.config.notify;
+  const channels = [ntfy.topic ? `ntfy (${ntfy.server}/${ntfy.topic})` : "", desktop ? "desktop" : ""].filter(Boolean);
+  if (channels.length === 0) return { name: "notifiers", ok: false, detail: "every channel is off: notifications only reach the journal", fix: "set notify.desktop: true or notify.ntfy.topic" };
+  const headless = desktop && !ntfy.topic && process.platform === "linux" && !ctx.env.DISPLAY && !ctx.env.WAYLAND_DISPLAY && !ctx.env.DBUS_SESSION_BUS_ADDRESS;
+  return headless
+    ? { name: "notifiers", ok: false, detail: "desktop only, but this session has no display or D-Bus session bus", fix: "set notify.ntfy.topic for phone pushes (a server has no desktop)" }
+    : { name: "notifiers", ok: true, detail: channels.join(", then ") };
 }
 
 async function _checkPort(ctx: VigilContext): Promise<CheckResult> {

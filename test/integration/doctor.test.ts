@@ -18,7 +18,7 @@ async function doctor(config: string, key = "sk-test-loopback") {
 
 describe("vigil doctor", () => {
   it("a healthy setup: every check passes, the model got one cheap authenticated call", async () => {
-    const { code, checks } = await doctor("server: { port: 0 }\n");
+    const { code, checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\n");
     expect(checks.filter((check) => !check.ok)).toEqual([]);
     expect(code).toBe(0);
     expect(checks.map((check) => check.name)).toEqual(["config", "database", "model", "notifiers", "webhook port", "watch roots", "service"]);
@@ -30,7 +30,8 @@ describe("vigil doctor", () => {
     const { code, checks } = await doctor("server: { port: 0 }\nwatch: [ { path: /nonexistent/vigil-root } ]\n", "sk-revoked-key");
     expect(code).toBe(1);
     const failed = Object.fromEntries(checks.filter((check) => !check.ok).map((check) => [check.name, check]));
-    expect(Object.keys(failed).sort()).toEqual(["model", "watch roots"]);
+    expect(Object.keys(failed).sort()).toEqual(["model", "notifiers", "watch roots"]);
+    expect(failed.notifiers!.fix).toMatch(/ntfy/); // desktop only, in a session with no display or bus
     expect(failed.model!.detail).toContain("HTTP 401");
     expect(failed.model!.fix).toMatch(/ANTHROPIC_API_KEY/);
     expect(failed["watch roots"]!.detail).toContain("/nonexistent/vigil-root");
