@@ -79,6 +79,19 @@ describe("notifications", () => {
   });
 });
 
+describe("desktop notifications with no bus at all", () => {
+  it("the daemon journals the failure instead of losing it", async () => {
+    const home = makeTempHome();
+    writeFileSync(path.join(home, "config.yaml"), "notify: { desktop: true }\nrules: [ { when: { source: user }, do: notify } ]\nserver: { port: 0 }\n");
+    const env = cleanEnv(home, { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" });
+    runVigil(["tell", "nobody will see this pop up"], env);
+    expect(runVigil(["start", "--once"], env).code).toBe(0);
+    const acted = JSON.parse(runVigil(["log", "--kind", "acted", "--json"], env).stdout.trim());
+    expect(acted.data).toMatchObject({ tool: "notify", outcome: "error" });
+    expect(acted.summary).toMatch(/no channel delivered it: desktop: desktop notification failed/);
+  });
+});
+
 describe("desktop notifications for real (Xvfb, a session bus, dunst)", () => {
   let xvfb: ChildProcess;
   const display = `:${40 + (process.pid % 50)}`;
