@@ -39,11 +39,12 @@ export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Gith
     async pollOnce() {
       const report = { requests: 0, notModified: 0, queued: 0, nextDelayMs: deps.intervalSeconds * 1000 };
       /** A conditional GET; undefined when GitHub says nothing changed (304). */
-      const fetchIfChanged = async (url: string, params: Record<string, unknown>): Promise<unknown> => {
+      const fetchIfChanged = async (route: string, params: Record<string, unknown>): Promise<unknown> => {
+        const url = _expand(route, params);
         const cached = getCache.get(url);
         report.requests++;
         try {
-          const response = await deps.github().request(`GET ${url}`, { ...params, headers: cached?.etag ? { "if-none-match": cached.etag } : {} });
+          const response = await deps.github().request(`GET ${route}`, { ...params, headers: cached?.etag ? { "if-none-match": cached.etag } : {} });
           report.nextDelayMs = Math.max(report.nextDelayMs, readRateLimitDelay(response.headers, deps.now()));
           putCache.run(url, (response.headers.etag as string | undefined) ?? null, cached?.snapshot ?? null);
           return response.data;
@@ -91,6 +92,13 @@ export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Gith
       return report;
     },
   };
+}
+
+/** The concrete URL a route names, the key its ETag is kept under. */
+function _expand(route: string, params: Record<string, unknown>): string {
+  const path = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  const query = Object.entries(params).filter(([name]) => !route.includes(`{${name}}`));
+  return query.length ? `${path}?${query.map(([name, value]) => `${name}=${String(value)}`).join("&")}` : path;
 }
 
 /** The webhook actions a polled PR implies, compared with what the last poll saw. */

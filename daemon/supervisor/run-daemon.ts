@@ -52,30 +52,40 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
     const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime)]);
-    const http = options.once ? undefined : await startDaemonHttp(ctx, runtime, ctx.now(), () => ({ lastTickAt: supervisor.lastTickAt()?.toISOString() ?? null }));
-    if (http) options.announce(`http: listening on ${http.url}`);
-    const polling = options.once || !ctx.loaded.config.github.poll.enabled ? undefined : _startPolling(ctx, runtime);
-    const files = createFileWatcher({ notice: (event) => noticeEvent(ctx, event), journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
-    if (!options.once) await files.setRoots(ctx.loaded.config.watch);
-    const stopReloads = options.onReload?.(() => void reloadConfig(ctx, runtime, files).catch((error) => ctx.logger.error({ err: error }, "reload failed")));
-    options.announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
-    options.announce(
-      provider === "rules"
-        ? "provider: rules (no ANTHROPIC_API_KEY set; config rules decide, the rest waits for review)"
-        : `provider: anthropic (${ctx.loaded.config.model.name})`,
-    );
-    ctx.logger.info({ provider, home: ctx.paths.home, config: ctx.loaded.file ?? "defaults" }, "daemon started");
+    const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, options);
+    _announceReady(ctx, provider, options.announce);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
-    stopReloads?.();
-    polling?.stop();
-    await files.close();
-    await http?.close();
+    await sources?.stop();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {
     lock.release();
   }
+}
+
+/** HTTP (health, webhooks), GitHub polling, the file watcher and the reload trigger; one stop for all. */
+async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Supervisor, options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
+  const http = await startDaemonHttp(ctx, runtime, ctx.now(), () => ({ lastTickAt: supervisor.lastTickAt()?.toISOString() ?? null }));
+  if (http) options.announce(`http: listening on ${http.url}`);
+  const polling = ctx.loaded.config.github.poll.enabled ? _startPolling(ctx, runtime) : undefined;
+  const files = createFileWatcher({ notice: (event) => noticeEvent(ctx, event), journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
+  await files.setRoots(ctx.loaded.config.watch);
+  const stopReloads = options.onReload?.(() => void reloadConfig(ctx, runtime, files).catch((error) => ctx.logger.error({ err: error }, "reload failed")));
+  return {
+    async stop() {
+      stopReloads?.();
+      polling?.stop();
+      await files.close();
+      await http?.close();
+    },
+  };
+}
+
+function _announceReady(ctx: VigilContext, provider: "anthropic" | "rules", announce: (line: string) => void): void {
+  announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
+  announce(provider === "rules" ? "provider: rules (no ANTHROPIC_API_KEY set; config rules decide, the rest waits for review)" : `provider: anthropic (${ctx.loaded.config.model.name})`);
+  ctx.logger.info({ provider, home: ctx.paths.home, config: ctx.loaded.file ?? "defaults" }, "daemon started");
 }
 
 function _startPolling(ctx: VigilContext, runtime: Runtime) {

@@ -44,6 +44,17 @@ describe("GitHub polling against a loopback REST server", () => {
     expect((await poller.pollOnce()).queued).toBe(0);
   });
 
+  it("each followed PR keeps its own ETag: two PRs, both 304 on the second poll", async () => {
+    const { h, poller } = await setup();
+    h.runtime.subscriptions.add({ repo: "octo/app", number: 8 }, "cli", h.clock.now());
+    api.pulls.set("octo/app#7", makePull("octo/app", 7, "a7"));
+    api.pulls.set("octo/app#8", makePull("octo/app", 8, "a8"));
+    expect((await poller.pollOnce()).queued).toBe(2);
+    const second = await poller.pollOnce();
+    expect(second.requests).toBe(4); // two PRs and the check runs of their two heads
+    expect(second.notModified).toBe(4);
+  });
+
   it("a webhook and a poll of the same change give one event", async () => {
     const { h, poller } = await setup();
     const pull = makePull("octo/app", 7, "ccc333");
