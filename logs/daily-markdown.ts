@@ -29,10 +29,11 @@ export function appendDailyMarkdown(
   timeZone: string,
   entries: readonly JournalEntry[],
   loadDay: (day: string) => JournalEntry[],
+  rebuild = false,
 ): void {
   for (const [day, dayEntries] of _groupByDay(entries)) {
     const file = dailyMarkdownPath(logsDir, day);
-    if (existsSync(file)) {
+    if (existsSync(file) && !rebuild) {
       appendFileSync(file, dayEntries.map((entry) => renderMarkdownLine(entry, timeZone)).join(""));
     } else {
       mkdirSync(path.dirname(file), { recursive: true });

@@ -42,6 +42,19 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
   const selectDay = db.prepare<[string], JournalRow>("SELECT * FROM journal WHERE day = ? ORDER BY seq");
   const listDay = (day: string) => selectDay.all(day).map(toJournalEntry);
 
+  // The database is the record; the Markdown is a rendering. A failed render (disk full, a
+  // read-only folder) must not lose the row, and the next append rewrites the day whole.
+  let renderFailed = false;
+  const render = (entries: JournalEntry[]) => {
+    if (!logsDir) return;
+    try {
+      appendDailyMarkdown(logsDir, timeZone, entries, listDay, renderFailed);
+      renderFailed = false;
+    } catch {
+      renderFailed = true;
+    }
+  };
+
   const appendAll = db.transaction((inputs: readonly JournalInput[]) => {
     let previous = head.get() ?? { seq: 0, hash: GENESIS_HASH };
     const entries = inputs.map((input) => {
@@ -61,7 +74,7 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
       return toJournalEntry(row);
     });
     // Rendered inside the transaction: the write lock keeps lines in seq order across processes.
-    if (logsDir) appendDailyMarkdown(logsDir, timeZone, entries, listDay);
+    render(entries);
     return entries;
   });
 

@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTempHome } from "./support/temp-home.js";
 import { openTestJournal } from "./support/open-test-journal.js";
@@ -50,5 +52,21 @@ describe("journal append-only", () => {
     expect(stored).not.toContain("sk-ant-api03");
     expect(stored).toContain("[REDACTED]");
     expect(verifyChain(db).ok).toBe(true);
+  });
+});
+
+describe("the daily Markdown is a rendering, not the record", () => {
+  it("a day file that cannot be written loses no row, and the day is rebuilt once it can", () => {
+    const home = makeTempHome();
+    const dayFile = path.join(home, "logs", "2026", "11", "2026-11-23.md");
+    const { db, journal } = openTestJournal(home, { now: () => new Date("2026-11-23T10:00:00Z") });
+    mkdirSync(dayFile, { recursive: true }); // a directory where the file belongs: no one can append to it
+    journal.append({ kind: "system", summary: "while the log folder is broken" });
+    expect(verifyChain(db)).toMatchObject({ ok: true, rows: 1 });
+    rmSync(dayFile, { recursive: true });
+    journal.append({ kind: "system", summary: "after it is fixed" });
+    const markdown = readFileSync(dayFile, "utf8");
+    expect(markdown).toContain("while the log folder is broken `#1`");
+    expect(markdown).toContain("after it is fixed `#2`");
   });
 });
