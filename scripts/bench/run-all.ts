@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchHeartbeat } from "./heartbeat-bench.js";
+import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
 import { benchWebhooks } from "./webhook-bench.js";
@@ -13,6 +14,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["heartbeat", benchHeartbeat],
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
+  ["idle", benchIdleFootprint],
 ];
 
 const only = process.argv.slice(2);
