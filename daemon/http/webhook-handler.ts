@@ -63,7 +63,7 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
     let payload: Record<string, unknown>;
     try {
       payload = JSON.parse(body) as Record<string, unknown>;
-      if (!payload || typeof payload !== "object") throw new Error("not an object");
+      if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new Error("not an object");
     } catch {
       return reject(res, 400, "body is not a JSON object");
     }

@@ -44,7 +44,9 @@ afterEach(async () => {
  * The real daemon internals (SQLite, journal, queue, supervisor, tools, the real SDK) on a temp
  * home, against the loopback Messages API server, with a clock the test drives.
  */
-export async function startHarness(options: { config?: string; provider?: "anthropic" | "rules"; start?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { config?: string; provider?: "anthropic" | "rules"; start?: string; env?: Record<string, string>; turnTimeoutMs?: number } = {},
+): Promise<Harness> {
   const home = makeTempHome();
   writeFileSync(path.join(home, "config.yaml"), options.config ?? BASE_CONFIG);
   const server = await startMessagesApiServer();
@@ -56,6 +58,7 @@ export async function startHarness(options: { config?: string; provider?: "anthr
   const runtime = assembleRuntime(ctx, {
     client: provider === "anthropic" ? createAnthropicClient({ env, maxRetries: 2 }) : undefined,
     notifier: createJournalOnlyNotifier(),
+    ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
   });
   recoverInterrupted(runtime);
   const supervisor = createSupervisor(runtime, provider);

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/faults/**/*.test.ts"],
+    testTimeout: 300_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    // One scenario at a time: they measure memory and time of a real daemon.
+    fileParallelism: false,
+  },
+});
