@@ -15,7 +15,7 @@ type Rule = RawConfig["rules"][number];
 export async function runRulesTurn(deps: TurnDeps, reason: string): Promise<TurnOutcome> {
   const turn = startTurnRecord(deps, randomUUID(), reason);
   const events = deps.events.claim(turn.id);
-  const scope = { turnId: turn.id, now: deps.now(), timeZone: deps.timeZone, previousTurns: [...new Set(events.flatMap((e) => (e.previousTurn ? [e.previousTurn] : [])))], tainted: events.some((e) => e.trust === "untrusted") };
+  const scope = { turnId: turn.id, now: deps.now(), timeZone: deps.timeZone, previousTurns: [...new Set(events.flatMap((e) => e.previousTurns))], tainted: events.some((e) => e.trust === "untrusted") };
   let notified = 0;
   for (const event of events) {
     const index = deps.config.rules.findIndex((rule) => matchesRule(rule, event));

@@ -24,7 +24,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
     turnId: turn.id,
     now: deps.now(),
     timeZone: deps.timeZone,
-    previousTurns: [...new Set(events.map((event) => event.previousTurn).filter((id): id is string => Boolean(id)))],
+    previousTurns: [...new Set(events.flatMap((event) => event.previousTurns))],
     tainted: events.some((event) => event.trust === "untrusted"),
     goal: events.filter((event) => event.trust === "trusted").map((event) => `${event.source}/${event.type}: ${event.summary}`).join("\n") || "(no explicit request: a periodic check)",
   };

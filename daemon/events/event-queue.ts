@@ -33,8 +33,8 @@ export interface QueuedEvent {
   summary: string;
   payload: Record<string, unknown>;
   receivedAt: string;
-  /** The turn that claimed it before and never finished (a crash), if any. */
-  previousTurn: string | null;
+  /** Every turn that claimed it before and never finished (crashes, stops), oldest first. */
+  previousTurns: string[];
 }
 
 /** What the wake gate needs to know about the queue, in one cheap query. */
@@ -54,7 +54,7 @@ export interface EventQueue {
   claim(turnId: string): QueuedEvent[];
   /** The turn's events are consumed; call in the transaction that journals its decision. */
   complete(turnId: string, now: Date): number;
-  /** The turn failed: its events go back to pending, remembering it as their previous turn. */
+  /** The turn failed: its events go back to pending, adding it to their previous turns. */
   release(turnId: string): number;
   /** At start: events claimed by a turn that never finished go back to pending. */
   releaseAbandoned(): number;
@@ -74,8 +74,11 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
   const claim = db.prepare("UPDATE events SET state = 'claimed', claimed_by = ? WHERE state = 'pending'");
   const claimed = db.prepare<[string], EventRow>("SELECT * FROM events WHERE state = 'claimed' AND claimed_by = ? ORDER BY id");
   const complete = db.prepare("UPDATE events SET state = 'done', done_at = ? WHERE state = 'claimed' AND claimed_by = ?");
-  const release = db.prepare("UPDATE events SET state = 'pending', previous_turn = claimed_by, claimed_by = NULL WHERE state = 'claimed' AND claimed_by = ?");
-  const releaseAll = db.prepare("UPDATE events SET state = 'pending', previous_turn = claimed_by, claimed_by = NULL WHERE state = 'claimed'");
+  // All earlier claimers are kept (comma-separated), not just the last: an action done two
+  // interrupted turns ago must still not be repeated.
+  const handBack = "state = 'pending', previous_turn = CASE WHEN previous_turn IS NULL THEN claimed_by ELSE previous_turn || ',' || claimed_by END, claimed_by = NULL";
+  const release = db.prepare(`UPDATE events SET ${handBack} WHERE state = 'claimed' AND claimed_by = ?`);
+  const releaseAll = db.prepare(`UPDATE events SET ${handBack} WHERE state = 'claimed'`);
   return {
     enqueue(event) {
       const dedupeKey = event.dedupeKey ?? `${event.source}:${randomUUID()}`;
@@ -129,6 +132,6 @@ function _toQueuedEvent(row: EventRow): QueuedEvent {
     summary: row.summary,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
     receivedAt: row.received_at,
-    previousTurn: row.previous_turn,
+    previousTurns: row.previous_turn ? row.previous_turn.split(",") : [],
   };
 }

@@ -147,6 +147,23 @@ describe("crash recovery (in process)", () => {
   });
 });
 
+describe("an event interrupted twice", () => {
+  it("still does not repeat an action its first interrupted turn made", async () => {
+    const h = await startHarness();
+    h.notice({ summary: "ping me about PR 5" });
+    const input = { title: "PR 5", body: "ready" };
+    const { ledger } = h.runtime.turn.toolDeps;
+    h.ctx.events.claim("first-turn");
+    ledger.finish(ledger.start("first-turn", "toolu_a", "notify", input, h.clock.now()), "done", "delivered", h.clock.now());
+    h.ctx.events.releaseAbandoned(); // the first turn died after notifying
+    h.ctx.events.claim("second-turn");
+    h.ctx.events.releaseAbandoned(); // the second died before doing anything
+    h.server.script(toolUse("notify", input), toolUse("stay_quiet", { reason: "done" }));
+    await h.ticks(2);
+    expect(h.journal("acted").map((entry) => entry.summary)).toEqual(["notify not repeated: already done in interrupted turn first-turn"]);
+  });
+});
+
 describe("stopping", () => {
   it("aborting the turn in flight hands its events back without counting a model failure", async () => {
     const h = await startHarness();
