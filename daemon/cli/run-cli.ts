@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/config-error.js";
 import { DatabaseVersionError } from "../store/open-database.js";
+import { describeStorageError } from "../store/describe-storage-error.js";
 import { VERSION } from "../version.js";
 import { writeLine, type CliIo } from "./cli-io.js";
 import { registerInitCommand } from "./commands/init-command.js";
@@ -62,6 +63,11 @@ function _exitCodeFor(error: unknown, io: CliIo): number {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseVersionError) {
     writeLine(io.stderr, `vigil: ${error.message}`);
     return EXIT.usage;
+  }
+  const storage = describeStorageError(error);
+  if (storage) {
+    writeLine(io.stderr, `vigil: ${storage}`);
+    return EXIT.failed;
   }
   throw error;
 }

@@ -60,7 +60,7 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
       }
     } else contents.delete(file);
     const relative = path.relative(root, file);
-    deps.notice({
+    _noticeSafely(deps, {
       source: "files",
       type: `file.${kind}`,
       dedupeKey: `files:${file}:${stat ? stat.mtimeMs : `deleted:${Date.now()}`}`,
@@ -125,6 +125,15 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
       watchers.clear();
     },
   };
+}
+
+/** A full disk must not crash the daemon from inside a timer: log it; the file change is lost, as a missed save would be. */
+function _noticeSafely(deps: FileWatcherDeps, event: NewEvent): void {
+  try {
+    deps.notice(event);
+  } catch (error) {
+    deps.logger.error({ err: error, path: event.payload?.path }, "could not queue a file event");
+  }
 }
 
 function _statOrUndefined(file: string) {

@@ -38,6 +38,8 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
   const { turn: deps, state, wakeups, health } = runtime;
   const { config, timeZone, journal } = deps;
   let inFlight: Promise<void> | undefined;
+  /** A crashed turn's events wait, claimed, until a tick can hand them back (after a full disk, say). */
+  let handBackPending = false;
   const stopping = new AbortController();
   let lastTick: Date | undefined;
   let lastPersistedTick = 0;
@@ -59,9 +61,14 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     inFlight = runOneTurn(reason)
       .then(() => undefined)
       .catch((error: Error) => {
-        // A bug, not a model failure: keep the daemon alive and leave a trace.
+        // Not a model failure (a bug, a full disk): keep the daemon alive and leave a trace if we can.
         deps.logger.error({ err: error }, "turn crashed");
-        journal.append({ kind: "error", summary: `turn crashed: ${error.message}`, data: { stack: error.stack ?? null } });
+        handBackPending = true;
+        try {
+          journal.append({ kind: "error", summary: `turn crashed: ${error.message}`, data: { stack: error.stack ?? null } });
+        } catch (journalError) {
+          deps.logger.error({ err: journalError }, "could not journal the crash");
+        }
       })
       .finally(() => {
         inFlight = undefined;
@@ -83,6 +90,10 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
 
   const tick = async () => {
     const now = deps.now();
+    if (handBackPending && !inFlight) {
+      deps.events.releaseAbandoned();
+      handBackPending = false;
+    }
     const gap = detectClockJump(lastTick, now, config.heartbeat.tickSeconds);
     lastTick = now;
     if (gap !== undefined) {
