@@ -20,10 +20,13 @@ function _rssMiB(pid: number): number {
 }
 
 /** Starts the real daemon (rules provider, defaults otherwise), measures time to ready, then idles it. */
-async function _sample(config: string, setup: (home: string) => void): Promise<{ readyMs: number; cpuPerMinuteS: number; rssMiB: number }> {
-  const home = mkdtempSync(path.join(tmpdir(), "vigil-idle-"));
-  setup(home);
-  writeFileSync(path.join(home, "config.yaml"), config.replaceAll("{{HOME}}", home));
+async function _sample(config: string, setup: (dir: string) => void): Promise<{ readyMs: number; cpuPerMinuteS: number; rssMiB: number }> {
+  // The watched tree sits beside VIGIL_HOME, not in it: Vigil never watches its own home.
+  const dir = mkdtempSync(path.join(tmpdir(), "vigil-idle-"));
+  const home = path.join(dir, "home");
+  mkdirSync(home);
+  setup(dir);
+  writeFileSync(path.join(home, "config.yaml"), config.replaceAll("{{DIR}}", dir));
   const started = process.hrtime.bigint();
   const daemon = spawn(process.execPath, [VIGIL_BIN, "start"], { env: { PATH: process.env.PATH, HOME: home, VIGIL_HOME: home, VIGIL_LOG_LEVEL: "warn", HOOK: "bench-secret" }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -36,13 +39,13 @@ async function _sample(config: string, setup: (home: string) => void): Promise<{
   const rssMiB = _rssMiB(daemon.pid!);
   daemon.kill("SIGTERM");
   await new Promise((resolve) => daemon.on("exit", resolve));
-  rmSync(home, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   return { readyMs, cpuPerMinuteS, rssMiB };
 }
 
-function _tree(home: string, files: number): void {
+function _tree(root: string, files: number): void {
   for (let i = 0; i < files; i++) {
-    const dir = path.join(home, "tree", `pkg${i % 50}`, `mod${i % 20}`);
+    const dir = path.join(root, "tree", `pkg${i % 50}`, `mod${i % 20}`);
     if (i < 1000) mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `file${i}.ts`), `export const n = ${i};\n`);
   }
@@ -53,7 +56,7 @@ export async function benchIdleFootprint(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const variants: Array<[string, string, (home: string) => void]> = [
     ["no watch roots", "server: { port: 0 }\n", () => {}],
-    ["5,000-file root + webhooks", "server: { port: 0 }\nwatch: [ { path: {{HOME}}/tree } ]\ngithub: { webhooks: { enabled: true, secret: env:HOOK } }\n", (home) => _tree(home, 5000)],
+    ["5,000-file root + webhooks", "server: { port: 0 }\nwatch: [ { path: {{DIR}}/tree } ]\ngithub: { webhooks: { enabled: true, secret: env:HOOK } }\n", (dir) => _tree(dir, 5000)],
   ];
   for (const [label, config, setup] of variants) {
     const samples: Array<Awaited<ReturnType<typeof _sample>>> = [];
