@@ -26,6 +26,7 @@ import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
+import { createMemoryTools } from "../tools/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 
 export interface Runtime {
@@ -61,6 +62,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createGithubReviewTool({ github }),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
+    ...createMemoryTools({ memoryDir: ctx.paths.memoryDir }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
     createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     createScheduleTool({ wakeups }),

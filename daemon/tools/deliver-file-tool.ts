@@ -5,7 +5,7 @@ import { localDay } from "../../logs/local-day.js";
 import type { Notifier } from "../notify/notifier.js";
 import { defineTool, ToolError } from "./tool.js";
 import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
-import { writeFileAtomic } from "./workspace/workspace-tools.js";
+import { writeFileAtomic } from "../store/write-file-atomic.js";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 

@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { closeSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.js";
 import { resolveInWorkspace } from "./resolve-in-workspace.js";
+import { writeFileAtomic } from "../../store/write-file-atomic.js";
 
 const MAX_READ_BYTES = 256 * 1024;
 const MAX_LIST = 500;
@@ -62,18 +62,6 @@ export function createWorkspaceTools({ roots }: { roots: readonly string[] }) {
       },
     }),
   ];
-}
-
-/** Write to a temporary file beside the target, then rename: readers see the old or the new file, never half. */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
-  try {
-    writeFileSync(temporary, content, { flag: "wx" });
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 function _stat(file: string) {
