@@ -2,6 +2,7 @@ import type { RawConfig } from "../daemon/config/config-schema.js";
 import type { UsageLedger, TokenUsage } from "../daemon/brain/usage-ledger.js";
 import { totalTokens } from "../daemon/brain/usage-ledger.js";
 import type { VigilDatabase } from "../daemon/store/open-database.js";
+import { createApprovalQueue } from "../daemon/policy/approvals.js";
 import { dailyMarkdownPath } from "./daily-markdown.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { queryEntries } from "./query-entries.js";
@@ -22,13 +23,14 @@ export interface ReviewDigest {
   costUsd: number;
   unpriced: string[];
   dreams: Array<{ ts: string; summary: string }>;
+  approvalsWaiting: Array<{ id: number; tool: string; reason: string }>;
   logs: string[];
 }
 
 const URL_PATTERN = /https?:\/\/\S+/;
 
 /** The morning digest of some days, from the journal and the usage table. */
-export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger; prices: Prices; logsDir: string }, days: readonly string[]): ReviewDigest {
+export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger; prices: Prices; logsDir: string; now: Date }, days: readonly string[]): ReviewDigest {
   const entries = days.flatMap((day) => queryEntries(deps.db, { day }));
   const ofKind = (kind: JournalEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
   const turnEnds = entries.filter((entry) => (entry.kind === "quiet" || entry.kind === "decided") && "reason" in entry.data);
@@ -55,6 +57,7 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
     costUsd: priced.reduce((sum, row) => sum + _cost(row, deps.prices[row.model]!), 0),
     unpriced: usage.filter((row) => !deps.prices[row.model]).map((row) => row.model),
     dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
+    approvalsWaiting: createApprovalQueue(deps.db).pending(deps.now).map(({ id, tool, reason }) => ({ id, tool, reason })),
     logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)),
   };
 }
@@ -73,6 +76,7 @@ export function renderReviewDigest(digest: ReviewDigest): string {
   ];
   const section = (title: string, items: string[]) => (items.length ? lines.push("", `${title}:`, ...items.map((item) => `- ${item}`)) : 0);
   section("Actions", digest.actions.map((action) => `${action.ts.slice(11, 16)} ${action.summary} [${action.outcome}]${action.link ? ` ${action.link}` : ""}`));
+  section("Waiting for your approval", digest.approvalsWaiting.map((item) => `#${item.id} ${item.tool}: ${item.reason} (vigil approve ${item.id})`));
   section("Errors", digest.errors.map((error) => `${error.ts.slice(11, 16)} ${error.summary}`));
   section("For you", digest.notable.slice(0, 20).map((item) => `${item.ts.slice(11, 16)} ${item.summary}`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));

@@ -12,7 +12,7 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
     if (!schedule.claimDue(now)) return;
     const today = localDay(now, ctx.loaded.timezone);
     const digest = buildReviewDigest(
-      { db: ctx.db, usage: runtime.turn.usage, prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir },
+      { db: ctx.db, usage: runtime.turn.usage, prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now },
       [shiftDay(today, -1), today],
     );
     const body = renderReviewDigest(digest).split("\n").slice(2, 4).join("\n");

@@ -34,6 +34,9 @@ describe("taint: a turn that read untrusted text cannot write, reach out or exec
       [2, "run_command", { command: "touch pwned" }],
     ]);
     expect(listed[0].reason).toMatch(/untrusted/);
+    expect(JSON.parse((await runVigilAsync(["status", "--json"], env)).stdout).approvalsWaiting).toBe(2);
+    const review = JSON.parse((await runVigilAsync(["review", "--day", "today", "--json"], env)).stdout);
+    expect(review.approvalsWaiting.map((item: { tool: string }) => item.tool)).toEqual(["write_file", "run_command"]);
     expect(h.journal("quiet").at(-1)?.summary ?? h.journal("decided").at(-1)!.summary).toBe("Asked the user.");
 
     const approved = await runVigilAsync(["approve", "1"], env);

@@ -26,7 +26,7 @@ export function runReview(io: CliIo, options: { day?: string; json?: boolean }):
     const today = localDay(ctx.now(), tz);
     const state = createDaemonState(ctx.db);
     const days = options.day ? [parseDay(options.day, ctx.now(), tz)] : _daysSince(state.get<string>(LAST_REVIEWED_KEY), today);
-    const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir }, days);
+    const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days);
     writeLine(io.stdout, options.json ? JSON.stringify(digest) : renderReviewDigest(digest));
     if (!options.day) state.set(LAST_REVIEWED_KEY, today);
     return EXIT.ok;

@@ -5,6 +5,7 @@ import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usa
 import { openContext, type VigilContext } from "../../context/open-context.js";
 import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
 import { createWakeupStore } from "../../schedule/wakeups.js";
+import { createApprovalQueue } from "../../policy/approvals.js";
 import { createDaemonState } from "../../state/daemon-state.js";
 import { LAST_TICK_KEY } from "../../supervisor/supervisor.js";
 import { lastEntry } from "../../../logs/query-entries.js";
@@ -21,6 +22,7 @@ export interface StatusReport {
   uptimeSeconds: number | null;
   home: string;
   pendingEvents: number;
+  approvalsWaiting: number;
   lastTickAt: string | null;
   lastTurn: { startedAt: string; endedAt: string | null; outcome: string | null; reason: string } | null;
   tokensToday: TokenUsage & { total: number };
@@ -68,6 +70,7 @@ export function readStatus(ctx: VigilContext): StatusReport {
     uptimeSeconds: running ? Math.max(0, Math.round((now.getTime() - Date.parse(lock!.startedAt)) / 1000)) : null,
     home: paths.home,
     pendingEvents: ctx.events.countPending(),
+    approvalsWaiting: createApprovalQueue(db).pending(now).length,
     lastTickAt: createDaemonState(db).get<string>(LAST_TICK_KEY) ?? null,
     lastTurn: lastTurn ?? null,
     tokensToday: { ...tokens, total: totalTokens(tokens) },
@@ -92,6 +95,7 @@ function _formatStatus(report: StatusReport): string {
     report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s)` : "vigil is not running",
     `home:           ${report.home}`,
     `pending events: ${report.pendingEvents}`,
+    `approvals:      ${report.approvalsWaiting} waiting${report.approvalsWaiting ? " (vigil approvals)" : ""}`,
     `last tick:      ${report.lastTickAt ?? "never"}`,
     `last turn:      ${report.lastTurn ? `${report.lastTurn.startedAt} ${report.lastTurn.outcome ?? "running"} (${report.lastTurn.reason})` : "none"}`,
     `tokens today:   ${tokens.total} in ${tokens.calls} call(s) (cache read ${tokens.cacheRead}, write ${tokens.cacheWrite})`,
