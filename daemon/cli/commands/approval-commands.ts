@@ -11,17 +11,17 @@ export function registerApprovalCommands(program: Command, io: CliIo, setExit: (
     .command("approvals")
     .description("tool calls waiting for your approval")
     .option("--json", "one JSON object per line")
-    .action((options: { json?: boolean }) => setExit(_withContext(io, (ctx) => _list(io, ctx, options))));
+    .action(async (options: { json?: boolean }) => setExit(await _withContext(io, (ctx) => _list(io, ctx, options))));
   program
     .command("approve")
     .description("run a waiting tool call, once")
     .argument("<id>", "the approval's number")
-    .action(async (id: string) => setExit(await _withContextAsync(io, (ctx) => _approve(io, ctx, _id(id)))));
+    .action(async (id: string) => setExit(await _withContext(io, (ctx) => _approve(io, ctx, _id(id)))));
   program
     .command("deny")
     .description("refuse a waiting tool call")
     .argument("<id>", "the approval's number")
-    .action((id: string) => setExit(_withContext(io, (ctx) => _deny(io, ctx, _id(id)))));
+    .action(async (id: string) => setExit(await _withContext(io, (ctx) => _deny(io, ctx, _id(id)))));
 }
 
 function _id(text: string): number {
@@ -72,16 +72,8 @@ function _deny(io: CliIo, ctx: VigilContext, id: number): number {
   return EXIT.ok;
 }
 
-function _withContext(io: CliIo, run: (ctx: VigilContext) => number): number {
-  const ctx = openContext({ env: io.env, now: io.now });
-  try {
-    return run(ctx);
-  } finally {
-    ctx.close();
-  }
-}
-
-async function _withContextAsync(io: CliIo, run: (ctx: VigilContext) => Promise<number>): Promise<number> {
+/** Opens the context for one verb and always closes it, whether the verb is sync or async. */
+async function _withContext(io: CliIo, run: (ctx: VigilContext) => number | Promise<number>): Promise<number> {
   const ctx = openContext({ env: io.env, now: io.now });
   try {
     return await run(ctx);
