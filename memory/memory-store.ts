@@ -1,25 +1,38 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
-import { checkIndexLimits, formatIndexLine, parseIndex } from "./memory-index.js";
+import { checkIndexLimits, formatIndexLine, parseIndex, type IndexLine } from "./memory-index.js";
+import { INDEX_FILE } from "./memory-snapshot.js";
 import { readMemoryIndex } from "./read-memory-index.js";
+import { formatTopic, type TopicType } from "./topic-file.js";
 
-export const TOPIC_TYPES = ["user", "feedback", "project", "reference"] as const;
+export { TOPIC_TYPES } from "./topic-file.js";
 
 export interface TopicInput {
   topic: string;
   title: string;
   hook: string;
-  type: (typeof TOPIC_TYPES)[number];
+  type: TopicType;
   content: string;
 }
 
 export class MemoryLimitError extends Error {}
 
-/** The index and topic files under `memory/`, written topic first, index line second. */
-export function createMemoryStore(memoryDir: string) {
-  const topicsDir = path.join(memoryDir, "topics");
-  const topicFile = (topic: string) => path.join(topicsDir, `${topic}.md`);
+export interface MemoryStoreOptions {
+  /** Runs between the topic file and its index line; a test kills the process here. */
+  afterTopicWritten?: () => void;
+}
+
+/** The index and topic files under one memory directory (the live one, or a dream's staging copy). */
+export function createMemoryStore(memoryDir: string, options: MemoryStoreOptions = {}) {
+  const topicFile = (topic: string) => path.join(memoryDir, "topics", `${topic}.md`);
+  const writeIndex = (lines: IndexLine[]) => {
+    const index = lines.length ? `${lines.map(formatIndexLine).join("\n")}\n` : "";
+    const problems = checkIndexLimits(index);
+    if (problems.length) throw new MemoryLimitError(problems.join("; "));
+    return () => writeFileAtomic(path.join(memoryDir, INDEX_FILE), index);
+  };
+  const otherLines = (topic: string) => parseIndex(readMemoryIndex(memoryDir)).filter((line) => line.topic !== topic);
   return {
     readIndex: () => readMemoryIndex(memoryDir),
     readTopic(topic: string): string | undefined {
@@ -30,20 +43,26 @@ export function createMemoryStore(memoryDir: string) {
       }
     },
     /**
-     * Writes the topic file, then its index line. A crash between the two leaves a topic without
-     * a line (found again by search), never a line pointing at a missing file. The index is
-     * checked against its limits before anything is written.
+     * Topic file first, then its index line: a crash between the two leaves a topic without a line
+     * (put back by reconcileMemoryIndex at the next start), never a line pointing at a missing file.
+     * The index is checked against its limits before anything is written.
      */
     write(input: TopicInput): void {
-      const lines = parseIndex(readMemoryIndex(memoryDir)).filter((line) => line.topic !== input.topic);
-      lines.push({ title: input.title, topic: input.topic, hook: input.hook });
-      const index = `${lines.map(formatIndexLine).join("\n")}\n`;
-      const problems = checkIndexLimits(index);
-      if (problems.length) throw new MemoryLimitError(problems.join("; "));
-      mkdirSync(topicsDir, { recursive: true });
-      const frontmatter = `---\nname: ${input.title}\ndescription: ${input.hook}\ntype: ${input.type}\n---\n\n`;
-      writeFileAtomic(topicFile(input.topic), frontmatter + input.content.trim() + "\n");
-      writeFileAtomic(path.join(memoryDir, "MEMORY.md"), index);
+      const commitIndex = writeIndex([...otherLines(input.topic), { title: input.title, topic: input.topic, hook: input.hook }]);
+      mkdirSync(path.dirname(topicFile(input.topic)), { recursive: true });
+      writeFileAtomic(topicFile(input.topic), formatTopic({ name: input.title, description: input.hook, type: input.type }, input.content));
+      options.afterTopicWritten?.();
+      commitIndex();
+    },
+    /** The reverse order: the index line goes first, then the file. */
+    remove(topic: string): boolean {
+      const lines = otherLines(topic);
+      const existed = this.readTopic(topic) !== undefined;
+      writeIndex(lines)();
+      rmSync(topicFile(topic), { force: true });
+      return existed;
     },
   };
 }
+
+export type MemoryStore = ReturnType<typeof createMemoryStore>;

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type Anthropic from "@anthropic-ai/sdk";
 import { queryRecentEntries } from "../../logs/query-entries.js";
-import { readMemoryIndex } from "../../memory/read-memory-index.js";
+import { renderMemoryIndex } from "../../memory/render-memory-index.js";
+import { saveTranscript } from "../../memory/transcripts.js";
 import { runToolCall, type TurnScope } from "../tools/run-tool-call.js";
 import type { ModelMessage } from "./model-client.js";
 import { buildPrompt, type Prompt } from "./prompt/build-prompt.js";
@@ -30,7 +31,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
   };
   const prompt = buildPrompt({
     tools: deps.toolDeps.registry.definitions(),
-    memoryIndex: readMemoryIndex(deps.memoryDir),
+    memoryIndex: renderMemoryIndex(deps.memoryDir, scope.now),
     now: scope.now,
     timeZone: deps.timeZone,
     wakeReason: reason,
@@ -39,22 +40,24 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
   });
   const timeout = AbortSignal.timeout(deps.turnTimeoutMs);
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
+  const messages: ModelMessage[] = [{ role: "user", content: prompt.dynamic }];
   try {
     if (deps.config.model.triageModel && !(await askTriage(deps, turn, prompt, signal))) {
       turn.finish("quiet", "triage: nothing worth doing", { triage: "no" });
       return { outcome: "quiet", turnId: turn.id, events: events.length };
     }
-    const outcome = await _toolLoop(deps, turn, prompt, scope, signal);
+    const outcome = await _toolLoop(deps, turn, prompt, messages, scope, signal);
     return { outcome, turnId: turn.id, events: events.length };
   } catch (error) {
     turn.fail();
     return { outcome: "failed", turnId: turn.id, events: events.length, error: error as Error };
+  } finally {
+    if (messages.length > 1) saveTranscript(deps.db, turn.id, messages, deps.now(), deps.timeZone);
   }
 }
 
-async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, scope: TurnScope, signal: AbortSignal): Promise<"quiet" | "acted"> {
+async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messages: ModelMessage[], scope: TurnScope, signal: AbortSignal): Promise<"quiet" | "acted"> {
   const { name: model, maxTokens } = deps.config.model;
-  const messages: ModelMessage[] = [{ role: "user", content: prompt.dynamic }];
   const actions: string[] = [];
   for (let step = 1; step <= deps.config.heartbeat.maxSteps; step++) {
     const reply = await deps.client!.send({ model, maxTokens, prompt, messages, signal });

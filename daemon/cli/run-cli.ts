@@ -14,6 +14,8 @@ import { registerServiceCommands } from "./commands/service-commands.js";
 import { registerReviewCommand } from "./commands/review-command.js";
 import { registerDoctorCommand } from "./commands/doctor-command.js";
 import { registerApprovalCommands } from "./commands/approval-commands.js";
+import { registerMemoryCommands } from "./commands/memory-commands.js";
+import { registerDreamCommand } from "./commands/dream-command.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -49,8 +51,18 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerReviewCommand(program, io, setExit);
   registerDoctorCommand(program, io, setExit);
   registerApprovalCommands(program, io, setExit);
-  for (const command of program.commands) command.exitOverride();
+  registerMemoryCommands(program, io, setExit);
+  registerDreamCommand(program, io, setExit);
+  _overrideExits(program);
   return program;
+}
+
+/** Every verb and sub-verb reports parse errors to runCli instead of exiting the process. */
+function _overrideExits(command: Command): void {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    _overrideExits(sub);
+  }
 }
 
 function _exitCodeFor(error: unknown, io: CliIo): number {

@@ -36,6 +36,7 @@ export const TOOL_NAMES = [
   "memory_search",
   "memory_read",
   "memory_write",
+  "memory_delete",
   "schedule",
   "sleep",
   "stay_quiet",
@@ -149,6 +150,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       cron: cronExpression.default("0 3 * * *"),
       minNewEntries: z.number().int().nonnegative().default(20),
+      /** A dream that has not finished by then is killed and memory stays as it was. */
+      timeoutSeconds: z.number().int().min(1).max(3600).default(600),
+    })
+    .prefault({}),
+  magicDocs: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** At most one refresh of a document per this many hours. */
+      minIntervalHours: z.number().positive().default(24),
     })
     .prefault({}),
   rules: z.array(ruleSchema).default([]),

@@ -63,6 +63,12 @@ schedules: []
 dream:
   cron: "0 3 * * *"       # nightly memory consolidation
   minNewEntries: 20       # only when this many journal rows are new since the last dream
+  timeoutSeconds: 600     # a dream still running then is killed; memory stays as it was
+
+# Markdown files starting with <!-- MAGIC DOC: subject --> in a watched root are kept up to date.
+magicDocs:
+  enabled: true
+  minIntervalHours: 24    # at most one refresh per document in this many hours
 
 review:
   cron: "0 8 * * *"       # when the morning digest arrives as a notification

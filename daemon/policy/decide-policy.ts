@@ -14,7 +14,7 @@ export const DEFAULT_POLICY: Record<RiskClass, Policy> = {
 };
 
 /** Tools whose own default differs from their class's: memory is Vigil's own notebook. */
-const TOOL_DEFAULTS: Partial<Record<string, Policy>> = { memory_write: "auto" };
+const TOOL_DEFAULTS: Partial<Record<string, Policy>> = { memory_write: "auto", memory_delete: "auto" };
 
 const TAINT_SENSITIVE = new Set<RiskClass>(["write", "external", "exec"]);
 
@@ -29,7 +29,7 @@ export interface PolicyDecision {
  * external or exec tool needs the user's approval whatever the config says (short of deny).
  */
 export function decidePolicy(tool: Tool, configured: RawConfig["tools"]["policy"], context: { tainted: boolean; criticExhausted: boolean }): PolicyDecision {
-  const policy = configured[tool.name] ?? TOOL_DEFAULTS[tool.name] ?? DEFAULT_POLICY[tool.risk];
+  const policy = (configured as Partial<Record<string, Policy>>)[tool.name] ?? TOOL_DEFAULTS[tool.name] ?? DEFAULT_POLICY[tool.risk];
   if (policy === "deny") return { policy, reason: "denied by tools.policy" };
   if (context.tainted && TAINT_SENSITIVE.has(tool.risk) && policy !== "ask") {
     return { policy: "ask", reason: "this turn read untrusted outside text, so it needs your approval" };

@@ -11,18 +11,26 @@ export class LockHeldError extends Error {
   constructor(
     readonly holder: LockInfo,
     readonly lockFile: string,
+    what = "vigil",
   ) {
-    super(`vigil is already running: pid ${holder.pid} holds ${lockFile} (since ${holder.startedAt})`);
+    super(`${what} is already running: pid ${holder.pid} holds ${lockFile} (since ${holder.startedAt})`);
     this.name = "LockHeldError";
   }
 }
 
+export interface LockOptions {
+  /** What the lock guards, for the error ("vigil", "a dream"). */
+  what?: string;
+  /** A lock older than this is stale even if its pid lives (a hung holder, or a reused pid). */
+  staleAfterMs?: number;
+}
+
 /**
- * Takes the single-instance lock: a file created exclusively, holding our pid. A lock whose pid is
- * dead is stale and taken over. After writing we read it back, so of two processes racing to take
- * over the same stale lock, only the one whose pid is in the file goes on.
+ * Takes a single-instance lock: a file created exclusively, holding our pid. A lock whose pid is
+ * dead (or that is older than staleAfterMs) is stale and taken over. After writing we read it
+ * back, so of two processes racing to take over the same stale lock, only one goes on.
  */
-export function acquireInstanceLock(lockFile: string, info: LockInfo): { release(): void } {
+export function acquireInstanceLock(lockFile: string, info: LockInfo, { what, staleAfterMs = Infinity }: LockOptions = {}): { release(): void } {
   mkdirSync(path.dirname(lockFile), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -30,13 +38,14 @@ export function acquireInstanceLock(lockFile: string, info: LockInfo): { release
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readInstanceLock(lockFile);
-      if (holder && isProcessAlive(holder.pid)) throw new LockHeldError(holder, lockFile);
+      const fresh = holder && Date.parse(info.startedAt) - Date.parse(holder.startedAt) < staleAfterMs;
+      if (holder && fresh && isProcessAlive(holder.pid)) throw new LockHeldError(holder, lockFile, what);
       _removeQuietly(lockFile);
       continue;
     }
     const holder = readInstanceLock(lockFile);
-    if (holder?.pid !== info.pid) throw new LockHeldError(holder ?? info, lockFile);
-    return { release: () => readInstanceLock(lockFile)?.pid === info.pid && _removeQuietly(lockFile) };
+    if (!_isOurs(holder, info)) throw new LockHeldError(holder ?? info, lockFile, what);
+    return { release: () => _isOurs(readInstanceLock(lockFile), info) && _removeQuietly(lockFile) };
   }
   throw new Error(`could not take ${lockFile}: another process keeps replacing it; remove it if no vigil is running`);
 }
@@ -68,4 +77,8 @@ function _removeQuietly(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+function _isOurs(holder: LockInfo | undefined, info: LockInfo): boolean {
+  return holder?.pid === info.pid && holder.startedAt === info.startedAt;
 }

@@ -3,11 +3,11 @@ import { localDay } from "../../logs/local-day.js";
 import { shiftDay } from "../cli/parse-day.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
-import { createReviewSchedule } from "./review-schedule.js";
+import { createCronSchedule } from "./cron-schedule.js";
 
 /** A heartbeat job: at `review.cron`, yesterday's and today's digest goes out as a notification. */
 export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (now: Date) => Promise<void> {
-  const schedule = createReviewSchedule({ cron: ctx.loaded.config.review.cron, timeZone: ctx.loaded.timezone, state: runtime.state });
+  const schedule = createCronSchedule({ cron: ctx.loaded.config.review.cron, timeZone: ctx.loaded.timezone, state: runtime.state, key: "reviewCheckedThrough" });
   return async (now) => {
     if (!schedule.claimDue(now)) return;
     const today = localDay(now, ctx.loaded.timezone);

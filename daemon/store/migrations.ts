@@ -9,6 +9,8 @@ import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
 import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../schedule/wakeups.js";
 import { DAEMON_STATE_SCHEMA } from "../state/daemon-state.js";
 import { ACTION_SCHEMA } from "../tools/action-ledger.js";
+import { RECALL_SCHEMA } from "../../memory/recall-schema.js";
+import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-versions.js";
 
 export interface Migration {
   version: number;
@@ -33,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA, POLL_CACHE_SCHEMA].join("\n") },
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
   { version: 6, sql: APPROVAL_SCHEMA },
+  { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA].join("\n") },
 ];

@@ -28,6 +28,8 @@ import { createRunCommandTool } from "../tools/run-command-tool.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
 import { createMemoryTools } from "../tools/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
+import { searchRecall } from "../../memory/search-recall.js";
+import { createMemoryVersions } from "../../memory/memory-versions.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -56,13 +58,18 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const subscriptions = createSubscriptionStore(ctx.db);
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
+  const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
     createGithubReviewTool({ github }),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
-    ...createMemoryTools({ memoryDir: ctx.paths.memoryDir }),
+    ...createMemoryTools({
+      memoryDir: ctx.paths.memoryDir,
+      search: (query) => searchRecall(ctx.db, query),
+      onChange: (reason, now) => void memoryVersions.capture(reason, now),
+    }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
     createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     createScheduleTool({ wakeups }),

@@ -17,6 +17,8 @@ import { createFileWatcher } from "../sources/file-watcher.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
+import { createDreamJob } from "../schedule/dream-job.js";
+import { recoverMemory } from "../../memory/recover-memory.js";
 
 export interface DaemonOptions {
   once?: boolean;
@@ -51,11 +53,14 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     recoverInterrupted(runtime);
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime)]);
+    recoverMemory(ctx);
+    const dream = createDreamJob(ctx, runtime, provider);
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick]);
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, options);
     _announceReady(ctx, provider, options.announce);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
+    await dream.stop();
     await sources?.stop();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");

@@ -18,7 +18,8 @@ export interface ToolRegistry {
 
 export function createToolRegistry(tools: readonly Tool[]): ToolRegistry {
   const byName = new Map(tools.map((tool) => [tool.name as string, tool]));
-  const ordered = TOOL_NAMES.filter((name) => byName.has(name)).map((name) => byName.get(name)!);
+  const known = new Set<string>(TOOL_NAMES);
+  const ordered = [...TOOL_NAMES.filter((name) => byName.has(name)).map((name) => byName.get(name)!), ...tools.filter((tool) => !known.has(tool.name))];
   const definitions = ordered.map((tool) => ({ name: tool.name, description: tool.description, input_schema: _jsonSchema(tool.input) }));
   return {
     get: (name) => byName.get(name),

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { TOOL_NAMES } from "../config/config-schema.js";
 
-export type ToolName = (typeof TOOL_NAMES)[number];
+/** The dream worker's own tool (rewriting the whole index) exists nowhere else, so no policy names it. */
+export type ToolName = (typeof TOOL_NAMES)[number] | "memory_write_index";
 
 /** How much harm a tool can do; policy is set per class and per tool (DESIGN.md, section 5). */
 export type RiskClass = "read" | "notify" | "write" | "external" | "exec";

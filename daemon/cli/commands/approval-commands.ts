@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { openContext, type VigilContext } from "../../context/open-context.js";
+import type { VigilContext } from "../../context/open-context.js";
 import { buildNotifier } from "../../notify/build-notifier.js";
 import { assembleRuntime } from "../../supervisor/assemble-runtime.js";
 import { executeToolCall } from "../../tools/run-tool-call.js";
+import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
@@ -11,17 +12,17 @@ export function registerApprovalCommands(program: Command, io: CliIo, setExit: (
     .command("approvals")
     .description("tool calls waiting for your approval")
     .option("--json", "one JSON object per line")
-    .action(async (options: { json?: boolean }) => setExit(await _withContext(io, (ctx) => _list(io, ctx, options))));
+    .action(async (options: { json?: boolean }) => setExit(await withContext(io, (ctx) => _list(io, ctx, options))));
   program
     .command("approve")
     .description("run a waiting tool call, once")
     .argument("<id>", "the approval's number")
-    .action(async (id: string) => setExit(await _withContext(io, (ctx) => _approve(io, ctx, _id(id)))));
+    .action(async (id: string) => setExit(await withContext(io, (ctx) => _approve(io, ctx, _id(id)))));
   program
     .command("deny")
     .description("refuse a waiting tool call")
     .argument("<id>", "the approval's number")
-    .action(async (id: string) => setExit(await _withContext(io, (ctx) => _deny(io, ctx, _id(id)))));
+    .action(async (id: string) => setExit(await withContext(io, (ctx) => _deny(io, ctx, _id(id)))));
 }
 
 function _id(text: string): number {
@@ -73,11 +74,3 @@ function _deny(io: CliIo, ctx: VigilContext, id: number): number {
 }
 
 /** Opens the context for one verb and always closes it, whether the verb is sync or async. */
-async function _withContext(io: CliIo, run: (ctx: VigilContext) => number | Promise<number>): Promise<number> {
-  const ctx = openContext({ env: io.env, now: io.now });
-  try {
-    return await run(ctx);
-  } finally {
-    ctx.close();
-  }
-}

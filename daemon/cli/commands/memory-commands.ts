@@ -1,0 +1,59 @@
+import type { Command } from "commander";
+import type { VigilContext } from "../../context/open-context.js";
+import { withContext } from "../with-context.js";
+import { createMemoryVersions } from "../../../memory/memory-versions.js";
+import { renderMemoryIndex } from "../../../memory/render-memory-index.js";
+import { NothingToRevertError, revertMemory } from "../../../memory/revert-memory.js";
+import { searchRecall } from "../../../memory/search-recall.js";
+import { writeLine, type CliIo } from "../cli-io.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+
+export function registerMemoryCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const memory = program.command("memory").description("the memory layers: show the index and versions, search the journal and transcripts, revert a change");
+  memory
+    .command("show", { isDefault: true })
+    .description("the memory index as the model sees it, and the latest versions")
+    .action(async () => setExit(await withContext(io, (ctx) => runMemoryShow(ctx, io))));
+  memory
+    .command("search")
+    .description("search the journal and past turns (words are matched as plain text)")
+    .argument("<query...>", "words to look for")
+    .option("--json", "one JSON object per line")
+    .action(async (query: string[], options: { json?: boolean }) => setExit(await withContext(io, (ctx) => runMemorySearch(ctx, io, query.join(" "), options))));
+  memory
+    .command("revert")
+    .description("put the memory back to VERSION, or to the version before the latest")
+    .argument("[version]", "a version number from `vigil memory show`")
+    .action(async (version: string | undefined) => setExit(await withContext(io, (ctx) => runMemoryRevert(ctx, io, version))));
+}
+
+export function runMemoryShow(ctx: VigilContext, io: CliIo): number {
+  const index = renderMemoryIndex(ctx.paths.memoryDir, ctx.now());
+  writeLine(io.stdout, `# ${ctx.paths.memoryDir}/MEMORY.md\n${index || "(empty)"}`);
+  const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir).list(10);
+  writeLine(io.stdout, `\nVersions (newest first; \`vigil memory revert VERSION\`):`);
+  writeLine(io.stdout, versions.length ? versions.map((v) => `  ${v.version}  ${v.ts}  ${v.reason}  (${Object.keys(v.files).length} files)`).join("\n") : "  (none yet)");
+  return EXIT.ok;
+}
+
+export function runMemorySearch(ctx: VigilContext, io: CliIo, query: string, options: { json?: boolean }): number {
+  const hits = searchRecall(ctx.db, query, 20);
+  for (const hit of hits) writeLine(io.stdout, options.json ? JSON.stringify(hit) : `${hit.day}  ${hit.source} ${hit.ref}  ${hit.snippet}`);
+  if (hits.length === 0 && !options.json) writeLine(io.stderr, `nothing found for ${JSON.stringify(query)}`);
+  return hits.length ? EXIT.ok : EXIT.failed;
+}
+
+export function runMemoryRevert(ctx: VigilContext, io: CliIo, text: string | undefined): number {
+  const version = text === undefined ? undefined : Number(text);
+  if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new UsageError(`"${text}" is not a version number; \`vigil memory show\` lists them`);
+  try {
+    const { from, to } = revertMemory(createMemoryVersions(ctx.db, ctx.paths.memoryDir), ctx.paths.memoryDir, ctx.now(), version);
+    ctx.journal.append({ kind: "system", summary: `memory reverted to version ${to}`, data: { event: "memory-reverted", from, to } });
+    writeLine(io.stdout, `memory reverted to version ${to} (it was at version ${from})`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof NothingToRevertError)) throw error;
+    writeLine(io.stderr, `vigil: ${error.message}`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,38 @@
+import type { VigilContext } from "../context/open-context.js";
+import type { Runtime } from "../supervisor/assemble-runtime.js";
+import { runDream } from "../../memory/run-dream.js";
+import { createCronSchedule } from "./cron-schedule.js";
+
+export interface DreamJob {
+  /** A heartbeat job: at `dream.cron`, starts a dream in the background (a tick never waits for it). */
+  tick(now: Date): Promise<void>;
+  /** Kills a dream in flight (memory stays as it was) and waits for it to settle. */
+  stop(): Promise<void>;
+}
+
+export function createDreamJob(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): DreamJob {
+  const schedule = createCronSchedule({ cron: ctx.loaded.config.dream.cron, timeZone: ctx.loaded.timezone, state: runtime.state, key: "dreamCheckedThrough" });
+  const stopping = new AbortController();
+  let running: Promise<void> | undefined;
+  return {
+    async tick(now) {
+      if (!schedule.claimDue(now) || running) return;
+      if (provider !== "anthropic") {
+        ctx.journal.append({ kind: "system", summary: "dream skipped: dreaming needs a model (set ANTHROPIC_API_KEY)", data: { event: "dream-skipped", reason: "no model" } });
+        return;
+      }
+      running = runDream({ ctx, usage: runtime.turn.usage, state: runtime.state }, { signal: stopping.signal })
+        .then((result) => {
+          if (result.outcome === "skipped") ctx.journal.append({ kind: "system", summary: `dream skipped: ${result.reason}`, data: { event: "dream-skipped", reason: result.reason } });
+        })
+        .catch((error: Error) => ctx.logger.error({ err: error }, "dream failed"))
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
+}

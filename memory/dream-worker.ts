@@ -1,0 +1,29 @@
+import Database from "better-sqlite3";
+import { createAnthropicClient } from "../daemon/brain/model-client.js";
+import { runDreamLoop } from "./dream-loop.js";
+import type { DreamTask, WorkerMessage } from "./dream-protocol.js";
+import { createDreamTools } from "./dream-tools.js";
+import { searchRecall } from "./search-recall.js";
+
+/**
+ * The forked dream process. It gets a task over IPC, opens the database read-only (search only),
+ * talks to the model with memory tools over the staging copy, reports usage and its summary, and
+ * exits. It never touches the live memory, the journal, a notifier or a shell.
+ */
+function _send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+process.once("message", (task: DreamTask) => {
+  const db = new Database(task.dbFile, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 10000");
+  const client = createAnthropicClient({ env: process.env });
+  const tools = createDreamTools(task.stagingDir, (query) => searchRecall(db, query));
+  runDreamLoop({ client, tools, onUsage: (model, usage) => _send({ type: "usage", model, usage }), now: () => new Date() }, task)
+    .then((result) => _send({ type: "done", ...result }))
+    .catch((error: Error) => _send({ type: "failed", error: error.message }))
+    .finally(() => {
+      db.close();
+      process.disconnect?.();
+    });
+});

@@ -1,0 +1,20 @@
+import { writeMemorySnapshot } from "./memory-snapshot.js";
+import type { MemoryVersions } from "./memory-versions.js";
+
+export class NothingToRevertError extends Error {}
+
+/**
+ * Puts the memory back to `version`, or by default to the version before the newest. Whatever is
+ * on disk is captured first (a hand edit is never lost to a revert), and the revert is itself a new
+ * version, so it can be reverted too.
+ */
+export function revertMemory(versions: MemoryVersions, memoryDir: string, now: Date, version?: number): { from: number; to: number } {
+  const from = versions.capture("found on disk before a revert", now);
+  const target = version === undefined ? versions.list(2)[1] : versions.get(version);
+  if (!target) {
+    throw new NothingToRevertError(version === undefined ? "there is no earlier memory version to revert to" : `there is no memory version ${version}; \`vigil memory show\` lists them`);
+  }
+  writeMemorySnapshot(memoryDir, target.files);
+  versions.capture(`revert to version ${target.version}`, now, target.files);
+  return { from, to: target.version };
+}
