@@ -1,6 +1,8 @@
 import Database from "better-sqlite3";
 import { createAnthropicClient } from "../daemon/brain/model-client.js";
-import { runDreamLoop } from "./dream-loop.js";
+import { DREAM_SYSTEM, renderDreamRequest } from "./dream-prompt.js";
+import { readMemoryIndex } from "./read-memory-index.js";
+import { runSubTurn } from "./run-sub-turn.js";
 import type { DreamTask, WorkerMessage } from "./dream-protocol.js";
 import { createDreamTools } from "./dream-tools.js";
 import { searchRecall } from "./search-recall.js";
@@ -19,8 +21,16 @@ process.once("message", (task: DreamTask) => {
   db.pragma("busy_timeout = 10000");
   const client = createAnthropicClient({ env: process.env });
   const tools = createDreamTools(task.stagingDir, (query) => searchRecall(db, query));
-  runDreamLoop({ client, tools, onUsage: (model, usage) => _send({ type: "usage", model, usage }), now: () => new Date() }, task)
-    .then((result) => _send({ type: "done", ...result }))
+  const request = {
+    what: "a dream (only memory tools exist here)",
+    system: DREAM_SYSTEM,
+    request: renderDreamRequest(task, readMemoryIndex(task.stagingDir)),
+    model: task.model,
+    maxTokens: task.maxTokens,
+    maxSteps: task.maxSteps,
+  };
+  runSubTurn({ client, tools, onUsage: (model, usage) => _send({ type: "usage", model, usage }), now: () => new Date() }, request)
+    .then((result) => _send({ type: "done", summary: result.summary, steps: result.steps }))
     .catch((error: Error) => _send({ type: "failed", error: error.message }))
     .finally(() => {
       db.close();

@@ -11,6 +11,7 @@ import { DAEMON_STATE_SCHEMA } from "../state/daemon-state.js";
 import { ACTION_SCHEMA } from "../tools/action-ledger.js";
 import { RECALL_SCHEMA } from "../../memory/recall-schema.js";
 import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-versions.js";
+import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-registry.js";
 
 export interface Migration {
   version: number;
@@ -35,5 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA, POLL_CACHE_SCHEMA].join("\n") },
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
   { version: 6, sql: APPROVAL_SCHEMA },
-  { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA].join("\n") },
+  { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
 ];

@@ -18,6 +18,10 @@ import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
+import { createMagicDocJob } from "../schedule/magic-doc-job.js";
+import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-magic-docs.js";
+import { expandHome } from "../paths/expand-home.js";
+import type { NewEvent } from "../events/event-queue.js";
 import { recoverMemory } from "../../memory/recover-memory.js";
 
 export interface DaemonOptions {
@@ -55,12 +59,14 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
     recoverMemory(ctx);
     const dream = createDreamJob(ctx, runtime, provider);
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick]);
-    const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, options);
+    const magicDocs = createMagicDocJob(ctx, runtime, provider);
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick]);
+    const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
+    const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
-    await dream.stop();
+    await Promise.all([dream.stop(), magicDocs.stop()]);
     await sources?.stop();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
@@ -70,12 +76,16 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
 }
 
 /** HTTP (health, webhooks), GitHub polling, the file watcher and the reload trigger; one stop for all. */
-async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Supervisor, options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
+async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Supervisor, tracker: MagicDocTracker, options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
   const http = await startDaemonHttp(ctx, runtime, ctx.now(), () => ({ lastTickAt: supervisor.lastTickAt()?.toISOString() ?? null }));
   if (http) options.announce(`http: listening on ${http.url}`);
   const polling = ctx.loaded.config.github.poll.enabled ? _startPolling(ctx, runtime) : undefined;
-  const files = createFileWatcher({ notice: (event) => noticeEvent(ctx, event), journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
+  // A magic doc's refresh is Vigil's own write: it wakes nothing.
+  const notice = (event: NewEvent) => void (tracker.observe(event) || noticeEvent(ctx, event));
+  const files = createFileWatcher({ notice, journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
   await files.setRoots(ctx.loaded.config.watch);
+  const roots = ctx.loaded.config.watch.map((root) => ({ root: expandHome(root.path, ctx.env), ignore: root.ignore }));
+  void tracker.discover(roots, ctx.paths.home).catch((error: Error) => ctx.logger.warn({ err: error }, "looking for magic docs failed"));
   const stopReloads = options.onReload?.(() => void reloadConfig(ctx, runtime, files).catch((error) => ctx.logger.error({ err: error }, "reload failed")));
   return {
     async stop() {

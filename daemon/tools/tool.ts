@@ -1,8 +1,12 @@
 import type { z } from "zod";
 import type { TOOL_NAMES } from "../config/config-schema.js";
 
-/** The dream worker's own tool (rewriting the whole index) exists nowhere else, so no policy names it. */
-export type ToolName = (typeof TOOL_NAMES)[number] | "memory_write_index";
+/**
+ * Sub-turn tools (the dream's whole-index rewrite, a magic doc's own write) exist only inside
+ * their sub-turn, which has no policy layer, so no policy names them.
+ */
+export type SubTurnToolName = "memory_write_index" | "update_magic_doc";
+export type ToolName = (typeof TOOL_NAMES)[number] | SubTurnToolName;
 
 /** How much harm a tool can do; policy is set per class and per tool (DESIGN.md, section 5). */
 export type RiskClass = "read" | "notify" | "write" | "external" | "exec";

@@ -99,7 +99,7 @@ describe("dreaming", () => {
     expect(result.outcome).toBe("dreamed");
     const refusals = h.server.requests.slice(1).map((request) => (request.body.messages.at(-1)!.content as Array<{ content: string; is_error: boolean }>)[0]!);
     for (const [i, name] of ["run_command", "notify", "write_file"].entries()) {
-      expect(refusals[i]).toMatchObject({ is_error: true, content: expect.stringContaining(`there is no tool "${name}" in a dream: only memory tools exist here`) });
+      expect(refusals[i]).toMatchObject({ is_error: true, content: expect.stringContaining(`there is no tool "${name}" in a dream (only memory tools exist here)`) });
     }
     expect(existsSync(outside)).toBe(false);
     expect(h.journal("acted")).toEqual([]);

@@ -1,0 +1,51 @@
+import { localDay } from "../../logs/local-day.js";
+import { totalTokens } from "../brain/usage-ledger.js";
+import type { VigilContext } from "../context/open-context.js";
+import type { Runtime } from "../supervisor/assemble-runtime.js";
+import { createMagicDocRegistry, type MagicDocRegistry } from "../../memory/magic-doc-registry.js";
+import { refreshMagicDoc } from "../../memory/refresh-magic-doc.js";
+
+export interface MagicDocJob {
+  registry: MagicDocRegistry;
+  /** A heartbeat job: when the daemon is idle, refreshes one due magic doc in the background. */
+  tick(now: Date): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Idle means: nothing pending, no turn running, the model not in backoff and the day's budget
+ * not spent. One document at a time, each at most once per `magicDocs.minIntervalHours`.
+ */
+export function createMagicDocJob(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): MagicDocJob {
+  const registry = createMagicDocRegistry(ctx.db);
+  const { enabled, minIntervalHours } = ctx.loaded.config.magicDocs;
+  const stopping = new AbortController();
+  let running: Promise<unknown> | undefined;
+  const client = runtime.turn.client;
+  return {
+    registry,
+    async tick(now) {
+      if (!enabled || provider !== "anthropic" || !client || running || !_isIdle(ctx, runtime, now)) return;
+      const [doc] = registry.due(now, minIntervalHours);
+      if (!doc) return;
+      const { name: model, maxTokens } = ctx.loaded.config.model;
+      running = refreshMagicDoc({ client, registry, journal: ctx.journal, usage: runtime.turn.usage, now: ctx.now, timeZone: ctx.loaded.timezone, model, maxTokens, signal: stopping.signal }, doc)
+        .catch((error: Error) => ctx.logger.error({ err: error, path: doc.path }, "magic doc refresh crashed"))
+        .finally(() => {
+          running = undefined;
+        });
+    },
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
+}
+
+function _isIdle(ctx: VigilContext, runtime: Runtime, now: Date): boolean {
+  if (ctx.events.pendingStats().count > 0) return false;
+  if (ctx.db.prepare("SELECT 1 FROM turns WHERE ended_at IS NULL LIMIT 1").get()) return false;
+  const backoff = runtime.health.backoffUntil();
+  if (backoff && backoff > now) return false;
+  return totalTokens(runtime.turn.usage.forDay(localDay(now, ctx.loaded.timezone))) < ctx.loaded.config.model.dailyTokenBudget;
+}

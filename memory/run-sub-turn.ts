@@ -1,0 +1,84 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient, ModelMessage } from "../daemon/brain/model-client.js";
+import { usageOf } from "../daemon/brain/model-client.js";
+import type { TokenUsage } from "../daemon/brain/usage-ledger.js";
+import { createToolRegistry, type ToolRegistry } from "../daemon/tools/tool-registry.js";
+import { ToolError, type Tool } from "../daemon/tools/tool.js";
+
+export interface SubTurnDeps {
+  client: ModelClient;
+  tools: readonly Tool[];
+  onUsage: (model: string, usage: TokenUsage) => void;
+  now: () => Date;
+  signal?: AbortSignal;
+}
+
+export interface SubTurnRequest {
+  /** What the sub-turn is, for the refusal of a tool it does not have ("a dream"). */
+  what: string;
+  system: string;
+  request: string;
+  model: string;
+  maxTokens: number;
+  maxSteps: number;
+}
+
+export interface SubTurnResult {
+  summary: string;
+  steps: number;
+  /** The tools that ran without error, in order. */
+  used: string[];
+  /** A stay_quiet call ended it. */
+  quiet: boolean;
+}
+
+/**
+ * A turn with a fixed, small tool set and no policy layer (a dream, a magic-doc refresh): the
+ * tools themselves are the confinement. Every call is answered; a tool the set lacks
+ * (run_command, notify, write_file…) does not exist here and says so.
+ */
+export async function runSubTurn(deps: SubTurnDeps, task: SubTurnRequest): Promise<SubTurnResult> {
+  const registry = createToolRegistry(deps.tools);
+  const prompt = { system: [{ type: "text" as const, text: task.system }], tools: registry.definitions() };
+  const messages: ModelMessage[] = [{ role: "user", content: task.request }];
+  const used: string[] = [];
+  for (let step = 1; step <= task.maxSteps; step++) {
+    const reply = await deps.client.send({ model: task.model, maxTokens: task.maxTokens, prompt, messages, ...(deps.signal ? { signal: deps.signal } : {}) });
+    deps.onUsage(task.model, usageOf(reply));
+    messages.push({ role: "assistant", content: reply.content });
+    const calls = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
+    if (calls.length === 0) return { summary: _textOf(reply.content) || "(no summary)", steps: step, used, quiet: false };
+    const results: Anthropic.ToolResultBlockParam[] = [];
+    let quietReason: string | undefined;
+    for (const call of calls) {
+      const result = await _run(registry, task.what, call, deps.now());
+      if (!result.is_error) used.push(call.name);
+      if (result.quietReason !== undefined) quietReason = result.quietReason;
+      results.push({ type: "tool_result", tool_use_id: call.id, content: result.content, is_error: result.is_error });
+    }
+    if (quietReason !== undefined) return { summary: quietReason, steps: step, used, quiet: true };
+    messages.push({ role: "user", content: results });
+  }
+  return { summary: `stopped after ${task.maxSteps} steps`, steps: task.maxSteps, used, quiet: false };
+}
+
+async function _run(registry: ToolRegistry, what: string, call: Anthropic.ToolUseBlock, now: Date): Promise<{ content: string; is_error: boolean; quietReason?: string }> {
+  const tool = registry.get(call.name);
+  if (!tool) return { content: `there is no tool "${call.name}" in ${what}: the tools here are ${registry.names().join(", ")}`, is_error: true };
+  const parsed = tool.input.safeParse(call.input);
+  if (!parsed.success) return { content: `invalid input for ${call.name}: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`, is_error: true };
+  try {
+    const result = await tool.run(parsed.data, { turnId: what, now, timeZone: "UTC" });
+    return { content: result.content, is_error: result.isError ?? false, ...(result.quietReason !== undefined ? { quietReason: result.quietReason } : {}) };
+  } catch (error) {
+    return { content: error instanceof ToolError ? error.message : `${call.name} failed: ${(error as Error).message}`, is_error: true };
+  }
+}
+
+function _textOf(content: Anthropic.ContentBlock[]): string {
+  return content
+    .filter((block): block is Anthropic.TextBlock => block.type === "text")
+    .map((block) => block.text.trim())
+    .join(" ")
+    .slice(0, 500);
+}
