@@ -58,6 +58,8 @@ export interface EventQueue {
   release(turnId: string): number;
   /** At start: events claimed by a turn that never finished go back to pending. */
   releaseAbandoned(): number;
+  /** Calls `listener` after each new event this process enqueues; returns the unsubscribe. */
+  onEnqueued(listener: () => void): () => void;
 }
 
 /** The durable queue in `vigil.db`. Secrets are redacted on the way in: events end up in prompts. */
@@ -79,7 +81,12 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
   const handBack = "state = 'pending', previous_turn = CASE WHEN previous_turn IS NULL THEN claimed_by ELSE previous_turn || ',' || claimed_by END, claimed_by = NULL";
   const release = db.prepare(`UPDATE events SET ${handBack} WHERE state = 'claimed' AND claimed_by = ?`);
   const releaseAll = db.prepare(`UPDATE events SET ${handBack} WHERE state = 'claimed'`);
+  const listeners = new Set<() => void>();
   return {
+    onEnqueued(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     enqueue(event) {
       const dedupeKey = event.dedupeKey ?? `${event.source}:${randomUUID()}`;
       const result = insert.run(
@@ -92,7 +99,10 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
         JSON.stringify(redact(event.payload ?? {})),
         now().toISOString(),
       );
-      if (result.changes === 1) return { id: Number(result.lastInsertRowid), inserted: true };
+      if (result.changes === 1) {
+        for (const listener of listeners) listener();
+        return { id: Number(result.lastInsertRowid), inserted: true };
+      }
       return { id: findByKey.get(dedupeKey)!.id, inserted: false };
     },
     countPending: () => pending.get()!.n,

@@ -18,6 +18,7 @@ import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
+import { createHeartbeatWaker } from "../heartbeat/heartbeat-waker.js";
 import { createMagicDocJob } from "../schedule/magic-doc-job.js";
 import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-magic-docs.js";
 import { expandHome } from "../paths/expand-home.js";
@@ -36,6 +37,8 @@ export interface DaemonOptions {
   onReload?: (reload: () => void) => () => void;
 }
 
+/** A nudged tick comes this long after the settle window, so the event has surely settled by then. */
+const NUDGE_MARGIN_MS = 20;
 /**
  * The daemon's lifetime: one instance per home (lock), recovery of what a crash left behind, the
  * heartbeat loop, and a clean stop. Throws LockHeldError when another instance runs, ConfigError
@@ -132,7 +135,10 @@ async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSig
     stopReason = reason;
     stopping.abort();
   });
-  const tickMs = ctx.loaded.config.heartbeat.tickSeconds * 1000;
+  const { tickSeconds, settleMs } = ctx.loaded.config.heartbeat;
+  const waker = createHeartbeatWaker();
+  // An event this process took in is looked at as soon as it has settled.
+  const unsubscribe = ctx.events.onEnqueued(() => waker.nudge(settleMs + NUDGE_MARGIN_MS));
   while (stopReason === undefined) {
     try {
       await supervisor.tick();
@@ -140,7 +146,9 @@ async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSig
       ctx.logger.error({ err: error }, "heartbeat tick failed");
     }
     // Aborted on stop, so a long tick interval never holds the process open.
-    await delay(tickMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    await waker.sleep(tickSeconds * 1000, stopping.signal);
   }
+  unsubscribe();
+  waker.close();
   return stopReason;
 }

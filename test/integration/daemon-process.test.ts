@@ -3,10 +3,14 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startMessagesApiServer, toolUse, type MessagesApiServer } from "../support/messages-api-server.js";
 import { makeTempHome } from "../support/temp-home.js";
+import { Webhooks } from "@octokit/webhooks";
+import { githubExamples } from "../support/github-examples.js";
 import { cleanEnv, runVigil, runVigilAsync, spawnVigil, waitFor, type RunningVigil } from "../support/run-vigil.js";
 
 // No desktop channel: the tests' machine has no notification server; notifications are journaled.
 const FAST_CONFIG = `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\n`;
+
+const EXAMPLE = githubExamples(["pull_request"]).find((example) => example.payload.action === "opened")!;
 
 let server: MessagesApiServer;
 const daemons: RunningVigil[] = [];
@@ -52,6 +56,26 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
     daemon.child.kill("SIGTERM");
     expect(await daemon.exited).toBe(0);
     expect(journal(env).map((entry) => entry.kind)).toEqual(["system", "noticed", "quiet", "system"]);
+  });
+
+  it("an event taken in by the daemon itself (a signed webhook, a saved file) is handled once settled, not a whole tick later", async () => {
+    const root = makeTempHome("vigil-watched-");
+    const { env } = await setup(
+      `heartbeat: { tickSeconds: 3600, idleWakeMinutes: 0, settleMs: 200, quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\n` +
+        `watch: [ { path: ${JSON.stringify(root)} } ]\ngithub: { webhooks: { enabled: true, secret: env:HOOK_SECRET }, subscriptions: ["${EXAMPLE.payload.repository.full_name}"] }\n`,
+    );
+    const daemon = start({ ...env, HOOK_SECRET: "nudge-secret" });
+    await waitFor(() => /http: listening on (\S+)/.test(daemon.output().stderr) && daemon.output().stderr.includes("provider: anthropic"), 15_000, "daemon start");
+    const url = `${/http: listening on (\S+)/.exec(daemon.output().stderr)![1]}/webhooks/github`;
+    const body = JSON.stringify(EXAMPLE.payload);
+    const signature = await new Webhooks({ secret: "nudge-secret" }).sign(body);
+    const response = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "nudge-1", "x-hub-signature-256": signature } });
+    expect(response.status).toBe(202);
+    // With a one-hour tick, only the nudge can bring this request within the wait.
+    await waitFor(() => server.requests.length === 1, 10_000, "a turn for the webhook");
+    writeFileSync(path.join(root, "notes.txt"), "saved\n");
+    await waitFor(() => server.requests.length === 2, 10_000, "a turn for the saved file");
+    expect(JSON.stringify(server.requests[1]!.body.messages[0])).toContain("notes.txt created");
   });
 
   it("vigil start --once runs one turn for what is pending and exits", async () => {
