@@ -90,6 +90,8 @@ const githubSchema = z.strictObject({
 
 const notifySchema = z.strictObject({
   desktop: z.boolean().default(true),
+  /** More notifications than this in an hour are held back (and journaled). */
+  maxPerHour: z.number().int().positive().default(20),
   ntfy: z
     .strictObject({
       server: z.url().default("https://ntfy.sh"),

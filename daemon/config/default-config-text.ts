@@ -46,6 +46,7 @@ github:
 
 notify:
   desktop: true
+  maxPerHour: 20          # more in an hour are held back and journaled
   ntfy:
     server: https://ntfy.sh
     topic: ""             # set a topic to get phone pushes

@@ -15,5 +15,5 @@ export function buildNotifier(ctx: Pick<VigilContext, "loaded" | "journal" | "no
   const channels: NotifyChannel[] = [];
   if (ntfy.topic) channels.push(createNtfyChannel({ server: ntfy.server, topic: ntfy.topic, token: ctx.loaded.secrets.ntfyToken }));
   if (desktop) channels.push(createDesktopChannel());
-  return guardAgainstSpam(createFallbackNotifier(channels), { journal: ctx.journal, now: ctx.now });
+  return guardAgainstSpam(createFallbackNotifier(channels), { journal: ctx.journal, now: ctx.now, perHour: ctx.loaded.config.notify.maxPerHour });
 }

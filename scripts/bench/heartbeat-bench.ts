@@ -1,19 +1,16 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { createAnthropicClient } from "../../daemon/brain/model-client.js";
 import { openContext } from "../../daemon/context/open-context.js";
 import { createJournalOnlyNotifier } from "../../daemon/notify/notifier.js";
 import { assembleRuntime } from "../../daemon/supervisor/assemble-runtime.js";
 import { createSupervisor } from "../../daemon/supervisor/supervisor.js";
 import { startMessagesApiServer } from "../../test/support/messages-api-server.js";
-import { measure, type BenchFigure } from "./measure.js";
+import type { BenchFigure } from "./measure.js";
 import { costUsd, PRICE_PER_MTOK } from "./price-table.js";
 
-const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.js");
 const DAY_MS = 86_400_000;
 
 /** A whole day at default settings (no config file), ticked every 5 s on a simulated clock. */
@@ -39,43 +36,6 @@ async function _idleDay() {
   return usage;
 }
 
-/** From an event's arrival in the queue (a `vigil tell`) to the model request, with the settle window set to 0. */
-async function _tellLatencies(samples: number): Promise<number[]> {
-  const latencies: number[] = [];
-  const server = await startMessagesApiServer({
-    fallback: (request) => {
-      // The prompt states when the event entered the queue: that is its arrival.
-      const receivedAt = /user\/message at (\S+Z)/.exec(JSON.stringify(request.body.messages))![1]!;
-      latencies.push(Date.now() - Date.parse(receivedAt));
-      return { kind: "message", content: [{ type: "tool_use", name: "stay_quiet", input: { reason: "bench" } }] };
-    },
-  });
-  const home = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
-  writeFileSync(path.join(home, "config.yaml"), "heartbeat: { settleMs: 0, idleWakeMinutes: 0, quietHours: null }\n");
-  const env = { ...process.env, VIGIL_HOME: home, ANTHROPIC_API_KEY: "sk-bench", ANTHROPIC_BASE_URL: server.url, VIGIL_LOG_LEVEL: "silent" };
-  const daemon = spawn(process.execPath, [VIGIL_BIN, "start"], { env, stdio: "ignore" });
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  for (let i = 0; i < samples; i++) {
-    await _run([VIGIL_BIN, "tell", `sample ${i}`], env);
-    while (latencies.length <= i) await new Promise((resolve) => setTimeout(resolve, 5));
-    // Land the next event at a random phase of the 5 s tick.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5000));
-  }
-  daemon.kill("SIGTERM");
-  await server.close();
-  rmSync(home, { recursive: true, force: true });
-  return latencies;
-}
-
-function _run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve) => spawn(process.execPath, args, { env, stdio: "ignore" }).on("exit", () => resolve()));
-}
-
-function _percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 export async function benchHeartbeat(): Promise<BenchFigure[]> {
   const day = await _idleDay();
   const fresh = { ...day, input: day.input + day.cacheRead + day.cacheWrite, cacheRead: 0, cacheWrite: 0 };
@@ -90,8 +50,5 @@ export async function benchHeartbeat(): Promise<BenchFigure[]> {
     once(`idle day: cost (${prices})`, "USD", costUsd(day)),
     once("idle day: cost if nothing were cached", "USD", costUsd(fresh)),
   ];
-  const latencies = await _tellLatencies(15);
-  const p50 = await measure("vigil tell → model request, p50 (5 s tick, settle 0)", "ms", 1, () => _percentile(latencies, 50));
-  const p99 = await measure("vigil tell → model request, p99 (5 s tick, settle 0)", "ms", 1, () => _percentile(latencies, 99));
-  return [...figures, { ...p50, min: Math.min(...latencies), max: Math.max(...latencies), runs: latencies.length }, { ...p99, min: Math.min(...latencies), max: Math.max(...latencies), runs: latencies.length }];
+  return figures;
 }

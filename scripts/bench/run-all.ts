@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchHeartbeat } from "./heartbeat-bench.js";
+import { benchEventLatency } from "./event-latency-bench.js";
 import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
@@ -12,6 +13,7 @@ import { formatTable, type BenchFigure } from "./measure.js";
 const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["journal", benchJournal],
   ["heartbeat", benchHeartbeat],
+  ["latency", benchEventLatency],
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
   ["idle", benchIdleFootprint],

@@ -69,3 +69,42 @@ describe("fault: the disk fills up under a running daemon", () => {
     }
   });
 });
+
+describe("fault: the filesystem under VIGIL_HOME turns read-only", () => {
+  it("every verb says so in a sentence, nothing is corrupted, and all works again once it is writable", async () => {
+    const mountpoint = mkdtempSync(path.join(tmpdir(), "vigil-ro-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountpoint]);
+    const home = path.join(mountpoint, "home");
+    mkdirSync(home);
+    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\nnotify: { desktop: false }\nheartbeat: { tickSeconds: 0.1, settleMs: 50, idleWakeMinutes: 0, quietHours: null }\n");
+    const env = cleanEnv(home, { VIGIL_LOG_LEVEL: "fatal" });
+    try {
+      expect(runVigil(["tell", "before"], env).code).toBe(0);
+      execFileSync("mount", ["-o", "remount,ro", mountpoint]);
+
+      const tell = runVigil(["tell", "while read-only"], env);
+      const start = runVigil(["start", "--once"], env);
+      for (const result of [tell, start]) {
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(/vigil: the database (cannot|could not) be written \((SQLITE_READONLY|SQLITE_CANTOPEN|EROFS)[A-Z_]*\)/);
+        expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+      }
+
+      execFileSync("mount", ["-o", "remount,rw", mountpoint]);
+      expect(runVigil(["tell", "after"], env).code).toBe(0);
+      expect((await runVigilAsync(["start", "--once"], env)).code).toBe(0);
+      const db = new Database(path.join(home, "vigil.db"), { readonly: true });
+      const integrity = db.pragma("integrity_check", { simple: true });
+      const told = db.prepare("SELECT summary FROM events ORDER BY id").pluck().all();
+      db.close();
+      const verify = await runVigilAsync(["log", "verify"], env);
+      console.log(`read-only: tell exit ${tell.code}, start exit ${start.code}, integrity ${integrity}, log verify exit ${verify.code}, events ${JSON.stringify(told)}`);
+      expect(integrity).toBe("ok");
+      expect(verify.code).toBe(0);
+      expect(told).toEqual(["before", "after"]);
+    } finally {
+      execFileSync("umount", ["-l", mountpoint]);
+      rmSync(mountpoint, { recursive: true, force: true });
+    }
+  });
+});
