@@ -11,9 +11,10 @@ const BLOCK_CHARS = 2_000;
  * Stores a turn's messages compactly as text (one line per block: what was said, which tool was
  * called with what, what came back), so `memory_search` finds it later. The first message is the
  * turn's prompt, whose journal excerpt is already indexed on its own; only its events are kept.
+ * Redacted like everything else at rest: a model may echo a secret it read.
  */
-export function saveTranscript(db: VigilDatabase, turnId: string, messages: readonly Message[], now: Date, timeZone: string): void {
-  const body = messages.flatMap(_renderMessage).join("\n");
+export function saveTranscript(db: VigilDatabase, turnId: string, messages: readonly Message[], { now, timeZone, redact }: { now: Date; timeZone: string; redact: (text: string) => string }): void {
+  const body = redact(messages.flatMap(_renderMessage).join("\n"));
   if (!body) return;
   db.prepare("INSERT OR IGNORE INTO transcripts (turn_id, ts, day, body) VALUES (?, ?, ?, ?)").run(turnId, now.toISOString(), localDay(now, timeZone), body);
 }

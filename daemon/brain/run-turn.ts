@@ -52,7 +52,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
     turn.fail();
     return { outcome: "failed", turnId: turn.id, events: events.length, error: error as Error };
   } finally {
-    if (messages.length > 1) saveTranscript(deps.db, turn.id, messages, deps.now(), deps.timeZone);
+    if (messages.length > 1) saveTranscript(deps.db, turn.id, messages, { now: deps.now(), timeZone: deps.timeZone, redact: deps.toolDeps.redact });
   }
 }
 

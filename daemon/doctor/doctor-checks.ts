@@ -7,6 +7,9 @@ import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
+import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
+import { validateMemory } from "../../memory/validate-memory.js";
+
 /** One thing `vigil doctor` looked at; a failed check says how to fix it. */
 export interface CheckResult {
   name: string;
@@ -25,6 +28,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
   return [
     { name: "config", ok: true, detail: ctx.loaded.file ? `${ctx.loaded.file} is valid` : "no config file: running on defaults (vigil init writes one)" },
     _checkDatabase(ctx),
+    _checkMemory(ctx),
     await _checkModel(ctx),
     _checkNotifiers(ctx),
     await _checkPort(ctx),
@@ -40,6 +44,15 @@ function _checkDatabase(ctx: VigilContext): CheckResult {
   return verdict.ok
     ? { name: "database", ok: true, detail: `journal intact: ${verdict.rows} rows` }
     : { name: "database", ok: false, detail: `journal broken at seq ${verdict.seq}: ${verdict.reason}`, fix: "run vigil log verify; the journal was changed outside Vigil" };
+}
+
+function _checkMemory(ctx: VigilContext): CheckResult {
+  const snapshot = readMemorySnapshot(ctx.paths.memoryDir);
+  const problems = validateMemory(snapshot);
+  const topics = Object.keys(snapshot).length - ("MEMORY.md" in snapshot ? 1 : 0);
+  return problems.length
+    ? { name: "memory", ok: false, detail: problems.slice(0, 3).join("; "), fix: "fix the file by hand, or vigil memory revert to an earlier version" }
+    : { name: "memory", ok: true, detail: `${topics} topic(s), index within its limits` };
 }
 
 async function _checkModel(ctx: VigilContext): Promise<CheckResult> {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,8 +29,8 @@ export async function benchEventLatency(): Promise<BenchFigure[]> {
     },
   });
   const home = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
-  const root = path.join(home, "watched");
-  mkdirSync(root);
+  // Outside VIGIL_HOME, which the watcher ignores.
+  const root = mkdtempSync(path.join(tmpdir(), "vigil-bench-watched-"));
   writeFileSync(
     path.join(home, "config.yaml"),
     `heartbeat: { settleMs: 0, idleWakeMinutes: 0, quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\nwatch: [ { path: ${JSON.stringify(root)} } ]\n` +
@@ -56,7 +56,11 @@ export async function benchEventLatency(): Promise<BenchFigure[]> {
       const seen = requestsAt.length;
       const started = Date.now();
       await causes[source](i);
-      while (requestsAt.length === seen) await _sleep(2);
+      const deadline = Date.now() + 30_000;
+      while (requestsAt.length === seen) {
+        if (Date.now() > deadline) throw new Error(`no model request within 30 s of a ${source} event`);
+        await _sleep(2);
+      }
       latencies.push(requestsAt[seen]! - started);
     }
     figures.push(_percentileFigure(`${_label(source)} → model request, p50`, latencies, 50), _percentileFigure(`${_label(source)} → model request, p99`, latencies, 99));
@@ -65,6 +69,7 @@ export async function benchEventLatency(): Promise<BenchFigure[]> {
   await new Promise((resolve) => daemon.once("exit", resolve));
   await server.close();
   rmSync(home, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
   return figures;
 }
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startMessagesApiServer, text, type MessagesApiServer } from "../support/messages-api-server.js";
@@ -8,10 +8,11 @@ import { cleanEnv, runVigilAsync } from "../support/run-vigil.js";
 let server: MessagesApiServer;
 afterEach(async () => server?.close());
 
-async function doctor(config: string, key = "sk-test-loopback") {
+async function doctor(config: string, key = "sk-test-loopback", prepare: (home: string) => void = () => {}) {
   server = await startMessagesApiServer({ fallback: () => text("pong") });
   const home = makeTempHome();
   writeFileSync(path.join(home, "config.yaml"), config);
+  prepare(home);
   const result = await runVigilAsync(["doctor", "--json"], cleanEnv(home, { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url }));
   return { code: result.code, checks: result.stdout ? (JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>) : [], stderr: result.stderr };
 }
@@ -21,7 +22,7 @@ describe("vigil doctor", () => {
     const { code, checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\n");
     expect(checks.filter((check) => !check.ok)).toEqual([]);
     expect(code).toBe(0);
-    expect(checks.map((check) => check.name)).toEqual(["config", "database", "model", "notifiers", "webhook port", "watch roots", "service"]);
+    expect(checks.map((check) => check.name)).toEqual(["config", "database", "memory", "model", "notifiers", "webhook port", "watch roots", "service"]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body).toMatchObject({ model: "claude-haiku-5-5", max_tokens: 1 });
   });
@@ -35,6 +36,15 @@ describe("vigil doctor", () => {
     expect(failed.model!.detail).toContain("HTTP 401");
     expect(failed.model!.fix).toMatch(/ANTHROPIC_API_KEY/);
     expect(failed["watch roots"]!.detail).toContain("/nonexistent/vigil-root");
+  });
+
+  it("a memory index pointing at a missing topic fails the memory check with the revert hint", async () => {
+    const { code, checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\n", "sk-test-loopback", (home) => {
+      mkdirSync(path.join(home, "memory"));
+      writeFileSync(path.join(home, "memory", "MEMORY.md"), "- [Ghost](topics/ghost.md) — gone\n");
+    });
+    expect(code).toBe(1);
+    expect(checks.find((check) => check.name === "memory")).toMatchObject({ ok: false, detail: expect.stringContaining("topics/ghost.md, which does not exist"), fix: expect.stringContaining("vigil memory revert") });
   });
 
   it("a broken config is a failed check (exit 1), not a crash", async () => {

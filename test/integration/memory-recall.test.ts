@@ -58,6 +58,16 @@ describe("memory_search over the journal and transcripts (FTS5)", () => {
     expect(stored.body).toContain("assistant: → notify");
     expect(stored.body).toContain("user: ← ");
   });
+
+  it("a secret the model echoes never reaches the stored transcript", async () => {
+    const h = await startHarness();
+    h.server.script(toolUse("stay_quiet", { reason: `the key is ${h.env.ANTHROPIC_API_KEY}` }));
+    h.notice({ summary: "what is the key?" });
+    await h.ticks(1);
+    const stored = h.ctx.db.prepare("SELECT body FROM transcripts").pluck().get() as string;
+    expect(stored).toContain("the key is");
+    expect(stored).not.toContain(h.env.ANTHROPIC_API_KEY);
+  });
 });
 
 describe("memory versions", () => {
