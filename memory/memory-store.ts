@@ -4,7 +4,7 @@ import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 import { checkIndexLimits, formatIndexLine, parseIndex, type IndexLine } from "./memory-index.js";
 import { INDEX_FILE } from "./memory-snapshot.js";
 import { readMemoryIndex } from "./read-memory-index.js";
-import { formatTopic, type TopicType } from "./topic-file.js";
+import { formatTopic, isPinnedTopic, type TopicType } from "./topic-file.js";
 
 export { TOPIC_TYPES } from "./topic-file.js";
 
@@ -50,7 +50,9 @@ export function createMemoryStore(memoryDir: string, options: MemoryStoreOptions
     write(input: TopicInput): void {
       const commitIndex = writeIndex([...otherLines(input.topic), { title: input.title, topic: input.topic, hook: input.hook }]);
       mkdirSync(path.dirname(topicFile(input.topic)), { recursive: true });
-      writeFileAtomic(topicFile(input.topic), formatTopic({ name: input.title, description: input.hook, type: input.type }, input.content));
+      // A pin is the user's: rewriting the topic keeps it.
+      const pinned = isPinnedTopic(this.readTopic(input.topic));
+      writeFileAtomic(topicFile(input.topic), formatTopic({ name: input.title, description: input.hook, type: input.type, ...(pinned ? { pinned } : {}) }, input.content));
       options.afterTopicWritten?.();
       commitIndex();
     },

@@ -13,6 +13,7 @@ import { forkDreamWorker } from "./fork-dream-worker.js";
 import { readMemorySnapshot, sameSnapshot, writeMemorySnapshot } from "./memory-snapshot.js";
 import { createMemoryVersions } from "./memory-versions.js";
 import { validateMemory } from "./validate-memory.js";
+import { checkPinnedKept } from "./check-pinned.js";
 
 /** A lock older than this belongs to a dream that can no longer be running (the timeout is at most an hour). */
 const LOCK_STALE_MS = 3600_000;
@@ -82,7 +83,7 @@ async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: 
   });
   if (!outcome.ok) return _fail(deps, outcome.reason);
   const after = readMemorySnapshot(stagingDir);
-  const problems = validateMemory(after);
+  const problems = [...validateMemory(after), ...checkPinnedKept(before, after)];
   if (problems.length) return _fail(deps, `its memory was invalid and was thrown away: ${problems.slice(0, 5).join("; ")}`);
   const changes = diffMemory(before, after);
   const patch = renderMemoryPatch(before, after);

@@ -9,14 +9,17 @@ export interface RecallHit {
   snippet: string;
 }
 
-/** Ranked snippets from the journal and past turns; never a whole transcript. */
+/**
+ * Ranked snippets from the journal and past turns; never a whole transcript. Rows holding every
+ * word come first; when none does, rows holding any of them (a question rarely matches verbatim).
+ */
 export function searchRecall(db: VigilDatabase, query: string, limit = 8): RecallHit[] {
-  const match = quoteFtsQuery(query);
-  if (!match) return [];
-  return db
-    .prepare<[string, number], RecallHit>(
-      `SELECT source, CAST(ref AS TEXT) AS ref, day, snippet(recall, 0, '«', '»', ' … ', 24) AS snippet
-       FROM recall WHERE recall MATCH ? ORDER BY bm25(recall) LIMIT ?`,
-    )
-    .all(match, limit);
+  const statement = db.prepare<[string, number], RecallHit>(
+    `SELECT source, CAST(ref AS TEXT) AS ref, day, snippet(recall, 0, '«', '»', ' … ', 24) AS snippet
+     FROM recall WHERE recall MATCH ? ORDER BY bm25(recall) LIMIT ?`,
+  );
+  const all = quoteFtsQuery(query, "AND");
+  if (!all) return [];
+  const hits = statement.all(all, limit);
+  return hits.length ? hits : statement.all(quoteFtsQuery(query, "OR"), limit);
 }

@@ -7,6 +7,8 @@ export interface TopicHeader {
   name: string;
   description: string;
   type: TopicType;
+  /** Set by the user: a dream may rewrite the topic but never drop it. */
+  pinned?: boolean;
 }
 
 const FRONTMATTER = /^---\n([\s\S]*?)\n---\n/;
@@ -26,9 +28,16 @@ export function parseTopicHeader(text: string): { header: TopicHeader } | { prob
   } catch (error) {
     return { problem: `its frontmatter is not valid YAML (${(error as Error).message.split("\n")[0]})` };
   }
-  const { name, description, type } = (data ?? {}) as Record<string, unknown>;
+  const { name, description, type, pinned } = (data ?? {}) as Record<string, unknown>;
   if (typeof name !== "string" || !name.trim()) return { problem: "its frontmatter has no name" };
   if (typeof description !== "string" || !description.trim()) return { problem: "its frontmatter has no description" };
   if (!TOPIC_TYPES.includes(type as TopicType)) return { problem: `its frontmatter type must be one of ${TOPIC_TYPES.join(", ")}` };
-  return { header: { name, description, type: type as TopicType } };
+  if (pinned !== undefined && typeof pinned !== "boolean") return { problem: "its frontmatter pinned must be true or false" };
+  return { header: { name, description, type: type as TopicType, ...(pinned ? { pinned } : {}) } };
+}
+
+/** Whether a topic's text carries the user's `pinned: true`. */
+export function isPinnedTopic(text: string | undefined): boolean {
+  const parsed = text === undefined ? undefined : parseTopicHeader(text);
+  return parsed !== undefined && "header" in parsed && parsed.header.pinned === true;
 }

@@ -42,6 +42,18 @@ describe("memory index limits", () => {
   });
 });
 
+describe("pinned topics", () => {
+  it("rewriting a topic the user pinned keeps the pin", () => {
+    const dir = makeTempHome();
+    const store = createMemoryStore(dir);
+    store.write(topic("deploys"));
+    const file = path.join(dir, "topics", "deploys.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("type: project", "type: project\npinned: true"));
+    store.write({ ...topic("deploys"), content: "rewritten" });
+    expect(readFileSync(file, "utf8")).toBe("---\nname: deploys\ndescription: a short hook\ntype: project\npinned: true\n---\n\nrewritten\n");
+  });
+});
+
 describe("memory tools in a turn", () => {
   it("memory_write from an untainted turn lands in the index, which the next prompt's cached front carries", async () => {
     const h = await startHarness();

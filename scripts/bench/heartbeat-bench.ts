@@ -9,15 +9,23 @@ import { assembleRuntime } from "../../daemon/supervisor/assemble-runtime.js";
 import { createSupervisor } from "../../daemon/supervisor/supervisor.js";
 import { startMessagesApiServer } from "../../test/support/messages-api-server.js";
 import type { BenchFigure } from "./measure.js";
+import { createMemoryStore } from "../../memory/memory-store.js";
 import { costUsd, PRICE_PER_MTOK } from "./price-table.js";
 
 const DAY_MS = 86_400_000;
 
-/** A whole day at default settings (no config file), ticked every 5 s on a simulated clock. */
-async function _idleDay() {
+/**
+ * A whole day at default settings (no config file), ticked every 5 s on a simulated clock; with
+ * `memoryTopics`, a memory index of that many lines rides in the prompt's cached front.
+ */
+async function _idleDay(memoryTopics = 0) {
   let now = Date.parse("2026-11-23T00:00:00Z");
   const server = await startMessagesApiServer({ now: () => now });
   const home = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
+  const store = createMemoryStore(path.join(home, "memory"));
+  for (let i = 0; i < memoryTopics; i++) {
+    store.write({ topic: `topic-${i}`, title: `Project fact ${i}`, hook: `what the user decided about area ${i} of the app, and why it matters`, type: "project", content: "details" });
+  }
   const env = { VIGIL_HOME: home, ANTHROPIC_API_KEY: "sk-bench", ANTHROPIC_BASE_URL: server.url, TZ: "UTC" };
   const ctx = openContext({ env, now: () => new Date(now), logDestination: new Writable({ write: (_c, _e, done) => done() }) });
   const runtime = assembleRuntime(ctx, { client: createAnthropicClient({ env }), notifier: createJournalOnlyNotifier() });
@@ -37,18 +45,21 @@ async function _idleDay() {
 }
 
 export async function benchHeartbeat(): Promise<BenchFigure[]> {
-  const day = await _idleDay();
-  const fresh = { ...day, input: day.input + day.cacheRead + day.cacheWrite, cacheRead: 0, cacheWrite: 0 };
   const prices = `$/MTok in ${PRICE_PER_MTOK.input}, out ${PRICE_PER_MTOK.output}, 1h cache write ${PRICE_PER_MTOK.cacheWrite1h}, read ${PRICE_PER_MTOK.cacheRead}`;
   const once = (name: string, unit: string, value: number): BenchFigure => ({ name, unit, median: value, min: value, max: value, runs: 1 });
-  const figures = [
-    once("idle day (defaults): model calls", "calls", day.calls),
-    once("idle day: fresh input tokens", "tokens", day.input),
-    once("idle day: cache write tokens", "tokens", day.cacheWrite),
-    once("idle day: cache read tokens", "tokens", day.cacheRead),
-    once("idle day: output tokens", "tokens", day.output),
-    once(`idle day: cost (${prices})`, "USD", costUsd(day)),
-    once("idle day: cost if nothing were cached", "USD", costUsd(fresh)),
-  ];
+  const figures: BenchFigure[] = [];
+  for (const [label, topics] of [["idle day", 0], ["idle day, 150-line memory index", 150]] as const) {
+    const day = await _idleDay(topics);
+    const fresh = { ...day, input: day.input + day.cacheRead + day.cacheWrite, cacheRead: 0, cacheWrite: 0 };
+    figures.push(
+      once(`${label}: model calls`, "calls", day.calls),
+      once(`${label}: fresh input tokens`, "tokens", day.input),
+      once(`${label}: cache write tokens`, "tokens", day.cacheWrite),
+      once(`${label}: cache read tokens`, "tokens", day.cacheRead),
+      once(`${label}: output tokens`, "tokens", day.output),
+      once(`${label}: cost (${prices})`, "USD", costUsd(day)),
+      once(`${label}: cost if nothing were cached`, "USD", costUsd(fresh)),
+    );
+  }
   return figures;
 }

@@ -6,6 +6,7 @@ import { openDatabase } from "../../daemon/store/open-database.js";
 import { createJournal, type JournalInput } from "../../logs/journal.js";
 import { queryEntries } from "../../logs/query-entries.js";
 import { verifyChain } from "../../logs/verify-chain.js";
+import { searchRecall } from "../../memory/search-recall.js";
 import { measure, type BenchFigure } from "./measure.js";
 
 const ROWS = 1_000_000;
@@ -63,6 +64,14 @@ export async function benchJournal(): Promise<BenchFigure[]> {
     if (rows.length !== ROWS_PER_DAY) throw new Error(`expected ${ROWS_PER_DAY} rows, got ${rows.length}`);
     return _seconds(start) * 1000;
   });
+  const search = (name: string, query: string) =>
+    measure(`memory_search among ${ROWS.toLocaleString("en-US")} journal rows: ${name}`, "ms", 9, () => {
+      const start = process.hrtime.bigint();
+      if (searchRecall(big.db, query).length === 0) throw new Error(`no hits for ${query}`);
+      return _seconds(start) * 1000;
+    });
+  const rare = await search("a word in 0.2% of rows", "module-250");
+  const common = await search("words in every row", "file changed");
   big.dispose();
-  return [single, batched, verify, listDay];
+  return [single, batched, verify, listDay, rare, common];
 }

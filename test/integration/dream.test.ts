@@ -149,6 +149,16 @@ describe("dreaming", () => {
     expect(memoryOf(h)).toEqual(before);
   });
 
+  it("a dream that drops a topic the user pinned is thrown away", async () => {
+    const h = await startDreamHarness();
+    const topic = path.join(h.home, "memory", "topics", "deploy-day.md");
+    writeFileSync(topic, readFileSync(topic, "utf8").replace("type: project", "type: project\npinned: true"));
+    const before = memoryOf(h);
+    h.server.script(...mergeScript);
+    expect(await dream(h)).toMatchObject({ outcome: "failed", reason: expect.stringContaining("topics/deploy-day.md is pinned and must stay, pinned and indexed") });
+    expect(memoryOf(h)).toEqual(before);
+  });
+
   it("two dreams at once: the second is refused by the lock; a stale lock is taken over", async () => {
     const h = await startDreamHarness(`${BASE_CONFIG}dream: { timeoutSeconds: 3 }\n`);
     h.server.script({ kind: "hang" });
