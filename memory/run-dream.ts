@@ -10,7 +10,7 @@ import { diffMemory, hasChanges, renderMemoryPatch, type MemoryChanges } from ".
 import { checkDreamGates, LAST_DREAM_KEY, type LastDream } from "./dream-gates.js";
 import type { DreamTask } from "./dream-protocol.js";
 import { forkDreamWorker } from "./fork-dream-worker.js";
-import { readMemorySnapshot, sameSnapshot, writeMemorySnapshot } from "./memory-snapshot.js";
+import { readMemorySnapshot, sameSnapshot, writeMemorySnapshot, type MemorySnapshot } from "./memory-snapshot.js";
 import { createMemoryVersions } from "./memory-versions.js";
 import { validateMemory } from "./validate-memory.js";
 import { checkPinnedKept } from "./check-pinned.js";
@@ -92,16 +92,18 @@ async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: 
     return { outcome: "dreamed", summary: outcome.summary, changes, patch };
   }
   if (!sameSnapshot(readMemorySnapshot(ctx.paths.memoryDir), before)) return _fail(deps, "the memory changed while the dream ran; it will dream again next time");
-  let version: number | undefined;
-  if (hasChanges(changes)) {
-    const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
-    versions.capture("before a dream", ctx.now(), before);
-    writeMemorySnapshot(ctx.paths.memoryDir, after);
-    version = versions.capture("dream", ctx.now(), after);
-  }
+  const version = hasChanges(changes) ? _swapIn(deps, before, after) : undefined;
   ctx.journal.append({ kind: "dream", summary: `dream: ${_describe(changes)} — ${outcome.summary}`, data: { ...changes, version: version ?? null, steps: outcome.steps, summary: outcome.summary } });
   deps.state.set(LAST_DREAM_KEY, { at: ctx.now().toISOString(), seq: lastSeq } satisfies LastDream);
   return { outcome: "dreamed", summary: outcome.summary, changes, patch, ...(version ? { version } : {}) };
+}
+
+/** Both sides versioned (so `vigil memory revert` undoes the dream), the new files in between. */
+function _swapIn({ ctx }: DreamDeps, before: MemorySnapshot, after: MemorySnapshot): number {
+  const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  versions.capture("before a dream", ctx.now(), before);
+  writeMemorySnapshot(ctx.paths.memoryDir, after);
+  return versions.capture("dream", ctx.now(), after);
 }
 
 function _task({ ctx, state }: DreamDeps, stagingDir: string): DreamTask {

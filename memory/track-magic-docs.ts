@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { opendir } from "node:fs/promises";
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
 import path from "node:path";
 import type { NewEvent } from "../daemon/events/event-queue.js";
 import { createIgnoreTest } from "../daemon/sources/watch-ignore.js";
@@ -41,7 +40,7 @@ export function createMagicDocTracker({ registry, now }: { registry: MagicDocReg
       let found = 0;
       for (const { root, ignore } of roots) {
         const ignored = createIgnoreTest(root, ignore, vigilHome);
-        for await (const file of _markdownFiles(root, ignored)) {
+        for (const file of _markdownFiles(root, ignored)) {
           const header = parseMagicDocHeader(_read(file, 512) ?? "");
           if (header) {
             registry.register(file, root, header);
@@ -56,19 +55,32 @@ export function createMagicDocTracker({ registry, now }: { registry: MagicDocReg
 
 export type MagicDocTracker = ReturnType<typeof createMagicDocTracker>;
 
-async function* _markdownFiles(dir: string, ignored: (file: string) => boolean): AsyncGenerator<string> {
-  let handle;
-  try {
-    handle = await opendir(dir);
-  } catch {
-    return; // gone or unreadable: the watcher reports the root's problems
+/**
+ * The Markdown files under `dir`, skipping what the watcher ignores. Synchronous and pruned
+ * (only directories and `.md` names are tested against the ignore rules): it runs once at start
+ * over trees of many thousands of files.
+ */
+function _markdownFiles(root: string, ignored: (file: string) => boolean): string[] {
+  const found: string[] = [];
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // gone or unreadable: the watcher reports the root's problems
+    }
+    for (const entry of entries) {
+      const isDir = entry.isDirectory();
+      if (!isDir && !(entry.isFile() && entry.name.endsWith(".md"))) continue;
+      const file = path.join(dir, entry.name);
+      if (ignored(file)) continue;
+      if (isDir) pending.push(file);
+      else found.push(file);
+    }
   }
-  for await (const entry of handle) {
-    const file = path.join(dir, entry.name);
-    if (ignored(file)) continue;
-    if (entry.isDirectory()) yield* _markdownFiles(file, ignored);
-    else if (entry.isFile() && entry.name.endsWith(".md")) yield file;
-  }
+  return found;
 }
 
 function _read(file: string, bytes = MAX_DOC_BYTES): string | undefined {
