@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { benchHeartbeat } from "./heartbeat-bench.js";
 import { benchEventLatency } from "./event-latency-bench.js";
+import { benchDream } from "./dream-bench.js";
 import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
@@ -14,6 +15,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["journal", benchJournal],
   ["heartbeat", benchHeartbeat],
   ["latency", benchEventLatency],
+  ["dream", benchDream],
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
   ["idle", benchIdleFootprint],
