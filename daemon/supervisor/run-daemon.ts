@@ -35,10 +35,13 @@ export interface DaemonOptions {
   stopGraceMs?: number;
   /** Registers the reload trigger (SIGHUP); returns its unregister function. */
   onReload?: (reload: () => void) => () => void;
+  /** Registers how another process (`vigil tell`) asks for a tick now; returns the unregister. */
+  onNudge?: (nudge: () => void) => () => void;
 }
 
 /** A nudged tick comes this long after the settle window, so the event has surely settled by then. */
 const NUDGE_MARGIN_MS = 20;
+
 /**
  * The daemon's lifetime: one instance per home (lock), recovery of what a crash left behind, the
  * heartbeat loop, and a clean stop. Throws LockHeldError when another instance runs, ConfigError
@@ -67,7 +70,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);
-    const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options.stopSignal);
+    const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop()]);
     await sources?.stop();
@@ -128,7 +131,7 @@ async function _runOnce(supervisor: Supervisor): Promise<string> {
 }
 
 /** Ticks until the stop signal; a failing tick is logged and the next one tries again. */
-async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSignal: Promise<string>): Promise<string> {
+async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, { stopSignal, onNudge }: Pick<DaemonOptions, "stopSignal" | "onNudge">): Promise<string> {
   let stopReason: string | undefined;
   const stopping = new AbortController();
   void stopSignal.then((reason) => {
@@ -137,8 +140,10 @@ async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSig
   });
   const { tickSeconds, settleMs } = ctx.loaded.config.heartbeat;
   const waker = createHeartbeatWaker();
-  // An event this process took in is looked at as soon as it has settled.
-  const unsubscribe = ctx.events.onEnqueued(() => waker.nudge(settleMs + NUDGE_MARGIN_MS));
+  // An event this process took in, or another process announced, is looked at once it has settled.
+  const nudge = () => waker.nudge(settleMs + NUDGE_MARGIN_MS);
+  const unsubscribe = ctx.events.onEnqueued(nudge);
+  const stopNudges = onNudge?.(nudge);
   while (stopReason === undefined) {
     try {
       await supervisor.tick();
@@ -149,6 +154,7 @@ async function _heartbeatLoop(ctx: VigilContext, supervisor: Supervisor, stopSig
     await waker.sleep(tickSeconds * 1000, stopping.signal);
   }
   unsubscribe();
+  stopNudges?.();
   waker.close();
   return stopReason;
 }

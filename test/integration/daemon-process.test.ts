@@ -58,7 +58,7 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
     expect(journal(env).map((entry) => entry.kind)).toEqual(["system", "noticed", "quiet", "system"]);
   });
 
-  it("an event taken in by the daemon itself (a signed webhook, a saved file) is handled once settled, not a whole tick later", async () => {
+  it("an event is handled once settled, not a whole tick later: a signed webhook, a saved file, a `vigil tell`", async () => {
     const root = makeTempHome("vigil-watched-");
     const { env } = await setup(
       `heartbeat: { tickSeconds: 3600, idleWakeMinutes: 0, settleMs: 200, quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\n` +
@@ -76,6 +76,10 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
     writeFileSync(path.join(root, "notes.txt"), "saved\n");
     await waitFor(() => server.requests.length === 2, 10_000, "a turn for the saved file");
     expect(JSON.stringify(server.requests[1]!.body.messages[0])).toContain("notes.txt created");
+    // Another process: `vigil tell` nudges the daemon with SIGUSR2, which it survives.
+    expect((await runVigilAsync(["tell", "are you there?"], { ...env, HOOK_SECRET: "nudge-secret" })).code).toBe(0);
+    await waitFor(() => server.requests.length === 3, 10_000, "a turn for the tell");
+    expect(daemon.child.exitCode).toBeNull();
   });
 
   it("vigil start --once runs one turn for what is pending and exits", async () => {
@@ -144,7 +148,8 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
   });
 
   it("SIGHUP reloads the config without losing queued events; a broken file keeps the running config", async () => {
-    const { home, env } = await setup("heartbeat: { tickSeconds: 3600 }\nserver: { port: 0 }\n");
+    // A long tick and settle window keep the two tells pending across both reloads.
+    const { home, env } = await setup("heartbeat: { tickSeconds: 3600, settleMs: 600000 }\nserver: { port: 0 }\n");
     const daemon = start(env);
     await waitFor(() => daemon.output().stderr.includes("running (pid"), 15_000, "daemon start");
     runVigil(["tell", "one"], env);
@@ -154,7 +159,7 @@ describe("the daemon as a process, with the real SDK against the loopback Messag
     // While config.yaml is broken, read the journal with a config of its own (none: defaults).
     const reader = { ...env, VIGIL_CONFIG: path.join(home, "absent.yaml") };
     await waitFor(() => journal(reader).some((entry) => entry.kind === "error"), 15_000, "the reload error");
-    writeFileSync(path.join(home, "config.yaml"), "heartbeat: { tickSeconds: 3600 }\nserver: { port: 0 }\nschedules: [ { cron: '0 9 * * *', prompt: standup } ]\n");
+    writeFileSync(path.join(home, "config.yaml"), "heartbeat: { tickSeconds: 3600, settleMs: 600000 }\nserver: { port: 0 }\nschedules: [ { cron: '0 9 * * *', prompt: standup } ]\n");
     daemon.child.kill("SIGHUP");
     await waitFor(() => journal(env).some((entry) => entry.summary.startsWith("config reloaded")), 15_000, "the reload");
     const status = JSON.parse((await runVigilAsync(["status", "--json"], env)).stdout);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { NUDGE_SIGNAL } from "../../run/nudge-daemon.js";
 import { ConfigError } from "../../config/config-error.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
 import { LockHeldError } from "../../run/instance-lock.js";
@@ -16,16 +17,17 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
 
 export async function runStart(io: CliIo, options: { once?: boolean }): Promise<number> {
   let ctx: VigilContext | undefined;
+  // Held for the whole run, --once included: an unhandled SIGUSR2 would end the process, and a
+  // `vigil tell` may nudge it as soon as the lock holds our pid, before the heartbeat listens.
+  const unguardNudges = _onSignal(NUDGE_SIGNAL, () => {});
   try {
     ctx = openContext({ env: io.env, now: io.now, logDestination: io.stdout });
     await runDaemon(ctx, {
       once: options.once,
       stopSignal: _nextStopSignal(),
       announce: (line) => writeLine(io.stderr, line),
-      onReload: (reload) => {
-        process.on("SIGHUP", reload);
-        return () => process.off("SIGHUP", reload);
-      },
+      onReload: (reload) => _onSignal("SIGHUP", reload),
+      onNudge: (nudge) => _onSignal(NUDGE_SIGNAL, nudge),
     });
     return EXIT.ok;
   } catch (error) {
@@ -40,8 +42,14 @@ export async function runStart(io: CliIo, options: { once?: boolean }): Promise<
     }
     throw error;
   } finally {
+    unguardNudges();
     ctx?.close();
   }
+}
+
+function _onSignal(signal: NodeJS.Signals, handler: () => void): () => void {
+  process.on(signal, handler);
+  return () => process.off(signal, handler);
 }
 
 function _nextStopSignal(): Promise<string> {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { openContext } from "../../context/open-context.js";
 import { noticeEvent } from "../../events/notice-event.js";
+import { nudgeDaemon } from "../../run/nudge-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
@@ -18,6 +19,7 @@ export function runTell(io: CliIo, text: string): number {
   try {
     // Urgent: the user is evidently awake, so quiet hours do not hold a direct message back.
     const event = noticeEvent(ctx, { source: "user", type: "message", trust: "trusted", urgent: true, summary: text, payload: { text } });
+    nudgeDaemon(ctx.paths.lockFile);
     writeLine(io.stdout, `queued event ${event.id}`);
     return EXIT.ok;
   } finally {
