@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ModelClient, ModelMessage } from "../daemon/brain/model-client.js";
 import { usageOf } from "../daemon/brain/model-client.js";
+import { textOfReply } from "../daemon/brain/text-of-reply.js";
 import type { TokenUsage } from "../daemon/brain/usage-ledger.js";
 import { createToolRegistry, type ToolRegistry } from "../daemon/tools/tool-registry.js";
 import { ToolError, type Tool } from "../daemon/tools/tool.js";
@@ -47,7 +48,7 @@ export async function runSubTurn(deps: SubTurnDeps, task: SubTurnRequest): Promi
     deps.onUsage(task.model, usageOf(reply));
     messages.push({ role: "assistant", content: reply.content });
     const calls = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
-    if (calls.length === 0) return { summary: _textOf(reply.content) || "(no summary)", steps: step, used, quiet: false };
+    if (calls.length === 0) return { summary: textOfReply(reply.content) || "(no summary)", steps: step, used, quiet: false };
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
     for (const call of calls) {
@@ -73,12 +74,4 @@ async function _run(registry: ToolRegistry, what: string, call: Anthropic.ToolUs
   } catch (error) {
     return { content: error instanceof ToolError ? error.message : `${call.name} failed: ${(error as Error).message}`, is_error: true };
   }
-}
-
-function _textOf(content: Anthropic.ContentBlock[]): string {
-  return content
-    .filter((block): block is Anthropic.TextBlock => block.type === "text")
-    .map((block) => block.text.trim())
-    .join(" ")
-    .slice(0, 500);
 }

@@ -7,6 +7,7 @@ import { runToolCall, type TurnScope } from "../tools/run-tool-call.js";
 import type { ModelMessage } from "./model-client.js";
 import { buildPrompt, type Prompt } from "./prompt/build-prompt.js";
 import { askTriage } from "./triage.js";
+import { textOfReply } from "./text-of-reply.js";
 import type { TurnDeps, TurnOutcome } from "./turn-deps.js";
 import { startTurnRecord, type TurnRecord } from "./turn-record.js";
 
@@ -64,7 +65,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     turn.countUsage(model, reply);
     messages.push({ role: "assistant", content: reply.content });
     const calls = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
-    if (calls.length === 0) return _close(turn, actions, _textOf(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step);
+    if (calls.length === 0) return _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step);
 
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
@@ -89,12 +90,4 @@ function _close(turn: TurnRecord, actions: string[], summary: string, steps: num
   }
   turn.finish("decided", summary, { steps, actions });
   return "acted";
-}
-
-function _textOf(content: Anthropic.ContentBlock[]): string {
-  return content
-    .filter((block): block is Anthropic.TextBlock => block.type === "text")
-    .map((block) => block.text.trim())
-    .join(" ")
-    .slice(0, 500);
 }

@@ -25,9 +25,10 @@ export function createMagicDocJob(ctx: VigilContext, runtime: Runtime, provider:
   return {
     registry,
     async tick(now) {
-      if (!enabled || provider !== "anthropic" || !client || running || !_isIdle(ctx, runtime, now)) return;
+      if (!enabled || provider !== "anthropic" || !client || running) return;
+      // Cheapest first: on most ticks no document is due, and that is one small query.
       const [doc] = registry.due(now, minIntervalHours);
-      if (!doc) return;
+      if (!doc || !_isIdle(ctx, runtime, now)) return;
       const { name: model, maxTokens } = ctx.loaded.config.model;
       running = refreshMagicDoc({ client, registry, journal: ctx.journal, usage: runtime.turn.usage, now: ctx.now, timeZone: ctx.loaded.timezone, model, maxTokens, signal: stopping.signal }, doc)
         .catch((error: Error) => ctx.logger.error({ err: error, path: doc.path }, "magic doc refresh crashed"))

@@ -26,15 +26,33 @@ function fill(dir: string): string {
   return filler;
 }
 
+/** VIGIL_HOME on a small tmpfs of our own (CI runs as root), with a fast daemon config. */
+function mountHome(size: string, prefix: string) {
+  const mountpoint = mkdtempSync(path.join(tmpdir(), prefix));
+  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", mountpoint]);
+  const home = path.join(mountpoint, "home");
+  mkdirSync(home);
+  writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\nnotify: { desktop: false }\nheartbeat: { tickSeconds: 0.1, settleMs: 50, idleWakeMinutes: 0, quietHours: null }\n");
+  const unmount = () => {
+    execFileSync("umount", ["-l", mountpoint]);
+    rmSync(mountpoint, { recursive: true, force: true });
+  };
+  return { mountpoint, home, env: cleanEnv(home, { VIGIL_LOG_LEVEL: "fatal" }), unmount };
+}
+
+/** What survived: SQLite's own integrity check, the events in order, and the hash chain. */
+async function inspect(home: string, env: NodeJS.ProcessEnv) {
+  const db = new Database(path.join(home, "vigil.db"), { readonly: true });
+  const integrity = db.pragma("integrity_check", { simple: true });
+  const told = db.prepare("SELECT summary FROM events ORDER BY id").pluck().all();
+  db.close();
+  const verify = await runVigilAsync(["log", "verify"], env);
+  return { integrity, told, verify };
+}
+
 describe("fault: the disk fills up under a running daemon", () => {
   it("a clear error, no corruption, and recovery when space returns", async () => {
-    // A small tmpfs of our own (CI runs as root); the daemon's whole VIGIL_HOME lives on it.
-    const mountpoint = mkdtempSync(path.join(tmpdir(), "vigil-full-"));
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountpoint]);
-    const home = path.join(mountpoint, "home");
-    mkdirSync(home);
-    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\nnotify: { desktop: false }\nheartbeat: { tickSeconds: 0.1, settleMs: 50, idleWakeMinutes: 0, quietHours: null }\n");
-    const env = cleanEnv(home, { VIGIL_LOG_LEVEL: "fatal" });
+    const { mountpoint, home, env, unmount } = mountHome("8m", "vigil-full-");
     const daemon = spawnVigil(["start"], env);
     try {
       const base = await waitFor(() => /http: listening on (\S+)/.exec(daemon.output().stderr)?.[1], 15_000, "the daemon");
@@ -51,11 +69,7 @@ describe("fault: the disk fills up under a running daemon", () => {
       rmSync(filler);
       expect(runVigil(["tell", "after space returns"], env).code).toBe(0);
       await waitFor(() => (new Database(path.join(home, "vigil.db"), { readonly: true }).prepare("SELECT count(*) FROM events WHERE state != 'done'").pluck().get() as number) === 0, 20_000, "the queue to drain");
-      const db = new Database(path.join(home, "vigil.db"), { readonly: true });
-      const integrity = db.pragma("integrity_check", { simple: true });
-      const told = db.prepare("SELECT summary FROM events ORDER BY id").pluck().all();
-      db.close();
-      const verify = await runVigilAsync(["log", "verify"], env);
+      const { integrity, told, verify } = await inspect(home, env);
       console.log(`disk full: tell refused with exit ${refused.code}, integrity ${integrity}, log verify exit ${verify.code}, events ${JSON.stringify(told)}`);
       expect(integrity).toBe("ok");
       expect(verify.code).toBe(0);
@@ -64,20 +78,14 @@ describe("fault: the disk fills up under a running daemon", () => {
     } finally {
       daemon.child.kill("SIGTERM");
       await daemon.exited;
-      execFileSync("umount", ["-l", mountpoint]);
-      rmSync(mountpoint, { recursive: true, force: true });
+      unmount();
     }
   });
 });
 
 describe("fault: the filesystem under VIGIL_HOME turns read-only", () => {
   it("every verb says so in a sentence, nothing is corrupted, and all works again once it is writable", async () => {
-    const mountpoint = mkdtempSync(path.join(tmpdir(), "vigil-ro-"));
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", mountpoint]);
-    const home = path.join(mountpoint, "home");
-    mkdirSync(home);
-    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\nnotify: { desktop: false }\nheartbeat: { tickSeconds: 0.1, settleMs: 50, idleWakeMinutes: 0, quietHours: null }\n");
-    const env = cleanEnv(home, { VIGIL_LOG_LEVEL: "fatal" });
+    const { mountpoint, home, env, unmount } = mountHome("16m", "vigil-ro-");
     try {
       expect(runVigil(["tell", "before"], env).code).toBe(0);
       execFileSync("mount", ["-o", "remount,ro", mountpoint]);
@@ -93,18 +101,13 @@ describe("fault: the filesystem under VIGIL_HOME turns read-only", () => {
       execFileSync("mount", ["-o", "remount,rw", mountpoint]);
       expect(runVigil(["tell", "after"], env).code).toBe(0);
       expect((await runVigilAsync(["start", "--once"], env)).code).toBe(0);
-      const db = new Database(path.join(home, "vigil.db"), { readonly: true });
-      const integrity = db.pragma("integrity_check", { simple: true });
-      const told = db.prepare("SELECT summary FROM events ORDER BY id").pluck().all();
-      db.close();
-      const verify = await runVigilAsync(["log", "verify"], env);
+      const { integrity, told, verify } = await inspect(home, env);
       console.log(`read-only: tell exit ${tell.code}, start exit ${start.code}, integrity ${integrity}, log verify exit ${verify.code}, events ${JSON.stringify(told)}`);
       expect(integrity).toBe("ok");
       expect(verify.code).toBe(0);
       expect(told).toEqual(["before", "after"]);
     } finally {
-      execFileSync("umount", ["-l", mountpoint]);
-      rmSync(mountpoint, { recursive: true, force: true });
+      unmount();
     }
   });
 });
