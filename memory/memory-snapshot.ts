@@ -6,6 +6,8 @@ import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 export type MemorySnapshot = Record<string, string>;
 
 export const INDEX_FILE = "MEMORY.md";
+/** A topic's path in a snapshot; the group is the topic's name. */
+export const TOPIC_FILE = /^topics\/([a-z0-9][a-z0-9-]*)\.md$/;
 
 export function readMemorySnapshot(memoryDir: string): MemorySnapshot {
   const snapshot: MemorySnapshot = {};

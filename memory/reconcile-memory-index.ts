@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 import { checkIndexLimits, formatIndexLine, INDEX_LIMITS, parseIndex, type IndexLine } from "./memory-index.js";
-import { INDEX_FILE } from "./memory-snapshot.js";
-import { readMemoryIndex } from "./read-memory-index.js";
+import { INDEX_FILE, readMemorySnapshot, TOPIC_FILE } from "./memory-snapshot.js";
 import { parseTopicHeader } from "./topic-file.js";
 
 /**
@@ -12,13 +10,16 @@ import { parseTopicHeader } from "./topic-file.js";
  * finished), and a line pointing at a missing file is dropped. Returns what it changed.
  */
 export function reconcileMemoryIndex(memoryDir: string): { added: string[]; dropped: string[] } {
-  const lines = parseIndex(readMemoryIndex(memoryDir));
-  const topics = _topicFiles(memoryDir);
+  const snapshot = readMemorySnapshot(memoryDir);
+  const lines = parseIndex(snapshot[INDEX_FILE] ?? "");
+  const topics = Object.keys(snapshot)
+    .map((file) => TOPIC_FILE.exec(file)?.[1])
+    .filter((topic): topic is string => topic !== undefined);
   const kept = lines.filter((line) => topics.includes(line.topic));
   const dropped = lines.filter((line) => !topics.includes(line.topic)).map((line) => line.topic);
   const added: string[] = [];
   for (const topic of topics.filter((name) => !lines.some((line) => line.topic === name))) {
-    const parsed = parseTopicHeader(readFileSync(path.join(memoryDir, "topics", `${topic}.md`), "utf8"));
+    const parsed = parseTopicHeader(snapshot[`topics/${topic}.md`]!);
     if (!("header" in parsed)) continue;
     const line = _fitLine({ title: parsed.header.name, topic, hook: parsed.header.description });
     const index = [...kept, line].map(formatIndexLine).join("\n") + "\n";
@@ -33,13 +34,4 @@ export function reconcileMemoryIndex(memoryDir: string): { added: string[]; drop
 function _fitLine(line: IndexLine): IndexLine {
   const room = INDEX_LIMITS.lineChars - formatIndexLine({ ...line, hook: "" }).length;
   return line.hook.length <= room ? line : { ...line, hook: `${line.hook.slice(0, Math.max(0, room - 1))}…` };
-}
-
-function _topicFiles(memoryDir: string): string[] {
-  const dir = path.join(memoryDir, "topics");
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => /^[a-z0-9][a-z0-9-]*\.md$/.test(name))
-    .map((name) => name.slice(0, -3))
-    .sort();
 }

@@ -13,12 +13,11 @@ const DAY_MS = 24 * 3600_000;
 export function renderMemoryIndex(memoryDir: string, now: Date): string {
   const text = readMemoryIndex(memoryDir);
   if (!text) return "";
-  const ages = new Map(parseIndex(text).map((line) => [line.topic, _ageDays(memoryDir, line.topic, now)]));
   return text
     .split("\n")
     .map((line) => {
-      const topic = /\(topics\/([a-z0-9-]+)\.md\)/.exec(line)?.[1];
-      const days = topic ? ages.get(topic) : undefined;
+      const [pointer] = parseIndex(line);
+      const days = pointer && _ageDays(memoryDir, pointer.topic, now);
       return days && days >= 1 ? `${line} (${days} ${days === 1 ? "day" : "days"} old)` : line;
     })
     .join("\n");

@@ -6,6 +6,7 @@ import { acquireInstanceLock, LockHeldError } from "../daemon/run/instance-lock.
 import type { DaemonState } from "../daemon/state/daemon-state.js";
 import { VERSION } from "../daemon/version.js";
 import { localDateParts, localDay } from "../logs/local-day.js";
+import { lastEntry } from "../logs/query-entries.js";
 import { diffMemory, hasChanges, renderMemoryPatch, type MemoryChanges } from "./diff-memory.js";
 import { checkDreamGates, LAST_DREAM_KEY, type LastDream } from "./dream-gates.js";
 import type { DreamTask } from "./dream-protocol.js";
@@ -70,7 +71,7 @@ export async function runDream(deps: DreamDeps, options: DreamOptions = {}): Pro
 
 async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: string): Promise<DreamResult> {
   const { ctx } = deps;
-  const lastSeq = _lastSeq(ctx.db);
+  const lastSeq = lastEntry(ctx.db)?.seq ?? 0;
   const before = readMemorySnapshot(ctx.paths.memoryDir);
   rmSync(stagingDir, { recursive: true, force: true });
   writeMemorySnapshot(stagingDir, before);
@@ -137,8 +138,4 @@ function _describe(changes: MemoryChanges): string {
     changes.removed.length ? `${changes.removed.length} removed` : "",
   ].filter(Boolean);
   return `${parts.join(", ")} (index ${changes.indexBefore.length} → ${changes.indexAfter.length} lines)`;
-}
-
-function _lastSeq(db: DreamDeps["ctx"]["db"]): number {
-  return db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM journal").get()?.seq ?? 0;
 }

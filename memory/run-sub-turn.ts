@@ -4,7 +4,8 @@ import { usageOf } from "../daemon/brain/model-client.js";
 import { textOfReply } from "../daemon/brain/text-of-reply.js";
 import type { TokenUsage } from "../daemon/brain/usage-ledger.js";
 import { createToolRegistry, type ToolRegistry } from "../daemon/tools/tool-registry.js";
-import { ToolError, type Tool } from "../daemon/tools/tool.js";
+import { invokeTool, parseToolInput } from "../daemon/tools/invoke-tool.js";
+import type { Tool, ToolResult } from "../daemon/tools/tool.js";
 
 export interface SubTurnDeps {
   client: ModelClient;
@@ -53,9 +54,9 @@ export async function runSubTurn(deps: SubTurnDeps, task: SubTurnRequest): Promi
     let quietReason: string | undefined;
     for (const call of calls) {
       const result = await _run(registry, task.what, call, deps.now());
-      if (!result.is_error) used.push(call.name);
+      if (!result.isError) used.push(call.name);
       if (result.quietReason !== undefined) quietReason = result.quietReason;
-      results.push({ type: "tool_result", tool_use_id: call.id, content: result.content, is_error: result.is_error });
+      results.push({ type: "tool_result", tool_use_id: call.id, content: result.content, is_error: result.isError ?? false });
     }
     if (quietReason !== undefined) return { summary: quietReason, steps: step, used, quiet: true };
     messages.push({ role: "user", content: results });
@@ -63,15 +64,10 @@ export async function runSubTurn(deps: SubTurnDeps, task: SubTurnRequest): Promi
   return { summary: `stopped after ${task.maxSteps} steps`, steps: task.maxSteps, used, quiet: false };
 }
 
-async function _run(registry: ToolRegistry, what: string, call: Anthropic.ToolUseBlock, now: Date): Promise<{ content: string; is_error: boolean; quietReason?: string }> {
+async function _run(registry: ToolRegistry, what: string, call: Anthropic.ToolUseBlock, now: Date): Promise<ToolResult> {
   const tool = registry.get(call.name);
-  if (!tool) return { content: `there is no tool "${call.name}" in ${what}: the tools here are ${registry.names().join(", ")}`, is_error: true };
-  const parsed = tool.input.safeParse(call.input);
-  if (!parsed.success) return { content: `invalid input for ${call.name}: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`, is_error: true };
-  try {
-    const result = await tool.run(parsed.data, { turnId: what, now, timeZone: "UTC" });
-    return { content: result.content, is_error: result.isError ?? false, ...(result.quietReason !== undefined ? { quietReason: result.quietReason } : {}) };
-  } catch (error) {
-    return { content: error instanceof ToolError ? error.message : `${call.name} failed: ${(error as Error).message}`, is_error: true };
-  }
+  if (!tool) return { content: `there is no tool "${call.name}" in ${what}: the tools here are ${registry.names().join(", ")}`, isError: true };
+  const parsed = parseToolInput(tool, call.input);
+  if ("error" in parsed) return { content: parsed.error, isError: true };
+  return invokeTool(tool, parsed.data, { turnId: what, now, timeZone: "UTC" });
 }

@@ -1,8 +1,6 @@
 import { checkIndexLimits, parseIndex } from "./memory-index.js";
-import { INDEX_FILE, type MemorySnapshot } from "./memory-snapshot.js";
+import { INDEX_FILE, TOPIC_FILE, type MemorySnapshot } from "./memory-snapshot.js";
 import { parseTopicHeader } from "./topic-file.js";
-
-const TOPIC_PATH = /^topics\/[a-z0-9][a-z0-9-]*\.md$/;
 
 /**
  * What makes a proposed memory unfit to swap in, each problem naming the file; empty when fit:
@@ -20,7 +18,7 @@ export function validateMemory(snapshot: MemorySnapshot): string[] {
   }
   for (const [file, text] of Object.entries(snapshot)) {
     if (file === INDEX_FILE) continue;
-    if (!TOPIC_PATH.test(file)) {
+    if (!TOPIC_FILE.test(file)) {
       problems.push(`${file}: only MEMORY.md and topics/*.md belong in memory`);
       continue;
     }

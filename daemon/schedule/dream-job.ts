@@ -2,6 +2,7 @@ import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { runDream } from "../../memory/run-dream.js";
 import { createCronSchedule } from "./cron-schedule.js";
+import { createBackgroundSlot } from "./background-slot.js";
 
 export interface DreamJob {
   /** A heartbeat job: at `dream.cron`, starts a dream in the background (a tick never waits for it). */
@@ -12,27 +13,19 @@ export interface DreamJob {
 
 export function createDreamJob(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): DreamJob {
   const schedule = createCronSchedule({ cron: ctx.loaded.config.dream.cron, timeZone: ctx.loaded.timezone, state: runtime.state, key: "dreamCheckedThrough" });
-  const stopping = new AbortController();
-  let running: Promise<void> | undefined;
+  const slot = createBackgroundSlot(ctx.logger, "dream");
   return {
     async tick(now) {
-      if (!schedule.claimDue(now) || running) return;
+      if (!schedule.claimDue(now) || slot.busy()) return;
       if (provider !== "anthropic") {
         ctx.journal.append({ kind: "system", summary: "dream skipped: dreaming needs a model (set ANTHROPIC_API_KEY)", data: { event: "dream-skipped", reason: "no model" } });
         return;
       }
-      running = runDream({ ctx, usage: runtime.turn.usage, state: runtime.state }, { signal: stopping.signal })
-        .then((result) => {
-          if (result.outcome === "skipped") ctx.journal.append({ kind: "system", summary: `dream skipped: ${result.reason}`, data: { event: "dream-skipped", reason: result.reason } });
-        })
-        .catch((error: Error) => ctx.logger.error({ err: error }, "dream failed"))
-        .finally(() => {
-          running = undefined;
-        });
+      slot.start(async (signal) => {
+        const result = await runDream({ ctx, usage: runtime.turn.usage, state: runtime.state }, { signal });
+        if (result.outcome === "skipped") ctx.journal.append({ kind: "system", summary: `dream skipped: ${result.reason}`, data: { event: "dream-skipped", reason: result.reason } });
+      });
     },
-    async stop() {
-      stopping.abort();
-      await running;
-    },
+    stop: slot.stop,
   };
 }

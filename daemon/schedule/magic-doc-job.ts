@@ -4,6 +4,7 @@ import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createMagicDocRegistry, type MagicDocRegistry } from "../../memory/magic-doc-registry.js";
 import { refreshMagicDoc } from "../../memory/refresh-magic-doc.js";
+import { createBackgroundSlot } from "./background-slot.js";
 
 export interface MagicDocJob {
   registry: MagicDocRegistry;
@@ -19,27 +20,19 @@ export interface MagicDocJob {
 export function createMagicDocJob(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): MagicDocJob {
   const registry = createMagicDocRegistry(ctx.db);
   const { enabled, minIntervalHours } = ctx.loaded.config.magicDocs;
-  const stopping = new AbortController();
-  let running: Promise<unknown> | undefined;
+  const slot = createBackgroundSlot(ctx.logger, "magic doc refresh");
   const client = runtime.turn.client;
   return {
     registry,
     async tick(now) {
-      if (!enabled || provider !== "anthropic" || !client || running) return;
+      if (!enabled || provider !== "anthropic" || !client || slot.busy()) return;
       // Cheapest first: on most ticks no document is due, and that is one small query.
       const [doc] = registry.due(now, minIntervalHours);
       if (!doc || !_isIdle(ctx, runtime, now)) return;
       const { name: model, maxTokens } = ctx.loaded.config.model;
-      running = refreshMagicDoc({ client, registry, journal: ctx.journal, usage: runtime.turn.usage, now: ctx.now, timeZone: ctx.loaded.timezone, model, maxTokens, signal: stopping.signal }, doc)
-        .catch((error: Error) => ctx.logger.error({ err: error, path: doc.path }, "magic doc refresh crashed"))
-        .finally(() => {
-          running = undefined;
-        });
+      slot.start((signal) => refreshMagicDoc({ client, registry, journal: ctx.journal, usage: runtime.turn.usage, now: ctx.now, timeZone: ctx.loaded.timezone, model, maxTokens, signal }, doc));
     },
-    async stop() {
-      stopping.abort();
-      await running;
-    },
+    stop: slot.stop,
   };
 }
 

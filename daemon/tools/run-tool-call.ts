@@ -8,7 +8,8 @@ import type { createCriticRecord } from "../policy/critic-record.js";
 import { decidePolicy } from "../policy/decide-policy.js";
 import type { ActionLedger } from "./action-ledger.js";
 import type { ToolRegistry } from "./tool-registry.js";
-import { ToolError, type Tool, type ToolCallContext, type ToolResult } from "./tool.js";
+import { invokeTool, parseToolInput } from "./invoke-tool.js";
+import type { Tool, ToolCallContext, ToolResult } from "./tool.js";
 
 export { DEFAULT_POLICY } from "../policy/decide-policy.js";
 
@@ -53,10 +54,8 @@ export async function runToolCall(deps: ToolRunDeps, call: ToolCall, scope: Turn
 async function _decideAndRun(deps: ToolRunDeps, call: ToolCall, scope: TurnScope): Promise<ToolResult> {
   const tool = deps.registry.get(call.name);
   if (!tool) return _error(`unknown tool "${call.name}"; the tools are: ${deps.registry.names().join(", ")}`);
-  const parsed = tool.input.safeParse(call.input);
-  if (!parsed.success) {
-    return _error(`invalid input for ${call.name}: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ")}`);
-  }
+  const parsed = parseToolInput(tool, call.input);
+  if ("error" in parsed) return _error(parsed.error);
   const day = localDay(scope.now, scope.timeZone);
   const decision = decidePolicy(tool, deps.policy, { tainted: scope.tainted ?? false, criticExhausted: deps.criticRecord.exhausted(tool.name, day) });
   const note = (summary: string, outcome: string, extra: Record<string, unknown> = {}) =>
@@ -101,12 +100,7 @@ function _requestApproval(deps: ToolRunDeps, tool: Tool, input: unknown, call: T
 }
 
 async function _runAndJournal(deps: Pick<ToolRunDeps, "journal">, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, extra: Record<string, unknown>): Promise<ToolResult> {
-  let result: ToolResult;
-  try {
-    result = await tool.run(input, scope);
-  } catch (error) {
-    result = _error(error instanceof ToolError ? error.message : `${tool.name} failed: ${(error as Error).message}`);
-  }
+  const result = await invokeTool(tool, input, scope);
   if (result.quietReason === undefined) {
     deps.journal.append({
       kind: "acted",
