@@ -48,3 +48,8 @@ export function queryRecentEntries(db: VigilDatabase, limit: number): JournalEnt
     .reverse()
     .map(toJournalEntry);
 }
+
+export function getEntry(db: VigilDatabase, seq: number): JournalEntry | undefined {
+  const row = db.prepare<[number], JournalRow>("SELECT * FROM journal WHERE seq = ?").get(seq);
+  return row && toJournalEntry(row);
+}

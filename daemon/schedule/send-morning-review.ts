@@ -4,6 +4,7 @@ import { shiftDay } from "../cli/parse-day.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createCronSchedule } from "./cron-schedule.js";
+import { readServerAddress } from "../http/server-address.js";
 
 /** A heartbeat job: at `review.cron`, yesterday's and today's digest goes out as a notification. */
 export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (now: Date) => Promise<void> {
@@ -16,7 +17,13 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
       [shiftDay(today, -1), today],
     );
     const body = renderReviewDigest(digest).split("\n").slice(2, 4).join("\n");
-    const result = await runtime.notifier.send({ title: "Vigil: your morning review", body: `${body}\nRun \`vigil review\` for the rest.` });
+    const address = readServerAddress(ctx.paths.runDir);
+    const page = address?.pid === process.pid ? `${address.url}/` : undefined;
+    const result = await runtime.notifier.send({
+      title: "Vigil: your morning review",
+      body: `${body}\n${page ? `The page: ${page} (\`vigil open\` logs a browser in).` : "Run `vigil review` for the rest."}`,
+      ...(page ? { url: page } : {}),
+    });
     ctx.journal.append({
       kind: "system",
       summary: `morning review sent via ${result.delivered.join(", ") || "nothing"}: ${digest.wakes} wake(s), ${digest.actions.length} action(s), ${digest.errors.length} error(s)`,

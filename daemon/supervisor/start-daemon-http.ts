@@ -1,14 +1,18 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
 import type { VigilContext } from "../context/open-context.js";
+import { withHostCheck } from "../http/check-host.js";
 import { createHealthHandler } from "../http/health-handler.js";
+import { writeServerAddress } from "../http/server-address.js";
+import { createPageHandler } from "../review/page/page-routes.js";
+import { loadPageSecret } from "../review/page/page-secret.js";
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from "../http/start-http-server.js";
 import { createWebhookHandler } from "../http/webhook-handler.js";
 import { VERSION } from "../version.js";
 import type { Runtime } from "./assemble-runtime.js";
 
 /**
- * Starts `/healthz` and, when enabled, the GitHub webhook route. A port that cannot be bound is
+ * Starts `/healthz`, the review page and, when enabled, the GitHub webhook route. Every route but
+ * the webhook (signed, and reached through tunnels that bring their own Host) refuses a foreign
+ * Host. A port that cannot be bound is
  * journaled and the daemon goes on without HTTP: files, schedules and polling still work.
  */
 export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, startedAt: Date, live: () => Record<string, unknown>): Promise<RunningHttpServer | undefined> {
@@ -18,7 +22,7 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
       ? createWebhookHandler({ ...ctx, subscriptions: runtime.subscriptions, secret: secrets.webhookSecret })
       : undefined;
   const routes: Record<string, RouteHandler> = {
-    "/healthz": createHealthHandler(() => ({
+    "/healthz": withHostCheck(config.server.host, createHealthHandler(() => ({
       version: VERSION,
       pid: process.pid,
       startedAt: startedAt.toISOString(),
@@ -26,12 +30,13 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
       pendingEvents: ctx.events.countPending(),
       webhooks: webhook ? webhook.counters : null,
       ...live(),
-    })),
+    }))),
   };
+  const page = withHostCheck(config.server.host, createPageHandler(ctx, runtime, loadPageSecret(ctx.paths.home)));
   if (webhook) routes[config.github.webhooks.path] = webhook.handle;
   try {
-    const server = await startHttpServer({ host: config.server.host, port: config.server.port, routes, logger: ctx.logger });
-    writeFileSync(path.join(ctx.paths.runDir, "http.json"), JSON.stringify({ url: server.url, pid: process.pid }));
+    const server = await startHttpServer({ host: config.server.host, port: config.server.port, routes, fallback: page, logger: ctx.logger });
+    writeServerAddress(ctx.paths.runDir, { url: server.url, pid: process.pid });
     return server;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
+import { readServerAddress } from "../../http/server-address.js";
 import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
 import { createWakeupStore } from "../../schedule/wakeups.js";
 import { createApprovalQueue } from "../../policy/approvals.js";
@@ -80,8 +79,9 @@ export function readStatus(ctx: VigilContext): StatusReport {
 }
 
 async function _readHealthz(runDir: string): Promise<{ pendingEvents: number; lastTickAt?: string; uptimeSeconds: number } | undefined> {
+  const url = readServerAddress(runDir)?.url;
+  if (!url) return undefined;
   try {
-    const { url } = JSON.parse(readFileSync(path.join(runDir, "http.json"), "utf8")) as { url: string };
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
     return response.ok ? ((await response.json()) as { pendingEvents: number; lastTickAt?: string; uptimeSeconds: number }) : undefined;
   } catch {
