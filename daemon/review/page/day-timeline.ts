@@ -58,7 +58,7 @@ function _row(entry: JournalEntry, timeZone: string, price: Prices[string] | und
     if (usage) row.u = [totalTokens(usage), price ? Math.round(estimateCostUsd(usage, price) * 1e6) / 1e6 : 0];
   } else if (entry.kind === "acted" && data.outcome !== undefined) {
     row.n = String(data.outcome);
-  } else if (entry.kind === "decided" && typeof data.reason === "string") {
+  } else if (entry.kind === "decided" && typeof data.reason === "string" && !entry.summary.includes(data.reason)) {
     row.n = data.reason;
   }
   return row;

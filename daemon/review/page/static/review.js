@@ -48,7 +48,7 @@
       el("span", "kind", row.k === "wake" && row.q ? "quiet" : row.k),
       " ",
       el("span", "msg", row.m),
-      row.n ? el("span", "note", row.n) : null,
+      row.n ? el("span", "note", row.k === "wake" ? `woke for ${row.n}` : row.n) : null,
       row.u ? el("span", "usage", `${numbers.format(row.u[0])} tok · ${dollars(row.u[1])}`) : null,
     );
     summary.firstChild.href = `#seq-${row.s}`;
@@ -151,6 +151,7 @@
       if (fold) fold.openFold();
     }
     const target = document.getElementById(`seq-${seq}`);
+    for (const old of document.querySelectorAll("li.row.target")) old.classList.remove("target");
     if (target) {
       target.classList.add("target");
       target.scrollIntoView({ block: "center" });
@@ -276,7 +277,8 @@
         width,
         height: 240,
         tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1000), "UTC"),
-        scales: { x: { time: true } },
+        // Half a day of room on each side, so the first and last bars are whole.
+        scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] } },
         axes: [{}, { values: (u, ticks) => ticks.map((value) => (value >= 1e6 ? `${value / 1e6}M` : value >= 1e3 ? `${value / 1e3}k` : value)), size: 56 }],
         series: [
           { label: "day", value: (u, ts) => (ts === null ? "" : new Date(ts * 1000).toISOString().slice(0, 10)) },
@@ -382,6 +384,7 @@
 
   renderApprovals();
   renderTimeline();
+  window.addEventListener("hashchange", revealHash);
   // The first paint is the timeline; the rest comes after it.
   requestAnimationFrame(() => {
     performance.mark("vigil:timeline-painted");
