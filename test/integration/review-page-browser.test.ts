@@ -33,8 +33,8 @@ describe("the review page in a real browser (Debian's Chromium)", () => {
     expect(await page.textContent("#timeline .rows")).toContain("the build is still running");
     // A row's data comes on demand.
     const notifyRow = page.locator("li.row", { hasText: "notify: delivered via journal" });
-    await notifyRow.locator("summary").click();
-    await expect.poll(() => notifyRow.locator("pre").textContent()).toContain('"tool": "notify"');
+    await notifyRow.locator(".msg").click();
+    await expect.poll(() => page.locator("li.row.open + li.data pre").textContent()).toContain('"tool": "notify"');
     expect(await notifyRow.locator("a.seq").getAttribute("href")).toMatch(/^#seq-\d+$/);
 
     // What waits: the command and why it was held.

@@ -35,7 +35,7 @@ export async function seedReviewHome(): Promise<ReviewHome> {
   const workspace = makeTempHome("vigil-ws-");
   const now = Date.now();
   const config = `${BASE_CONFIG}tools: { workspace: ["${workspace}"], policy: { run_command: auto } }\nnotify: { desktop: false }\nserver: { host: 127.0.0.1, port: 0 }\n`;
-  const h = await startHarness({ config, start: new Date(now - 24 * 3600_000) });
+  const h = await startHarness({ config, start: new Date(now - 24 * 3600_000).toISOString() });
   h.server.script(toolUse("stay_quiet", { reason: "the build is still running" }));
   h.notice({ summary: "keep an eye on the nightly build" });
   await h.ticks(2);
@@ -71,7 +71,7 @@ export async function seedReviewHome(): Promise<ReviewHome> {
 export async function startReviewDaemon(seeded: ReviewHome): Promise<{ url: string; daemon: RunningVigil }> {
   const daemon = spawnVigil(["start"], seeded.env);
   _daemons.push(daemon);
-  const line = await waitFor(() => /http: listening on (\S+)/.exec(daemon.output().stdout + daemon.output().stderr), 20_000, "the daemon's HTTP server");
+  const line = await waitFor(() => /http: listening on (\S+)/.exec(daemon.output().stdout + daemon.output().stderr) ?? undefined, 20_000, "the daemon's HTTP server");
   return { url: line[1]!, daemon };
 }
 

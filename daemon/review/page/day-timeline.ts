@@ -25,6 +25,8 @@ export interface TimelineRow {
   u?: [number, number];
   /** 1 when the wake stayed quiet (folded on the page) */
   q?: 1;
+  /** 1 for a routine event (files, clock, schedules; not a person or GitHub), folded with quiet wakes */
+  r?: 1;
 }
 
 export interface DayTimeline {
@@ -39,16 +41,17 @@ type Prices = RawConfig["review"]["prices"];
 export function buildDayTimeline(db: VigilDatabase, days: readonly string[], options: { timeZone: string; prices: Prices; model: string }): DayTimeline {
   const price = options.prices[options.model];
   const counts: Record<string, number> = {};
+  const wallTime = _wallClock(options.timeZone);
   const rows = days.flatMap((day) => queryEntries(db, { day })).map((entry) => {
-    const row = _row(entry, options.timeZone, price);
+    const row = _row(entry, wallTime(entry.ts), price);
     counts[row.k] = (counts[row.k] ?? 0) + 1;
     return row;
   });
   return { days: [...days], rows, counts };
 }
 
-function _row(entry: JournalEntry, timeZone: string, price: Prices[string] | undefined): TimelineRow {
-  const row: TimelineRow = { s: entry.seq, t: localDateParts(new Date(entry.ts), timeZone).time, k: entry.kind, m: entry.summary };
+function _row(entry: JournalEntry, time: string, price: Prices[string] | undefined): TimelineRow {
+  const row: TimelineRow = { s: entry.seq, t: time, k: entry.kind, m: entry.summary };
   const { data } = entry;
   if ((entry.kind === "quiet" || entry.kind === "decided") && "usage" in data && "events" in data) {
     row.k = "wake";
@@ -56,10 +59,32 @@ function _row(entry: JournalEntry, timeZone: string, price: Prices[string] | und
     if (entry.kind === "quiet") row.q = 1;
     const usage = data.usage as TokenUsage | undefined;
     if (usage) row.u = [totalTokens(usage), price ? Math.round(estimateCostUsd(usage, price) * 1e6) / 1e6 : 0];
+  } else if (entry.kind === "noticed" && data.source !== "github" && data.source !== "user") {
+    row.r = 1;
   } else if (entry.kind === "acted" && data.outcome !== undefined) {
     row.n = String(data.outcome);
   } else if (entry.kind === "decided" && typeof data.reason === "string" && !entry.summary.includes(data.reason)) {
     row.n = data.reason;
   }
   return row;
+}
+
+/**
+ * HH:MM:SS in the time zone, with its UTC offset worked out once per quarter hour (every zone
+ * changes offset on a quarter-hour instant): Intl per row costs more than the rest of the page.
+ */
+function _wallClock(timeZone: string): (ts: string) => string {
+  const offsets = new Map<number, number>();
+  return (ts) => {
+    const ms = Date.parse(ts);
+    const bucket = Math.floor(ms / 900_000);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      const probe = new Date(bucket * 900_000);
+      const { day, time } = localDateParts(probe, timeZone);
+      offset = Date.parse(`${day}T${time}Z`) - probe.getTime();
+      offsets.set(bucket, offset);
+    }
+    return new Date(ms + offset).toISOString().slice(11, 19);
+  };
 }

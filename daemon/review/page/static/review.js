@@ -37,45 +37,54 @@
 
   // ---- timeline -------------------------------------------------------------------------------
 
+  /** One row: plain spans (a long day has thousands); its data opens on a click (see toggleData). */
   function renderRow(row) {
-    const summary = el(
-      "summary",
-      null,
-      el("a", "seq", `#${row.s}`),
-      " ",
+    const seq = el("a", "seq", `#${row.s}`);
+    seq.href = `#seq-${row.s}`;
+    const item = el(
+      "li",
+      `row k-${row.k}${row.q ? " quiet" : ""}${row.n === "error" || row.k === "error" ? " bad" : ""}`,
+      seq,
       el("time", null, row.t),
-      " ",
       el("span", "kind", row.k === "wake" && row.q ? "quiet" : row.k),
-      " ",
       el("span", "msg", row.m),
       row.n ? el("span", "note", row.k === "wake" ? `woke for ${row.n}` : row.n) : null,
       row.u ? el("span", "usage", `${numbers.format(row.u[0])} tok · ${dollars(row.u[1])}`) : null,
     );
-    summary.firstChild.href = `#seq-${row.s}`;
-    const details = el("details", null, summary, el("pre", "data", "loading…"));
-    details.addEventListener("toggle", () => details.open && loadEntry(details, row.s));
-    const item = el("li", `row k-${row.k}${row.q ? " quiet" : ""}${row.n === "error" || row.k === "error" ? " bad" : ""}`, details);
     item.id = `seq-${row.s}`;
+    item.dataset.seq = String(row.s);
+    item.title = "click for the row's data";
     return item;
   }
 
-  async function loadEntry(details, seq) {
-    const pre = details.querySelector("pre");
-    if (pre.dataset.loaded) return;
+  /** A click on a row shows its journal data (fetched then), a second click hides it. */
+  async function toggleData(item) {
+    const open = item.nextElementSibling && item.nextElementSibling.classList.contains("data") ? item.nextElementSibling : null;
+    if (open) {
+      open.remove();
+      item.classList.remove("open");
+      return;
+    }
+    const pre = el("pre", "data", "loading…");
+    const holder = el("li", "data", pre);
+    item.after(holder);
+    item.classList.add("open");
     try {
-      const entry = await getJson(`/api/entries/${seq}`);
+      const entry = await getJson(`/api/entries/${item.dataset.seq}`);
       pre.textContent = `${JSON.stringify(entry.data, null, 2)}\n\n${entry.ts}  seq ${entry.seq}\nprevHash ${entry.prevHash}\nhash     ${entry.hash}`;
-      pre.dataset.loaded = "1";
     } catch (error) {
       pre.textContent = `could not load: ${error.message}`;
     }
   }
 
-  /** Runs of quiet wakes fold into one line that opens in place. */
+  /** Quiet wakes and the routine events around them fold into one line that opens in place. */
   function renderFold(rows) {
     const first = rows[0];
     const last = rows[rows.length - 1];
-    const button = el("button", "fold-button", `${rows.length} quiet wake${rows.length === 1 ? "" : "s"}`, el("span", "muted", ` ${first.t}${rows.length > 1 ? `–${last.t}` : ""}`));
+    const wakes = rows.filter((row) => row.q).length;
+    const events = rows.length - wakes;
+    const label = `${wakes} quiet wake${wakes === 1 ? "" : "s"}${events ? ` · ${events} routine event${events === 1 ? "" : "s"}` : ""}`;
+    const button = el("button", "fold-button", `▸ ${label}`, el("span", "muted", ` ${first.t}${rows.length > 1 ? `–${last.t}` : ""}`));
     button.type = "button";
     const item = el("li", "fold", button);
     item.dataset.from = String(first.s);
@@ -91,39 +100,72 @@
     item.replaceWith(fragment);
   }
 
-  function renderTimeline() {
-    const { rows, counts } = boot.timeline;
-    const list = document.querySelector("#timeline .rows");
-    const fragment = document.createDocumentFragment();
-    let quiet = [];
+  /** Rows and folds in order. A run of quiet wakes and routine events folds, up to its last quiet
+   *  wake: the event that led to an action stays in sight, next to the action. */
+  function groupRows(rows) {
+    const items = [];
+    let run = [];
     const flush = () => {
-      if (quiet.length) fragment.append(renderFold(quiet));
-      quiet = [];
+      let end = run.length;
+      while (end > 0 && !run[end - 1].q) end--;
+      if (end) items.push({ fold: run.slice(0, end) });
+      for (const row of run.slice(end)) items.push({ row });
+      run = [];
     };
     for (const row of rows) {
-      if (row.q) quiet.push(row);
+      if (row.q || row.r) run.push(row);
       else {
         flush();
-        fragment.append(renderRow(row));
+        items.push({ row });
       }
     }
     flush();
-    list.append(fragment);
-    if (rows.length === 0) list.append(el("li", "empty", "Nothing in the journal for this day."));
+    return items;
+  }
 
-    const controls = document.querySelector("#timeline .controls");
-    const quietCount = rows.filter((row) => row.q).length;
-    if (quietCount) {
-      const all = el("button", null, `Open all ${quietCount} quiet wakes`);
-      all.type = "button";
-      all.addEventListener("click", () => {
-        for (const fold of [...list.querySelectorAll("li.fold")]) fold.openFold();
-        all.remove();
-      });
-      controls.append(all);
-    }
+  const FIRST_SCREEN = 80;
+  const CHUNK = 400;
+
+  /** The first screenful at once, the rest a chunk per frame: a long day paints as fast as a short one. */
+  function renderTimeline(done) {
+    const { rows, counts } = boot.timeline;
+    const list = document.querySelector("#timeline .rows");
+    list.addEventListener("click", (event) => {
+      const item = event.target.closest("li.row");
+      if (item && !event.target.closest("a")) void toggleData(item);
+    });
+    const items = groupRows(rows);
+    const append = (from, to) => {
+      const fragment = document.createDocumentFragment();
+      for (const item of items.slice(from, to)) fragment.append(item.fold ? renderFold(item.fold) : renderRow(item.row));
+      list.append(fragment);
+    };
+    append(0, FIRST_SCREEN);
+    if (rows.length === 0) list.append(el("li", "empty", "Nothing in the journal for this day."));
     renderSummary(rows, counts);
-    revealHash();
+    const rest = (from) => {
+      if (from >= items.length) return finish();
+      append(from, from + CHUNK);
+      requestAnimationFrame(() => rest(from + CHUNK));
+    };
+    const finish = () => {
+      const quietCount = rows.filter((row) => row.q).length;
+      if (quietCount) {
+        const all = el("button", null, `Open all ${quietCount} quiet wakes`);
+        all.type = "button";
+        all.addEventListener("click", () => {
+          for (const fold of [...list.querySelectorAll("li.fold")]) fold.openFold();
+          all.remove();
+        });
+        document.querySelector("#timeline .controls").append(all);
+      }
+      revealHash();
+      done();
+    };
+    requestAnimationFrame(() => {
+      performance.mark("vigil:timeline-painted");
+      rest(FIRST_SCREEN);
+    });
   }
 
   function renderSummary(rows, counts) {
@@ -383,11 +425,10 @@
   }
 
   renderApprovals();
-  renderTimeline();
   window.addEventListener("hashchange", revealHash);
-  // The first paint is the timeline; the rest comes after it.
-  requestAnimationFrame(() => {
-    performance.mark("vigil:timeline-painted");
+  // The first paint is the timeline; the rest of the page comes after all of it is in.
+  renderTimeline(() => {
+    performance.mark("vigil:timeline-complete");
     document.body.dataset.ready = "timeline";
     setUpSearch();
     void Promise.all([renderCosts(), renderMemory(), renderChain()]).then(() => (document.body.dataset.ready = "all"));
