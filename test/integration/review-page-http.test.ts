@@ -1,8 +1,8 @@
-import { statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { journalOf, openLink, rawRequest, ranLines, seedReviewHome, startReviewDaemon } from "../support/review-page-fixture.js";
-import { cleanEnv, runVigil } from "../support/run-vigil.js";
+import { cleanEnv, runVigil, waitFor } from "../support/run-vigil.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 /** Logs in with a fresh link; returns the session cookie and the page's CSRF token. */
@@ -92,7 +92,53 @@ describe("the review page's HTTP security", () => {
   });
 });
 
+describe("the page's actions are the verbs'", () => {
+  it("Deny is `vigil deny` and Revert is `vigil memory revert`, recorded as done on the page", async () => {
+    const seeded = await seedReviewHome();
+    const { url } = await startReviewDaemon(seeded);
+    const { cookie, csrf } = await logIn(url, openLink(seeded));
+    const post = (route: string, body?: string) => rawRequest(`${url}${route}`, { method: "POST", headers: { cookie, origin: url, "x-csrf-token": csrf, "content-type": "application/json" }, ...(body ? { body } : {}) });
+    const denied = await post("/api/approvals/1/deny");
+    expect(denied.status).toBe(200);
+    expect(JSON.parse(denied.body)).toMatchObject({ id: 1, state: "denied" });
+    expect((await post("/api/approvals/1/approve")).status).toBe(409);
+    expect(ranLines(seeded)).toEqual([]);
+    expect(runVigil(["approvals", "--json"], seeded.env).stdout).toBe("");
+
+    const memory = JSON.parse((await rawRequest(`${url}/api/memory`, { headers: { cookie } })).body);
+    expect(memory.dream).toMatchObject({ version: 2, before: 1 });
+    expect(memory.dream.patch).toContain("+Deploys happen on Fridays.");
+    expect((await post("/api/memory/revert", '{"version":"1; rm -rf"}')).status).toBe(400);
+    const reverted = await post("/api/memory/revert", JSON.stringify({ version: memory.dream.before }));
+    // From whatever is on disk now (the daemon's start repairs the index, which is a version too).
+    expect(JSON.parse(reverted.body)).toMatchObject({ to: 1 });
+    expect(existsSync(path.join(seeded.home, "memory", "topics", "deploys.md"))).toBe(false);
+    const rows = journalOf(seeded);
+    expect(rows.find((entry) => entry.data.event === "memory-reverted")?.data).toMatchObject({ to: 1, by: "page" });
+    expect(rows.find((entry) => entry.data.outcome === "denied")).toMatchObject({ summary: "run_command denied by the user (approval #1, on the review page)", data: { by: "page" } });
+  });
+});
+
 describe("vigil open", () => {
+  it("opens the link with the desktop's opener when there is a display, and the link logs in", async () => {
+    const seeded = await seedReviewHome();
+    const { url } = await startReviewDaemon(seeded);
+    const bin = makeTempHome("vigil-bin-");
+    const opened = path.join(bin, "opened.txt");
+    writeFileSync(path.join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" > ${JSON.stringify(opened)}\nenv > ${JSON.stringify(`${opened}.env`)}\n`, { mode: 0o755 });
+    const env = { ...seeded.env, PATH: `${bin}:${seeded.env.PATH}`, DISPLAY: ":99", ANTHROPIC_API_KEY: "sk-must-not-reach-the-browser" };
+    const result = runVigil(["open"], env);
+    expect(result.code).toBe(0);
+    const link = await waitFor(() => existsSync(opened) && readFileSync(opened, "utf8").trim(), 10_000, "the opener to run");
+    expect(link).toBe(result.stdout.trim());
+    expect(readFileSync(`${opened}.env`, "utf8")).not.toContain("sk-must-not-reach-the-browser");
+    expect((await rawRequest(link)).status).toBe(303);
+    const printed = runVigil(["open", "--print"], env);
+    expect(printed.stdout.trim()).toMatch(new RegExp(`^${url}/login\\?token=`));
+    expect(printed.stdout.trim()).not.toBe(link);
+  });
+
+
   it("with no daemon running says so and exits 1", () => {
     const home = makeTempHome();
     const result = runVigil(["open", "--print"], cleanEnv(home));
