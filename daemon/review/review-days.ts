@@ -1,5 +1,5 @@
 import type { DaemonState } from "../state/daemon-state.js";
-import { shiftDay } from "../cli/parse-day.js";
+import { shiftDay } from "../../logs/local-day.js";
 
 /** Where the morning review remembers the last day a person looked at (`vigil review`, the page). */
 export const LAST_REVIEWED_KEY = "lastReviewedDay";

@@ -1,6 +1,6 @@
 import type { Approval } from "../policy/approvals.js";
 import { executeToolCall, type ToolRunDeps } from "./run-tool-call.js";
-import type { ToolResult } from "./tool.js";
+import type { ToolResult } from "../toolkit/tool.js";
 
 /** Where the user said yes or no: the shell (`vigil approve`), the review page. */
 export type ApprovalChannel = "cli" | "page";

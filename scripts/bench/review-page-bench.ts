@@ -7,7 +7,7 @@ import { chromium } from "playwright-core";
 import { openContext } from "../../daemon/context/open-context.js";
 import { createApprovalQueue } from "../../daemon/policy/approvals.js";
 import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
-import { shiftDay } from "../../daemon/cli/parse-day.js";
+import { shiftDay } from "../../logs/local-day.js";
 import type { JournalInput } from "../../logs/journal.js";
 import { measure, type BenchFigure } from "./measure.js";
 

@@ -3,9 +3,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { launchChromium } from "../support/headless-chromium.js";
 import { journalOf, openLink, ranLines, seedReviewHome, startReviewDaemon } from "../support/review-page-fixture.js";
+import { checkSystemTools } from "../support/system-tools.js";
 
-describe("the review page in a real browser (Debian's Chromium)", () => {
+const browserTools = checkSystemTools({ chromium: "chromium" });
+
+describe.skipIf(browserTools.skip)(browserTools.title("the review page in a real browser (Debian's Chromium)"), () => {
   it("one-time link, timeline, Approve runs the action once and the journal says the page did it, yesterday, search", async () => {
+    browserTools.assertPresent();
     const seeded = await seedReviewHome();
     const { url } = await startReviewDaemon(seeded);
     const browser = await launchChromium();

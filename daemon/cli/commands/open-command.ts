@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { VigilContext } from "../../context/open-context.js";
 import { readServerAddress } from "../../http/server-address.js";
 import { createLoginTokens } from "../../review/page/login-tokens.js";
-import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
+import { isProcessAlive, readInstanceLock } from "../../locks/instance-lock.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";

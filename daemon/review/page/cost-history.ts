@@ -1,7 +1,7 @@
 import type { RawConfig } from "../../config/config-schema.js";
 import { totalTokens, type UsageLedger } from "../../brain/usage-ledger.js";
-import { estimateCostUsd } from "../../../logs/review-digest.js";
-import { shiftDay } from "../../cli/parse-day.js";
+import { estimateCostUsd } from "../review-digest.js";
+import { shiftDay } from "../../../logs/local-day.js";
 
 export interface CostHistory {
   days: string[];

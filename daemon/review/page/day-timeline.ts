@@ -4,7 +4,7 @@ import type { VigilDatabase } from "../../store/open-database.js";
 import type { JournalEntry } from "../../../logs/journal-entry.js";
 import { localDateParts } from "../../../logs/local-day.js";
 import { queryEntries } from "../../../logs/query-entries.js";
-import { estimateCostUsd } from "../../../logs/review-digest.js";
+import { estimateCostUsd } from "../review-digest.js";
 
 /**
  * One timeline row as the page gets it: short keys, because a busy day has thousands of rows and

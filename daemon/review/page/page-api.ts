@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { VigilContext } from "../../context/open-context.js";
 import type { Runtime } from "../../supervisor/assemble-runtime.js";
 import { expandHome } from "../../paths/expand-home.js";
-import { shiftDay } from "../../cli/parse-day.js";
+import { shiftDay } from "../../../logs/local-day.js";
 import { getEntry } from "../../../logs/query-entries.js";
 import { localDay } from "../../../logs/local-day.js";
 import { createMemoryVersions } from "../../../memory/memory-versions.js";
