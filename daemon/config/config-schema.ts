@@ -121,6 +121,36 @@ const ruleSchema = z.strictObject({
   do: z.enum(["notify"]),
 });
 
+/** The user's own command on Vigil's events (`on` is a pattern such as `github.pull_request_review.*`). */
+const hookSchema = z.strictObject({
+  on: z.string().regex(/^[\w.*?{},\[\]!-]+$/, { message: "must be an event pattern such as github.pull_request_review.* or before_tool.run_command" }),
+  run: z.string().min(1),
+  timeoutSeconds: z.number().positive().max(3600).default(10),
+});
+
+/** A value in an MCP server's env or headers: literal text, or `env:NAME` for a secret. */
+const mcpValue = z.string();
+
+const mcpServerSchema = z.union([
+  z.strictObject({
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), mcpValue).default({}),
+    cwd: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    url: z.url(),
+    headers: z.record(z.string(), mcpValue).default({}),
+  }),
+]);
+
+const mcpSchema = z.strictObject({
+  /** `NAME: { command, args?, env?, cwd? }` (stdio) or `NAME: { url, headers? }` (Streamable HTTP). */
+  servers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { message: "must be letters, digits and dashes (tools are named NAME__TOOL)" }), mcpServerSchema).default({}),
+  /** One tool call that takes longer than this fails (and the server is restarted). */
+  callTimeoutSeconds: z.number().positive().max(3600).default(60),
+});
+
 /** US dollars per million tokens. */
 const priceSchema = z.strictObject({
   input: z.number().nonnegative(),
@@ -164,6 +194,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   rules: z.array(ruleSchema).default([]),
+  hooks: z.array(hookSchema).default([]),
+  mcp: mcpSchema.prefault({}),
   review: z
     .strictObject({
       /** When the morning digest is sent as a notification. */

@@ -30,6 +30,7 @@ import { createMemoryTools } from "../tools/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
+import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -40,6 +41,7 @@ export interface Runtime {
   subscriptions: SubscriptionStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
+  hooks: HookRunner;
 }
 
 export interface RuntimeOptions {
@@ -59,6 +61,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
@@ -86,6 +89,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),
     criticRecord: createCriticRecord(state),
     redact: ctx.redact,
+    beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
   };
   const turn: TurnDeps = {
     db: ctx.db,
@@ -101,7 +105,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github, hooks };
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
