@@ -101,9 +101,15 @@ const notifySchema = z.strictObject({
     .prefault({}),
 });
 
+/** A built-in tool's name, or an MCP tool (`SERVER__TOOL`) or pattern of them (`SERVER__*`). */
+const MCP_TOOL_PATTERN = /^[A-Za-z0-9-]+__[\w*?-]+$/;
+const policyKey = z.string().refine((key) => (TOOL_NAMES as readonly string[]).includes(key) || MCP_TOOL_PATTERN.test(key), {
+  message: `is not a tool: use one of ${TOOL_NAMES.join(", ")}, or an MCP tool or pattern such as linear__create_issue or linear__*`,
+});
+
 const toolsSchema = z.strictObject({
   workspace: z.array(z.string().min(1)).default([]),
-  policy: z.partialRecord(z.enum(TOOL_NAMES), riskPolicy).default({}),
+  policy: z.record(policyKey, riskPolicy).default({}),
 });
 
 const scheduleSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
+import { checkMcpServers } from "./check-mcp-servers.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
 /** One thing `vigil doctor` looked at; a failed check says how to fix it. */
@@ -34,6 +35,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
+    ...(await checkMcpServers(ctx)),
   ];
 }
 

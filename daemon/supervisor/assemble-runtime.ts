@@ -31,6 +31,7 @@ import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
 import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
+import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -42,6 +43,8 @@ export interface Runtime {
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
   hooks: HookRunner;
+  /** The user's MCP servers; nothing is started until someone calls `start`. */
+  mcp: McpHub;
 }
 
 export interface RuntimeOptions {
@@ -61,6 +64,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  const mcp = createMcpHub({ config: ctx.loaded.config.mcp, env: ctx.env, journal: ctx.journal, logger: ctx.logger, now: ctx.now });
   const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
@@ -78,7 +82,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
-  ]);
+  ], mcp);
   const toolDeps: ToolRunDeps = {
     registry,
     ledger: createActionLedger(ctx.db),
@@ -105,7 +109,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github, hooks };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github, hooks, mcp };
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {

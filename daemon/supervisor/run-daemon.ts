@@ -25,6 +25,7 @@ import { expandHome } from "../paths/expand-home.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { recoverMemory } from "../../memory/recover-memory.js";
 import { feedJournalToHooks } from "../hooks/feed-journal-to-hooks.js";
+import { MCP_START_WAIT_MS, MCP_STATUS_KEY } from "../mcp/mcp-hub.js";
 
 export interface DaemonOptions {
   once?: boolean;
@@ -67,6 +68,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
     recoverMemory(ctx);
+    await _startMcp(runtime);
     const dream = createDreamJob(ctx, runtime, provider);
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
     const hookFeed = feedJournalToHooks(ctx.db, runtime.state, runtime.hooks);
@@ -78,6 +80,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop(), _drainHooks(runtime, hookFeed)]);
     await sources?.stop();
+    await runtime.mcp.stop();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {
@@ -127,6 +130,15 @@ function _startPolling(ctx: VigilContext, runtime: Runtime) {
 async function _finishTurnInFlight(supervisor: Supervisor, graceMs: number): Promise<void> {
   supervisor.abort();
   await Promise.race([supervisor.idle(), delay(graceMs, undefined, { ref: false })]);
+}
+
+/** The user's MCP servers, each in the background; their status is kept for `vigil mcp list`. */
+async function _startMcp(runtime: Runtime): Promise<void> {
+  runtime.state.delete(MCP_STATUS_KEY);
+  if (runtime.mcp.statuses().length === 0) return;
+  runtime.mcp.onStatus((servers) => runtime.state.set(MCP_STATUS_KEY, { pid: process.pid, servers }));
+  runtime.mcp.start();
+  await runtime.mcp.settled(MCP_START_WAIT_MS);
 }
 
 /** What the last ticks journaled still reaches the observers, for a moment: a stop never waits long on a hook. */
