@@ -1,6 +1,13 @@
 import type { VigilContext } from "../context/open-context.js";
 import { createMcpHub, MCP_START_WAIT_MS } from "../mcp/mcp-hub.js";
-import type { CheckResult } from "./doctor-checks.js";
+
+/** The shape of a doctor check (doctor-checks.ts), kept structural so neither file imports the other. */
+interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
 
 /**
  * Starts every configured MCP server once, here and now, and lists its tools: the daemon would

@@ -1,7 +1,7 @@
 import type { McpConnectionOptions } from "./mcp-connection.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { Logger } from "../logger/create-logger.js";
-import type { Tool } from "../tools/tool.js";
+import type { Tool } from "../toolkit/tool.js";
 import { createMcpConnection, type McpConnection, type McpServerStatus } from "./mcp-connection.js";
 import { createMcpTool } from "./mcp-tool.js";
 

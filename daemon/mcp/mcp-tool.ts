@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fenceUntrusted, neutralizeMarkup } from "../brain/prompt/fence-untrusted.js";
-import { defineTool, type Tool } from "../tools/tool.js";
+import { defineTool, type Tool } from "../toolkit/tool.js";
 import type { McpToolInfo } from "./connect-mcp-server.js";
 import type { McpConnection } from "./mcp-connection.js";
 

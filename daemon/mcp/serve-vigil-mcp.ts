@@ -3,7 +3,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { z } from "zod";
 import { queryEntries } from "../../logs/query-entries.js";
 import { localDay } from "../../logs/local-day.js";
-import { buildReviewDigest, renderReviewDigest } from "../../logs/review-digest.js";
+import { buildReviewDigest, renderReviewDigest } from "../review/review-digest.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
 import type { VigilContext } from "../context/open-context.js";

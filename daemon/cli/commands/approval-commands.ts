@@ -3,7 +3,7 @@ import type { VigilContext } from "../../context/open-context.js";
 import { buildNotifier } from "../../notify/build-notifier.js";
 import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
 import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
-import type { Tool } from "../../tools/tool.js";
+import type { Tool } from "../../toolkit/tool.js";
 import { executeToolCall } from "../../tools/run-tool-call.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { VigilContext } from "../../context/open-context.js";
 import type { McpServerStatus } from "../../mcp/mcp-connection.js";
 import { MCP_STATUS_KEY } from "../../mcp/mcp-hub.js";
-import { isProcessAlive } from "../../run/instance-lock.js";
+import { isProcessAlive } from "../../locks/instance-lock.js";
 import { createDaemonState } from "../../state/daemon-state.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
