@@ -9,6 +9,8 @@ import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { checkMcpServers } from "./check-mcp-servers.js";
+import { checkGithub } from "./check-github.js";
+import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
 /** One thing `vigil doctor` looked at; a failed check says how to fix it. */
@@ -35,6 +37,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
+    ...(await checkGithub(ctx, createSubscriptionStore(ctx.db).list().length)),
     ...(await checkMcpServers(ctx)),
   ];
 }

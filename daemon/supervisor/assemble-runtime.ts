@@ -32,6 +32,7 @@ import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
 import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
 import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
+import { findGithubToken } from "../github/find-github-token.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -124,9 +125,10 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
   let client: GithubClient | undefined;
   return () => {
-    const token = ctx.loaded.secrets.githubToken;
-    if (!token) throw new ToolError("no GitHub token: set github.token to env:NAME and export NAME (default env:GITHUB_TOKEN)");
-    client ??= createGithubClient({ token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
+    if (client) return client;
+    const found = findGithubToken({ ref: ctx.loaded.config.github.token, value: ctx.loaded.secrets.githubToken }, ctx.env);
+    if (!found) throw new ToolError("no GitHub token: export GITHUB_TOKEN (or set github.token to env:NAME), or log in with the GitHub CLI (gh auth login)");
+    client = createGithubClient({ token: found.token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
     return client;
   };
 }
