@@ -108,7 +108,7 @@ describe("config", () => {
       ["unknown key", "heartbeat:\n  tickSecs: 5\n", /heartbeat\.tickSecs/],
       ["wrong type", "server:\n  port: eighty\n", /server\.port/],
       ["bad YAML", "model: {name: x\n", /not valid YAML/],
-      ["missing env var", "github:\n  poll: { enabled: true }\n", /github\.token: environment variable GITHUB_TOKEN is not set/],
+      ["missing env var", "github:\n  webhooks: { enabled: true }\n", /github\.webhooks\.secret: environment variable VIGIL_WEBHOOK_SECRET is not set/],
     ];
     for (const [name, text, message] of cases) {
       it(`${name}: exit 2 for a verb, 78 for the daemon, and the message names it`, () => {
