@@ -23,7 +23,13 @@ export interface ApprovalRequestContext {
 export async function approveCall(deps: ToolRunDeps, id: number, context: ApprovalRequestContext): Promise<ApprovalOutcome> {
   const approval = deps.approvals.get(id);
   if (!approval || !deps.approvals.decide(id, "approved", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
-  const tool = deps.registry.get(approval.tool)!;
+  const tool = deps.registry.get(approval.tool);
+  if (!tool) {
+    // An MCP server that is down: the approval is used up, and says why nothing ran.
+    const content = `${approval.tool} is not available now (is its MCP server configured and up? see vigil mcp list)`;
+    deps.approvals.finish(id, "failed", content);
+    return { ok: true, approval, result: { content, isError: true } };
+  }
   const input = JSON.parse(approval.input) as unknown;
   deps.journal.append({ kind: "decided", summary: `approval #${id} approved by the user (${_where(context.by)}): ${tool.name}`, data: { approvalId: id, tool: tool.name, decision: "approved", by: context.by } });
   const scope = { turnId: `approval-${id}`, now: context.now, timeZone: context.timeZone, previousTurns: [] };

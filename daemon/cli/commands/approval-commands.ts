@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { VigilContext } from "../../context/open-context.js";
 import { buildNotifier } from "../../notify/build-notifier.js";
-import { assembleRuntime } from "../../supervisor/assemble-runtime.js";
+import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
+import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
 import { approveCall, denyCall } from "../../tools/resolve-approval.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
@@ -45,14 +46,23 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
 
 async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<number> {
   const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx), foreground: true });
+  await _startMcpServerFor(runtime, runtime.turn.toolDeps.approvals.get(id)?.tool);
   const outcome = await approveCall(runtime.turn.toolDeps, id, { now: ctx.now(), timeZone: ctx.loaded.timezone, by: "cli" });
   if (!outcome.ok) {
     writeLine(io.stderr, `approval #${id} is ${outcome.state}: nothing to run`);
     return EXIT.failed;
   }
   const result = outcome.result!;
+  await runtime.mcp.stop();
   writeLine(result.isError ? io.stderr : io.stdout, `#${id} ${outcome.approval.tool}: ${result.content}`);
   return result.isError ? EXIT.failed : EXIT.ok;
+}
+
+/** An MCP tool's one server, started in this process just for the approved call. */
+async function _startMcpServerFor(runtime: Runtime, tool: string | undefined): Promise<void> {
+  if (!tool?.includes("__") || runtime.turn.toolDeps.registry.get(tool)) return;
+  runtime.mcp.start([tool.slice(0, tool.indexOf("__"))]);
+  await runtime.mcp.settled(MCP_START_WAIT_MS);
 }
 
 function _deny(io: CliIo, ctx: VigilContext, id: number): number {
