@@ -5,6 +5,7 @@ import { renderMemoryIndex } from "../../memory/render-memory-index.js";
 import { saveTranscript } from "../../memory/transcripts.js";
 import { runToolCall, type TurnScope } from "../tools/run-tool-call.js";
 import type { ModelMessage } from "./model-client.js";
+import type { QueuedEvent } from "../events/event-queue.js";
 import { buildPrompt, type Prompt } from "./prompt/build-prompt.js";
 import { askTriage } from "./triage.js";
 import { textOfReply } from "./text-of-reply.js";
@@ -28,6 +29,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
     timeZone: deps.timeZone,
     previousTurns: [...new Set(events.flatMap((event) => event.previousTurns))],
     tainted: events.some((event) => event.trust === "untrusted"),
+    taintedBy: _taintSource(events),
     goal: events.filter((event) => event.trust === "trusted").map((event) => `${event.source}/${event.type}: ${event.summary}`).join("\n") || "(no explicit request: a periodic check)",
   };
   const prompt = buildPrompt({
@@ -72,7 +74,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     for (const call of calls) {
       const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
       // Outside text (an MCP result) taints the rest of the turn, as an untrusted event would.
-      if (result.untrusted) scope.tainted = true;
+      if (result.untrusted && !scope.tainted) Object.assign(scope, { tainted: true, taintedBy: `the result of ${call.name}` });
       if (result.quietReason !== undefined) quietReason = result.quietReason;
       // Only effects the user can see make a turn a decision; sleep and schedule are bookkeeping.
       else if (!result.isError && !result.repeated && !result.deferred && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);
@@ -92,4 +94,10 @@ function _close(turn: TurnRecord, actions: string[], summary: string, steps: num
   }
   turn.finish("decided", summary, { steps, actions });
   return "acted";
+}
+
+/** The first untrusted event, in words: what an approval notice names as the taint's source. */
+function _taintSource(events: readonly QueuedEvent[]): string | undefined {
+  const first = events.find((event) => event.trust === "untrusted");
+  return first && `${first.source}/${first.type}: ${first.summary.slice(0, 160)}`;
 }

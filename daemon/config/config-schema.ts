@@ -97,6 +97,18 @@ const notifySchema = z.strictObject({
       server: z.url().default("https://ntfy.sh"),
       topic: z.string().default(""),
       token: secretRef.default("env:NTFY_TOKEN"),
+      /** Approve and Deny from the phone: ntfy http actions that publish to a reply topic the daemon reads. */
+      approvals: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** Empty: a random topic (192 bits) is made once and kept under VIGIL_HOME. */
+          replyTopic: z.string().regex(/^[A-Za-z0-9_-]*$/, { message: "must be letters, digits, - and _ (an ntfy topic)" }).default(""),
+          /** A button pressed later than this after the request does nothing. */
+          expiresMinutes: z.number().int().min(1).max(24 * 60).default(720),
+          /** `TOOL: never` keeps that tool's approvals to the shell and the review page. */
+          phone: z.record(z.string(), z.enum(["never", "allowed"])).default({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

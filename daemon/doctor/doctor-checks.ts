@@ -10,6 +10,7 @@ import { verifyChain } from "../../logs/verify-chain.js";
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { checkMcpServers } from "./check-mcp-servers.js";
 import { checkGithub } from "./check-github.js";
+import { checkPhoneApprovals } from "./check-phone-approvals.js";
 import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
@@ -39,6 +40,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     _checkService(env),
     ...(await checkGithub(ctx, createSubscriptionStore(ctx.db).list().length)),
     ...(await checkMcpServers(ctx)),
+    ...checkPhoneApprovals(ctx),
   ];
 }
 

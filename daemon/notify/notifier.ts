@@ -6,6 +6,16 @@ export interface Notification {
   url?: string;
   /** A delivered file; channels that can carry files attach it. */
   attachment?: string;
+  /** Buttons that make an HTTP request (ntfy's `http` actions); channels without them show the text only. */
+  actions?: NotificationAction[];
+}
+
+export interface NotificationAction {
+  label: string;
+  method: "POST" | "PUT";
+  url: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface NotifyResult {

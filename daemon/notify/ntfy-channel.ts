@@ -14,12 +14,20 @@ const NTFY_PRIORITY = { low: 2, default: 3, high: 4, urgent: 5 } as const;
 export function createNtfyChannel({ server, topic, token, fetchImpl = fetch }: { server: string; topic: string; token?: string; fetchImpl?: typeof fetch }): NotifyChannel {
   return {
     name: "ntfy",
-    async send({ title, body, priority = "default", url, attachment }) {
+    async send({ title, body, priority = "default", url, attachment, actions }) {
       if (attachment && (await _tryAttachment(fetchImpl, server, topic, token, { title, body, priority: NTFY_PRIORITY[priority], attachment }))) return;
       const response = await fetchImpl(server.replace(/\/+$/, "") + "/", {
         method: "POST",
         headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ topic, title, message: body, priority: NTFY_PRIORITY[priority], tags: ["vigil"], ...(url ? { click: url } : {}) }),
+        body: JSON.stringify({
+          topic,
+          title,
+          message: body,
+          priority: NTFY_PRIORITY[priority],
+          tags: ["vigil"],
+          ...(url ? { click: url } : {}),
+          ...(actions?.length ? { actions: actions.map((action) => ({ action: "http", clear: true, ...action })) } : {}),
+        }),
         signal: AbortSignal.timeout(10_000),
       });
       if (!response.ok) throw new Error(`ntfy answered HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);

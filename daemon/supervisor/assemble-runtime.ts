@@ -33,6 +33,8 @@ import { createMemoryVersions } from "../../memory/memory-versions.js";
 import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
 import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
 import { findGithubToken } from "../github/find-github-token.js";
+import { buildApprovalNotification } from "../phone/approval-notification.js";
+import { phoneButtons } from "../phone/phone-buttons.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -104,6 +106,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     criticRecord: createCriticRecord(state),
     redact: ctx.redact,
     beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
+    announceApproval: (approval, taintedBy) => notifier.send(buildApprovalNotification({ approval, workspace, timeZone: ctx.loaded.timezone, taintedBy, buttons: phoneButtons(ctx) })),
   };
   const turn: TurnDeps = {
     db: ctx.db,

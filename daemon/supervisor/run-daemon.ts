@@ -25,6 +25,7 @@ import { expandHome } from "../paths/expand-home.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { recoverMemory } from "../../memory/recover-memory.js";
 import { feedJournalToHooks } from "../hooks/feed-journal-to-hooks.js";
+import { startPhoneApprovals } from "../phone/start-phone-approvals.js";
 import { MCP_START_WAIT_MS, MCP_STATUS_KEY } from "../mcp/mcp-hub.js";
 
 export interface DaemonOptions {
@@ -93,6 +94,7 @@ async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Su
   const http = await startDaemonHttp(ctx, runtime, ctx.now(), () => ({ lastTickAt: supervisor.lastTickAt()?.toISOString() ?? null }));
   if (http) options.announce(`http: listening on ${http.url}`);
   const polling = ctx.loaded.config.github.poll.enabled ? _startPolling(ctx, runtime) : undefined;
+  const phone = startPhoneApprovals(ctx, runtime);
   // A magic doc's refresh is Vigil's own write: it wakes nothing.
   const notice = (event: NewEvent) => void (tracker.observe(event) || noticeEvent(ctx, event));
   const files = createFileWatcher({ notice, journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
@@ -104,6 +106,7 @@ async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Su
     async stop() {
       stopReloads?.();
       polling?.stop();
+      await phone?.stop();
       await files.close();
       await http?.close();
     },

@@ -2,8 +2,8 @@ import type { Approval } from "../policy/approvals.js";
 import { executeToolCall, type ToolRunDeps } from "./run-tool-call.js";
 import type { ToolResult } from "../toolkit/tool.js";
 
-/** Where the user said yes or no: the shell (`vigil approve`), the review page. */
-export type ApprovalChannel = "cli" | "page";
+/** Where the user said yes or no: the shell (`vigil approve`), the review page, the phone (ntfy). */
+export type ApprovalChannel = "cli" | "page" | "phone";
 
 export type ApprovalOutcome =
   | { ok: true; approval: Approval; result?: ToolResult }
@@ -47,5 +47,5 @@ export function denyCall(deps: Pick<ToolRunDeps, "approvals" | "journal">, id: n
 }
 
 function _where(by: ApprovalChannel): string {
-  return by === "cli" ? "in the shell" : "on the review page";
+  return { cli: "in the shell", page: "on the review page", phone: "from the phone" }[by];
 }

@@ -2,7 +2,7 @@ import type { Journal } from "../../logs/journal.js";
 import { localDay } from "../../logs/local-day.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { Notifier } from "../notify/notifier.js";
-import type { ApprovalQueue } from "../policy/approvals.js";
+import type { Approval, ApprovalQueue } from "../policy/approvals.js";
 import type { CriticVerdict } from "../brain/critic.js";
 import type { createCriticRecord } from "../brain/critic-record.js";
 import { decidePolicy } from "../policy/decide-policy.js";
@@ -30,6 +30,8 @@ export interface ToolRunDeps {
   criticRecord: ReturnType<typeof createCriticRecord>;
   /** Applied to every result before the model sees it: a file or command output may hold a secret. */
   redact: <T>(value: T) => T;
+  /** Tells the user about a new approval (the whole action, why, until when; buttons where allowed). */
+  announceApproval?: (approval: Approval, taintedBy: string | undefined) => Promise<unknown>;
   /** The user's `before_tool` hooks; a veto refuses the call before any policy runs. */
   beforeTool?: (tool: string, payload: unknown) => Promise<{ veto?: string }>;
 }
@@ -39,6 +41,8 @@ export interface TurnScope extends ToolCallContext {
   previousTurns: readonly string[];
   /** The turn consumed untrusted outside text. */
   tainted?: boolean;
+  /** Where that text came from, in words, for the approval notice. */
+  taintedBy?: string;
   /** What the user (and trusted sources) asked for, as the critic sees it. */
   goal?: string;
 }
@@ -103,7 +107,11 @@ export async function executeToolCall(deps: Pick<ToolRunDeps, "ledger" | "journa
 function _requestApproval(deps: ToolRunDeps, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, reason: string): ToolResult {
   const id = deps.approvals.request({ turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, reason }, scope.now);
   deps.journal.append({ kind: "decided", summary: `approval #${id} requested: ${tool.name} (${reason})`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, approvalId: id, reason } });
-  void deps.notifier.send({ title: `Vigil asks to run ${tool.name}`, body: `${reason}. Review with \`vigil approvals\`; run it with \`vigil approve ${id}\`.`, priority: "high" }).catch(() => undefined);
+  const approval = deps.approvals.get(id)!;
+  const announced = deps.announceApproval
+    ? deps.announceApproval(approval, scope.tainted ? scope.taintedBy : undefined)
+    : deps.notifier.send({ title: `Vigil asks to run ${tool.name}`, body: `${reason}. Review with \`vigil approvals\`; run it with \`vigil approve ${id}\`.`, priority: "high" });
+  void announced.catch(() => undefined);
   return { content: `queued for the user's approval as #${id} (${reason}); it runs only if they approve it. Do not retry it.`, deferred: true };
 }
 

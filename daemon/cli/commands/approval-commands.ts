@@ -5,6 +5,8 @@ import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime
 import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
 import { approveCall, denyCall } from "../../tools/resolve-approval.js";
 import { withContext } from "../with-context.js";
+import { listApprovalDecisions } from "../../review/approval-decisions.js";
+import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
@@ -41,6 +43,12 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
     writeLine(io.stdout, options.json ? JSON.stringify({ ...item, input: JSON.parse(item.input) }) : `#${item.id}  ${item.tool} ${item.input}\n     why: ${item.reason}; expires ${item.expiresAt}`);
   }
   if (!options.json && pending.length === 0) writeLine(io.stderr, "nothing is waiting for your approval");
+  if (!options.json) {
+    const where = { cli: "in the shell", page: "on the review page", phone: "from the phone" } as Record<string, string>;
+    for (const decision of listApprovalDecisions(ctx.db, localDay(ctx.now(), ctx.loaded.timezone))) {
+      writeLine(io.stdout, `#${decision.approvalId}  ${decision.tool} ${decision.decision} ${where[decision.by] ?? decision.by} at ${decision.ts}`);
+    }
+  }
   return EXIT.ok;
 }
 

@@ -8,7 +8,7 @@ import { localDay } from "../../../logs/local-day.js";
 import { createMemoryVersions } from "../../../memory/memory-versions.js";
 import { searchRecall } from "../../../memory/search-recall.js";
 import { daysSinceLastReview, LAST_REVIEWED_KEY } from "../review-days.js";
-import { previewApproval } from "./approval-preview.js";
+import { previewApproval } from "../../tools/approval-preview.js";
 import { createChainState } from "./chain-state.js";
 import { buildCostHistory } from "./cost-history.js";
 import { buildDayTimeline } from "./day-timeline.js";

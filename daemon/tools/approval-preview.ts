@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
-import type { Approval } from "../../policy/approvals.js";
-import { resolveInWorkspace } from "../../tools/workspace/resolve-in-workspace.js";
+import type { Approval } from "../policy/approvals.js";
+import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
 
 /** A waiting call as the page shows it: what it would do, in the words of its tool. */
 export interface ApprovalPreview {
