@@ -60,6 +60,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
 async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messages: ModelMessage[], scope: TurnScope, signal: AbortSignal): Promise<"quiet" | "acted"> {
   const { name: model, maxTokens } = deps.config.model;
   const actions: string[] = [];
+  const runTool = deps.runTool ?? ((call, callScope) => runToolCall(deps.toolDeps, call, callScope));
   for (let step = 1; step <= deps.config.heartbeat.maxSteps; step++) {
     const reply = await deps.client!.send({ model, maxTokens, prompt, messages, signal });
     turn.countUsage(model, reply);
@@ -70,7 +71,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
     for (const call of calls) {
-      const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
+      const result = await runTool(call, { ...scope, now: deps.now() });
       if (result.quietReason !== undefined) quietReason = result.quietReason;
       // Only effects the user can see make a turn a decision; sleep and schedule are bookkeeping.
       else if (!result.isError && !result.repeated && !result.deferred && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);
