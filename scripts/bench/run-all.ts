@@ -4,6 +4,7 @@ import path from "node:path";
 import { benchHeartbeat } from "./heartbeat-bench.js";
 import { benchEventLatency } from "./event-latency-bench.js";
 import { benchDream } from "./dream-bench.js";
+import { benchEval } from "./eval-bench.js";
 import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
@@ -19,6 +20,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
   ["idle", benchIdleFootprint],
+  ["eval", benchEval],
 ];
 
 const only = process.argv.slice(2);

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { startMessagesApiServer, text, toolUse, type MessagesApiServer, type RecordedRequest, type ScriptedReply } from "../support/messages-api-server.js";
-import { cleanEnv, ROOT, runVigilAsync } from "../support/run-vigil.js";
+import { cleanEnv, ROOT, runVigilAsync, waitFor } from "../support/run-vigil.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 const SHIPPED = path.join(ROOT, "daemon/eval/scenarios");
@@ -151,6 +151,18 @@ describe("vigil eval", () => {
       expect(report.problems.map((problem) => path.basename(problem.file)).sort()).toEqual(["broken.yaml", "typo.yaml"]);
     });
 
+    it("runs the same scripted command for real outside eval, so the no-file check above means something", async () => {
+      const home = makeTempHome();
+      const workspace = path.join(home, "ws");
+      mkdirSync(workspace);
+      const control = path.join(home, "created-by-a-real-turn");
+      writeFileSync(path.join(home, "config.yaml"), `heartbeat: { quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\ntools: { workspace: [${JSON.stringify(workspace)}], policy: { run_command: auto } }\n`);
+      server.setFallback(chooser(control));
+      expect((await runVigilAsync(["tell", "[exec] please"], env(home))).code).toBe(0);
+      expect((await runVigilAsync(["start", "--once"], env(home))).code).toBe(0);
+      await waitFor(() => existsSync(control), 15_000, "the command's file");
+    });
+
     it("prints a table and the figures, and exits 1 under --min-score", async () => {
       server.setFallback(chooser(marker));
       const result = await runVigilAsync(["eval", "--scenarios", dir, "--only", "act-a", "quiet-a", "--min-score", "0.75"], env(makeTempHome()));
@@ -187,5 +199,42 @@ describe("vigil eval", () => {
       expect(nokey.code).toBe(2);
       expect(nokey.stderr).toContain("export ANTHROPIC_API_KEY");
     });
+  });
+
+  it("replays a day's wakes with the current prompt and shows where the decision differs, leaving the journal as it was", async () => {
+    const home = makeTempHome();
+    writeFileSync(path.join(home, "config.yaml"), "heartbeat: { quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\n");
+    const e = env(home);
+    // What happened: two wakes, both quiet.
+    server.setFallback(() => toolUse("stay_quiet", { reason: "not now" }));
+    for (const words of ["[act] remind me about the dentist", "nothing for you, just thinking out loud"]) {
+      expect((await runVigilAsync(["tell", words], e)).code).toBe(0);
+      expect((await runVigilAsync(["start", "--once"], e)).code).toBe(0);
+    }
+    const journalBefore = (await runVigilAsync(["log", "--json"], e)).stdout;
+    // Today's model would act on the first one.
+    const replayPrompts: string[] = [];
+    server.setFallback(
+      _firstThen((request) => {
+        replayPrompts.push(_prompt(request));
+        // The events part only: the second wake's journal quotes the first one's message.
+        const events = _prompt(request).split("Recent journal")[0]!;
+        return events.includes("[act]") ? toolUse("notify", { title: "Dentist", body: "call them" }) : toolUse("stay_quiet", { reason: "nothing" });
+      }),
+    );
+    const result = await runVigilAsync(["eval", "replay", "--day", "today", "--model", "claude-opus-5-5"], e);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split("\n").filter((line) => /^\d\d:\d\d /.test(line));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/1\s+quiet\s+act: notify\s+DIFFERS$/);
+    expect(rows[1]).toMatch(/1\s+quiet\s+quiet\s+same$/);
+    expect(result.stdout).toContain("Replayed 2 wake(s) of");
+    expect(result.stdout).toContain("with claude-opus-5-5: 1 differ.");
+    // The rebuilt prompt carries the wake's own event, and the journal that preceded it.
+    expect(replayPrompts[0]).toContain("remind me about the dentist");
+    expect(replayPrompts.find((prompt) => prompt.includes("thinking out loud"))).toMatch(/quiet: not now/);
+    expect((await runVigilAsync(["log", "--json"], e)).stdout).toBe(journalBefore);
+    expect((await runVigilAsync(["log", "verify"], e)).code).toBe(0);
   });
 });
