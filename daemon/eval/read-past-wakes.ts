@@ -1,6 +1,6 @@
 import { toJournalEntry, type JournalEntry, type JournalRow } from "../../logs/journal-entry.js";
 import { queryEntries } from "../../logs/query-entries.js";
-import type { NewEvent } from "../events/event-queue.js";
+import { toQueuedEvent, type EventRow, type QueuedEvent } from "../events/event-queue.js";
 import type { VigilDatabase } from "../store/open-database.js";
 
 /** What the turn's prompt had in front of it: the journal before it (the turn's own window). */
@@ -17,26 +17,15 @@ export interface PastWake {
   /** Every tool the transcript shows it called, in order (empty when triage said no). */
   tools: string[];
   summary: string;
-  events: Array<NewEvent & { receivedAt: string }>;
+  events: QueuedEvent[];
   recentJournal: JournalEntry[];
-}
-
-interface EventRow {
-  source: NewEvent["source"];
-  type: string;
-  dedupe_key: string;
-  trust: NewEvent["trust"];
-  urgent: number;
-  summary: string;
-  payload: string;
-  received_at: string;
 }
 
 /** Every wake of `day` that came to a decision (quiet or acted), oldest first. */
 export function readPastWakes(db: VigilDatabase, day: string): PastWake[] {
   const decisions = queryEntries(db, { day }).filter((entry) => (entry.kind === "quiet" || entry.kind === "decided") && typeof entry.data.turnId === "string" && "reason" in entry.data);
   const turn = db.prepare<[string], { reason: string; started_at: string }>("SELECT reason, started_at FROM turns WHERE id = ?");
-  const events = db.prepare<[string], EventRow>("SELECT source, type, dedupe_key, trust, urgent, summary, payload, received_at FROM events WHERE claimed_by = ? ORDER BY id");
+  const events = db.prepare<[string], EventRow>("SELECT * FROM events WHERE claimed_by = ? ORDER BY id");
   const transcript = db.prepare<[string], { body: string }>("SELECT body FROM transcripts WHERE turn_id = ?");
   const before = db.prepare<[string, number], JournalRow>("SELECT * FROM journal WHERE ts <= ? ORDER BY seq DESC LIMIT ?");
   return decisions.flatMap((entry): PastWake[] => {
@@ -52,16 +41,7 @@ export function readPastWakes(db: VigilDatabase, day: string): PastWake[] {
         actions: Array.isArray(entry.data.actions) ? (entry.data.actions as string[]) : [],
         tools: _toolsOf(transcript.get(turnId)?.body ?? ""),
         summary: entry.summary,
-        events: events.all(turnId).map((event) => ({
-          source: event.source,
-          type: event.type,
-          dedupeKey: event.dedupe_key,
-          trust: event.trust,
-          urgent: event.urgent === 1,
-          summary: event.summary,
-          payload: JSON.parse(event.payload) as Record<string, unknown>,
-          receivedAt: event.received_at,
-        })),
+        events: events.all(turnId).map(toQueuedEvent),
         recentJournal: before.all(row.started_at, RECENT_JOURNAL_ROWS).reverse().map(toJournalEntry),
       },
     ];

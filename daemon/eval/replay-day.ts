@@ -55,9 +55,9 @@ async function _replayWake(ctx: VigilContext, wake: PastWake, options: ReplayOpt
       sandbox.setClock(new Date(entry.ts));
       sandbox.ctx.journal.append({ kind: entry.kind, summary: entry.summary, data: entry.data });
     }
-    for (const { receivedAt, ...event } of wake.events) {
+    for (const { receivedAt, source, type, trust, urgent, summary, payload } of wake.events) {
       sandbox.setClock(new Date(receivedAt));
-      sandbox.ctx.events.enqueue(event);
+      sandbox.ctx.events.enqueue({ source, type, trust, urgent, summary, payload });
     }
     sandbox.setClock(new Date(wake.startedAt));
     return await runRecordedTurn(sandbox, options.client, wake.reason);
