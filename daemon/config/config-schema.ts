@@ -182,7 +182,7 @@ export const configSchema = z.strictObject({
 /** The config as written, after defaults; secrets still as `env:NAME` references. */
 export type RawConfig = z.infer<typeof configSchema>;
 
-function isKnownTimeZone(zone: string): boolean {
+export function isKnownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
     return true;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TOOL_NAMES } from "../config/config-schema.js";
+import { isKnownTimeZone, TOOL_NAMES } from "../config/config-schema.js";
 import { TOPIC_TYPES } from "../../memory/topic-file.js";
 
 /** `90s`, `40m`, `3h`, `2d`: how long before the scenario's `now` something happened. */
@@ -71,7 +71,7 @@ export const scenarioSchema = z
     situation: z.strictObject({
       /** ISO instant of the wake. */
       now: z.iso.datetime({ offset: true }),
-      timezone: z.string().default("UTC"),
+      timezone: z.string().refine(isKnownTimeZone, { message: "must be an IANA time zone such as Europe/Berlin" }).default("UTC"),
       /** null turns quiet hours off; omitted keeps the default (22:00–07:00). */
       quietHours: z.strictObject({ start: clockTime, end: clockTime }).nullable().optional(),
       memory: z.array(topic).default([]),
@@ -98,3 +98,4 @@ export function parseAgo(value: string | undefined, fallbackMs = 60_000): number
   const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[value.slice(-1) as "s" | "m" | "h" | "d"];
   return Number(value.slice(0, -1)) * unit;
 }
+
