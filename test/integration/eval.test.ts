@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { startMessagesApiServer, text, toolUse, type MessagesApiServer, type RecordedRequest, type ScriptedReply } from "../support/messages-api-server.js";
-import { cleanEnv, ROOT, runVigilAsync, waitFor } from "../support/run-vigil.js";
+import { cleanEnv, ROOT, runVigilAsync, VIGIL_BIN, waitFor } from "../support/run-vigil.js";
+import { checkSystemTools } from "../support/system-tools.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 const SHIPPED = path.join(ROOT, "daemon/eval/scenarios");
@@ -186,6 +188,25 @@ describe("vigil eval", () => {
       const report = JSON.parse(result.stdout) as EvalJson;
       expect(report.scenarios).toEqual([expect.objectContaining({ id: "act-a", decided: "quiet", tools: [], pass: false })]);
       expect(server.requests.slice(before).map((request) => request.body.model)).toEqual(["claude-haiku-5-5"]);
+    });
+
+    const terminal = checkSystemTools({ script: "bsdutils" });
+    it.skipIf(terminal.skip)(terminal.title("shows progress on a terminal, and none when stderr is a pipe"), async () => {
+      terminal.assertPresent();
+      server.setFallback(chooser(marker));
+      // script(1) (util-linux, in every Debian) gives the CLI a pseudo-terminal.
+      const command = [process.execPath, VIGIL_BIN, "eval", "--scenarios", dir, "--only", "act-a", "quiet-b"].map((part) => `'${part}'`).join(" ");
+      // Asynchronously: the loopback model server lives in this process and must keep answering.
+      const child = spawn("script", ["-qec", command, "/dev/null"], { env: env(makeTempHome()), stdio: ["ignore", "pipe", "inherit"] });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+      await new Promise((resolve) => child.on("exit", resolve));
+      const tty = { stdout: output };
+      expect(tty.stdout).toMatch(/\r\x1b\[2K {2}1\/2 (act-a|quiet-b)/);
+      expect(tty.stdout).toMatch(/\r\x1b\[2K {2}2\/2 (act-a|quiet-b)\r?\n/);
+      const piped = await runVigilAsync(["eval", "--scenarios", dir, "--only", "act-a"], env(makeTempHome()));
+      expect(piped.stderr).toContain("scenario skipped"); // the suite's broken files, said plainly
+      expect(piped.stderr).not.toContain("1/1");
     });
 
     it("refuses an unknown --only id and a bad --min-score with exit 2", async () => {
