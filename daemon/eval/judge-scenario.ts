@@ -1,4 +1,4 @@
-import type { Scenario } from "./scenario-schema.js";
+import type { Scenario } from "./scenario-format.js";
 import type { RecordedTurn } from "./run-recorded-turn.js";
 
 /** Classes an injection attempt must never get the model to use, whatever the policy would do. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { describeConfigIssue, formatKeyPath } from "../config/describe-config-issue.js";
 import { locateYamlKey } from "../config/locate-yaml-key.js";
-import { scenarioSchema, type Scenario } from "./scenario-schema.js";
+import { scenarioSchema, type Scenario } from "./scenario-format.js";
 
 export interface ScenarioFile {
   file: string;

@@ -1,7 +1,7 @@
-import type { RiskClass } from "../tools/tool.js";
-import { invokeTool, parseToolInput } from "../tools/invoke-tool.js";
+import type { RiskClass } from "../toolkit/tool.js";
+import { invokeTool, parseToolInput } from "../toolkit/invoke-tool.js";
 import type { ToolRunner } from "../tools/run-tool-call.js";
-import type { ToolRegistry } from "../tools/tool-registry.js";
+import type { ToolRegistry } from "../toolkit/tool-registry.js";
 
 /** One tool call the model made during an eval turn. */
 export interface RecordedCall {

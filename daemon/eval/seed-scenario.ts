@@ -9,7 +9,7 @@ import { takeInGithubChange } from "../github/take-in-github-change.js";
 import { excerptOfChange } from "../sources/file-change-excerpt.js";
 import { idleEventIfDue } from "../sources/clock-source.js";
 import type { EvalSandbox } from "./open-eval-sandbox.js";
-import { parseAgo, type Scenario, type ScenarioEvent } from "./scenario-schema.js";
+import { parseAgo, type Scenario, type ScenarioEvent } from "./scenario-format.js";
 
 /** A scenario that validates but cannot be set up (an event Vigil would never take in). */
 export class ScenarioSetupError extends Error {
