@@ -4,8 +4,8 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
-import { isLockHolderRunning, readInstanceLock } from "../run/instance-lock.js";
-import { readHttpRunState } from "../run/http-run-file.js";
+import { isLockHolderRunning, readInstanceLock } from "../locks/instance-lock.js";
+import { readHttpRunState } from "../locks/http-run-file.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";

@@ -4,8 +4,8 @@ import { locateConfigKey } from "../config/locate-config-key.js";
 import { createHealthHandler } from "../http/health-handler.js";
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from "../http/start-http-server.js";
 import { createWebhookHandler } from "../http/webhook-handler.js";
-import { removeHttpRunState, writeHttpRunState, type HttpRunState } from "../run/http-run-file.js";
-import { readProcessStart } from "../run/process-identity.js";
+import { removeHttpRunState, writeHttpRunState, type HttpRunState } from "../locks/http-run-file.js";
+import { readProcessStart } from "../locks/process-identity.js";
 import { VERSION } from "../version.js";
 import type { Runtime } from "./assemble-runtime.js";
 

@@ -3,9 +3,9 @@ import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usa
 import { ConfigError } from "../../config/config-error.js";
 import { loadDefaultConfig } from "../../config/load-config.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
-import { readHttpRunState, type HttpRunState } from "../../run/http-run-file.js";
-import { isLockHolderRunning, readInstanceLock } from "../../run/instance-lock.js";
-import { createWakeupStore } from "../../schedule/wakeups.js";
+import { readHttpRunState, type HttpRunState } from "../../locks/http-run-file.js";
+import { isLockHolderRunning, readInstanceLock } from "../../locks/instance-lock.js";
+import { createWakeupStore } from "../../events/wakeups.js";
 import { createApprovalQueue } from "../../policy/approvals.js";
 import { createDaemonState } from "../../state/daemon-state.js";
 import { LAST_TICK_KEY } from "../../supervisor/supervisor.js";
