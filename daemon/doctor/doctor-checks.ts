@@ -9,6 +9,9 @@ import { readHttpRunState } from "../locks/http-run-file.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
+import { checkMcpServers } from "./check-mcp-servers.js";
+import { checkGithub } from "./check-github.js";
+import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
 /**
@@ -39,6 +42,8 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
+    ...(await checkGithub(ctx, createSubscriptionStore(ctx.db).list().length)),
+    ...(await checkMcpServers(ctx)),
   ];
 }
 

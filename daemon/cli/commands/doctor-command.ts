@@ -29,15 +29,16 @@ export async function runDoctor(io: CliIo, options: { json?: boolean }): Promise
     if (!(error instanceof ConfigError)) throw error;
     results = [{ name: "config", ok: false, detail: error.message.split("\n")[0]!, fix: error.fix }];
   }
-  const levelled = results.map(({ name, ok, warn, detail, fix }) => ({ name, level: _levelOf({ ok, warn }), ok, detail, ...(fix ? { fix } : {}) }));
+  const levelled = results.map(({ name, ok, warn, detail, fix }) => ({ name, level: _levelOf({ ok, warn, fix }), ok, detail, ...(fix ? { fix } : {}) }));
   if (options.json) writeLine(io.stdout, JSON.stringify(levelled));
   else _printChecks(io, levelled);
   // Warnings are things Vigil runs fine without: only a failure is exit 1.
   return results.every((check) => check.ok) ? EXIT.ok : EXIT.failed;
 }
 
-function _levelOf(check: Pick<CheckResult, "ok" | "warn">): "ok" | "warn" | "fail" {
-  return !check.ok ? "fail" : check.warn ? "warn" : "ok";
+/** A passing check that still names a fix (github with no token while polling is off) is a warning too. */
+function _levelOf(check: Pick<CheckResult, "ok" | "warn" | "fix">): "ok" | "warn" | "fail" {
+  return !check.ok ? "fail" : check.warn || check.fix ? "warn" : "ok";
 }
 
 function _printChecks(io: CliIo, checks: Array<{ name: string; level: "ok" | "warn" | "fail"; detail: string; fix?: string }>): void {
