@@ -1,5 +1,5 @@
 import { EVENT_SCHEMA } from "../events/event-schema.js";
-import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
+import { JOURNAL_SCHEMA, rebuildJournalSql } from "../../logs/journal-schema.js";
 import { APPROVAL_SCHEMA } from "../policy/approvals.js";
 import { SUBSCRIPTION_SCHEMA } from "../github/subscriptions.js";
 import { POLL_CACHE_SCHEMA } from "../github/github-poller.js";
@@ -9,9 +9,10 @@ import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
 import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../schedule/wakeups.js";
 import { DAEMON_STATE_SCHEMA } from "../state/daemon-state.js";
 import { ACTION_SCHEMA } from "../tools/action-ledger.js";
-import { RECALL_SCHEMA } from "../../memory/recall-schema.js";
+import { JOURNAL_TO_RECALL_TRIGGER, RECALL_SCHEMA } from "../../memory/recall-schema.js";
 import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-versions.js";
 import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-registry.js";
+import { TASK_SCHEMA } from "../tasks/task-schema.js";
 
 export interface Migration {
   version: number;
@@ -37,4 +38,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
   { version: 6, sql: APPROVAL_SCHEMA },
   { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
+  // 8: the `task` journal kind (a rebuilt journal table) and the tasks table.
+  { version: 8, sql: [rebuildJournalSql([{ name: "journal_to_recall", sql: JOURNAL_TO_RECALL_TRIGGER }]), TASK_SCHEMA].join("\n") },
 ];

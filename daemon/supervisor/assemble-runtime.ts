@@ -30,6 +30,10 @@ import { createMemoryTools } from "../tools/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
+import { createTaskStore, type TaskStore } from "../tasks/task-store.js";
+import { createStartTaskTool } from "../tasks/start-task-tool.js";
+import { createPushTaskBranchTool } from "../tasks/push-task-branch-tool.js";
+import { createOpenPullRequestTool } from "../tasks/open-pull-request-tool.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -38,6 +42,7 @@ export interface Runtime {
   health: ModelHealth;
   notifier: Notifier;
   subscriptions: SubscriptionStore;
+  tasks: TaskStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
 }
@@ -59,6 +64,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  const tasks = createTaskStore(ctx);
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
@@ -72,6 +78,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
     createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+    ..._createTaskTools(ctx, tasks, workspace, github),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
@@ -101,7 +108,20 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, tasks, github };
+}
+
+/** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */
+function _createTaskTools(ctx: VigilContext, tasks: TaskStore, workspace: readonly string[], github: () => GithubClient) {
+  return [
+    createStartTaskTool({
+      store: tasks,
+      repos: () => ({ workspace, clones: ctx.loaded.config.github.clones, env: ctx.env }),
+      limits: () => ({ ...ctx.loaded.config.tasks, model: ctx.loaded.config.model.name }),
+    }),
+    createPushTaskBranchTool({ db: ctx.db, store: tasks, env: ctx.env }),
+    createOpenPullRequestTool({ db: ctx.db, store: tasks, github, env: ctx.env }),
+  ];
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
