@@ -4,25 +4,29 @@ import { describe, expect, it } from "vitest";
 import { createTaskRunner, type TaskRunner } from "../../daemon/tasks/task-runner.js";
 import { BASE_CONFIG, startHarness, type Harness } from "../support/daemon-harness.js";
 import { text, toolUse, type RecordedRequest, type Responder } from "../support/messages-api-server.js";
-import { cleanEnv, runVigil } from "../support/run-vigil.js";
+import { startGithubApiServer } from "../support/github-api-server.js";
+import { cleanEnv, runVigil, runVigilAsync } from "../support/run-vigil.js";
 import { FIX_STEPS, git, isWorkerRequest, makeBuggyRepo, workerResponder, workerStep } from "../support/task-repo.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 const tasksConfig = (repo: string, extra = "") => `${BASE_CONFIG}tools: { workspace: [${repo}], policy: { start_task: auto } }\n${extra}`;
 
 /** The heartbeat starts a task on the user's word and stays quiet otherwise; the worker follows `worker`. */
-function respond(worker: Responder, goal = "the test in app fails: fix it"): Responder {
+function respond(worker: Responder, goal = "the test in app fails: fix it", repo = "app"): Responder {
   return (request: RecordedRequest) => {
     if (isWorkerRequest(request)) return worker(request);
     const last = request.body.messages.at(-1)!;
-    if (typeof last.content === "string" && last.content.includes("user/message")) return toolUse("start_task", { repo: "app", goal });
+    if (typeof last.content === "string" && /task\/finished|ship it/.test(last.content)) {
+      return { kind: "message", content: [{ type: "tool_use", name: "push_task_branch", input: { task: 1 } }, { type: "tool_use", name: "open_pull_request", input: { task: 1, title: "Fix sum", body: "sum subtracted" } }] };
+    }
+    if (typeof last.content === "string" && last.content.includes("user/message")) return toolUse("start_task", { repo, goal });
     return toolUse("stay_quiet", { reason: "nothing else to do" });
   };
 }
 
-async function startTaskHarness(extra = ""): Promise<{ h: Harness; repo: string; runner: TaskRunner }> {
+async function startTaskHarness(extra = "", env: Record<string, string> = {}): Promise<{ h: Harness; repo: string; runner: TaskRunner }> {
   const repo = makeBuggyRepo(path.join(makeTempHome("vigil-task-repo-"), "app"));
-  const h = await startHarness({ config: tasksConfig(repo, extra) });
+  const h = await startHarness({ config: tasksConfig(repo, extra.replaceAll("$REPO", repo)), env });
   const runner = createTaskRunner(
     { ...h.ctx, store: h.runtime.tasks, usage: h.runtime.turn.usage, timeZone: "UTC", maxOutputTokens: 4096 },
     { home: h.home, maxConcurrent: h.ctx.loaded.config.tasks.maxConcurrent, logger: h.ctx.logger },
@@ -170,5 +174,37 @@ describe("tasks: work in a worktree of its own", () => {
     expect(h.runtime.tasks.get(3)).toMatchObject({ state: "failed", summary: "over the time budget (3 s); killed" });
     const failed = h.ctx.db.prepare("SELECT count(*) FROM events WHERE source = 'task' AND type = 'failed'").pluck().get();
     expect(failed).toBe(3);
+  });
+
+  it("pushes the branch and opens a pull request only with the user's approval (the default), each once, even when asked again", async () => {
+    const github = await startGithubApiServer();
+    const token = "ghp_testtoken0123456789abcdefghijklmn";
+    const { h, repo, runner } = await startTaskHarness(`github: { apiBaseUrl: "${github.url}", clones: { "octo/app": $REPO } }\n`, { GITHUB_TOKEN: token });
+    const remote = path.join(path.dirname(repo), "remote.git");
+    git(path.dirname(repo), "init", "--quiet", "--bare", remote);
+    git(repo, "remote", "add", "origin", remote);
+    h.server.setFallback(respond(workerResponder(FIX_STEPS), "fix the test", "octo/app"));
+    try {
+      await runOneTask(h, runner);
+      expect(h.runtime.tasks.get(1)).toMatchObject({ state: "done", repo: "octo/app" });
+      await h.ticks(1, 2000); // the task.finished event wakes a turn: both calls wait for approval
+      const env = cleanEnv(h.home, { GITHUB_TOKEN: token });
+      const approvals = h.runtime.turn.toolDeps.approvals.pending(h.clock.now()).map((item) => [item.id, item.tool]);
+      expect(approvals).toEqual([[1, "push_task_branch"], [2, "open_pull_request"]]);
+      expect(git(remote, "for-each-ref", "refs/heads")).toBe("");
+      expect((await runVigilAsync(["approve", "1"], env)).stdout).toContain("pushed vigil/task-1");
+      expect((await runVigilAsync(["approve", "2"], env)).stdout).toMatch(/opened pull request #\d+: https:\/\/github.com\/octo\/app\/pull\//);
+      const created = github.requests.filter((request) => request.method === "POST" && request.path === "/repos/octo/app/pulls");
+      expect(created.map((request) => request.body)).toEqual([{ title: "Fix sum", body: "sum subtracted", head: "vigil/task-1", base: "main" }]);
+
+      h.notice({ summary: "ship it again" });
+      await h.ticks(1, 2000);
+      expect((await runVigilAsync(["approve", "3"], env)).stdout).toContain("already pushed");
+      expect((await runVigilAsync(["approve", "4"], env)).stdout).toContain("already opened");
+      expect(github.requests.filter((request) => request.method === "POST" && request.path.endsWith("/pulls"))).toHaveLength(1);
+      expect(git(remote, "for-each-ref", "--format=%(refname)", "refs/heads").trim()).toBe("refs/heads/vigil/task-1");
+    } finally {
+      await github.close();
+    }
   });
 });
