@@ -12,6 +12,8 @@ export interface ForkTaskOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   onStart: (pid: number) => void;
+  /** Runs while the child boots (the worktree checkout), before it gets its task; a throw fails the attempt. */
+  prepare?: () => void;
   /** Usage of the latest model call alone, and the totals so far. */
   onStep: (step: number, delta: TokenUsage, total: TokenUsage) => void;
   workerPath?: string;
@@ -61,7 +63,12 @@ export function forkTaskWorker(task: WorkerTask, options: ForkTaskOptions): Prom
       options.signal?.removeEventListener("abort", onAbort);
       resolve(outcome ?? { ok: false, reason: killedBy ? `the task worker was killed by ${killedBy}` : `the task worker exited with code ${code} before finishing`, steps, testTail });
     });
-    child.send(task);
+    try {
+      options.prepare?.();
+      child.send(task);
+    } catch (error) {
+      stop((error as Error).message);
+    }
   });
 }
 

@@ -32,7 +32,6 @@ const COMMAND_TIMEOUT_MS = 5 * 60_000;
 export async function runTask(deps: RunTaskDeps, task: TaskRecord, signal: AbortSignal): Promise<void> {
   let outcome: TaskWorkerOutcome;
   try {
-    createTaskWorktree(task.repoDir, task.worktree!, task.branch, task.baseCommit, deps.env);
     outcome = await forkTaskWorker(
       {
         taskId: task.id,
@@ -50,6 +49,8 @@ export async function runTask(deps: RunTaskDeps, task: TaskRecord, signal: Abort
         timeoutMs: task.timeoutMs,
         signal,
         onStart: (pid) => deps.store.setWorker(task.id, pid),
+        // The checkout overlaps the worker's start-up.
+        prepare: () => createTaskWorktree(task.repoDir, task.worktree!, task.branch, task.baseCommit, deps.env),
         onStep: (step, delta, total) => {
           deps.usage.record(localDay(deps.now(), deps.timeZone), task.model, delta);
           deps.store.recordStep(task.id, step, total);
