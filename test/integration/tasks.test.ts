@@ -5,7 +5,7 @@ import { createTaskRunner, type TaskRunner } from "../../daemon/tasks/task-runne
 import { BASE_CONFIG, startHarness, type Harness } from "../support/daemon-harness.js";
 import { text, toolUse, type RecordedRequest, type Responder } from "../support/messages-api-server.js";
 import { startGithubApiServer } from "../support/github-api-server.js";
-import { cleanEnv, runVigil, runVigilAsync } from "../support/run-vigil.js";
+import { cleanEnv, runVigil, runVigilAsync, waitFor } from "../support/run-vigil.js";
 import { FIX_STEPS, git, isWorkerRequest, makeBuggyRepo, workerResponder, workerStep } from "../support/task-repo.js";
 import { makeTempHome } from "../support/temp-home.js";
 
@@ -206,5 +206,30 @@ describe("tasks: work in a worktree of its own", () => {
     } finally {
       await github.close();
     }
+  });
+
+  it("`vigil task cancel` stops a running task: its worker is killed at the next tick, no result event, and a later tick starts the next task", async () => {
+    const { h, runner } = await startTaskHarness();
+    let hang = true;
+    h.server.setFallback(respond((request) => (hang && workerStep(request) === 2 ? { kind: "hang" } : workerResponder(FIX_STEPS)(request))));
+    h.notice({ summary: "first task" });
+    await h.ticks(1, 2000);
+    await runner.tick(h.clock.now());
+    await waitFor(() => h.server.requests.filter(isWorkerRequest).length === 2, 15_000, "the worker's second step");
+    const cancelled = await runVigilAsync(["task", "cancel", "1"], cleanEnv(h.home));
+    expect(cancelled.stdout).toContain("cancelled task #1");
+    hang = false;
+    h.notice({ summary: "second task" });
+    await h.ticks(1, 2000);
+    await runner.tick(h.clock.now());
+    await runner.idle();
+    await runner.tick(h.clock.now());
+    await runner.idle();
+    expect(h.runtime.tasks.get(1)).toMatchObject({ state: "cancelled" });
+    expect(h.runtime.tasks.get(2)).toMatchObject({ state: "done" });
+    expect(h.journal("task").filter((row) => row.data.taskId === 1).map((row) => row.data.to)).toEqual(["queued", "running", "cancelled"]);
+    const events = h.ctx.db.prepare("SELECT payload FROM events WHERE source = 'task'").pluck().all() as string[];
+    expect(events.map((payload) => JSON.parse(payload).taskId)).toEqual([2]);
+    expect((await runVigilAsync(["task", "cancel", "1"], cleanEnv(h.home))).code).toBe(1);
   });
 });
