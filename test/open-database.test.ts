@@ -2,7 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { DatabaseVersionError, openDatabase } from "../daemon/store/open-database.js";
-import { MIGRATIONS } from "../daemon/store/migrations.js";
+import { MIGRATIONS } from "../daemon/context/migrations.js";
 import { makeTempHome } from "./support/temp-home.js";
 import { createJournal } from "../logs/journal.js";
 import { verifyChain } from "../logs/verify-chain.js";
@@ -11,7 +11,7 @@ import { searchRecall } from "../memory/search-recall.js";
 describe("openDatabase", () => {
   it("creates the schema in WAL mode and records the version", () => {
     const file = path.join(makeTempHome(), "nested", "vigil.db");
-    const db = openDatabase(file);
+    const db = openDatabase(file, MIGRATIONS);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
@@ -22,10 +22,10 @@ describe("openDatabase", () => {
   it("applies only the migrations a database lacks", () => {
     const file = path.join(makeTempHome(), "vigil.db");
     openDatabase(file, MIGRATIONS.slice(0, 1)).close();
-    const db = openDatabase(file);
+    const db = openDatabase(file, MIGRATIONS);
     expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
-    expect(() => openDatabase(file).close()).not.toThrow();
+    expect(() => openDatabase(file, MIGRATIONS).close()).not.toThrow();
   });
 
   it("rebuilds a journal from before the task kind: every row, seq and hash kept, search still fed, task rows accepted", () => {
@@ -38,7 +38,7 @@ describe("openDatabase", () => {
     const rows = old.prepare("SELECT * FROM journal ORDER BY seq").all();
     old.close();
 
-    const db = openDatabase(file);
+    const db = openDatabase(file, MIGRATIONS);
     expect(db.prepare("SELECT * FROM journal ORDER BY seq").all()).toEqual(rows);
     createJournal({ db, timeZone: "UTC", redact: (value) => value }).append({ kind: "task", summary: "task #1 queued for app", data: { taskId: 1 } });
     expect(verifyChain(db)).toMatchObject({ ok: true });
@@ -53,6 +53,6 @@ describe("openDatabase", () => {
     const raw = new Database(file);
     raw.pragma("user_version = 999");
     raw.close();
-    expect(() => openDatabase(file)).toThrow(DatabaseVersionError);
+    expect(() => openDatabase(file, MIGRATIONS)).toThrow(DatabaseVersionError);
   });
 });

@@ -4,7 +4,7 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
-import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
+import { isProcessAlive, readInstanceLock } from "../locks/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";

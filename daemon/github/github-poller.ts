@@ -4,14 +4,6 @@ import type { SubscriptionStore } from "./subscriptions.js";
 import { takeInGithubChange, type GithubIntakeDeps } from "./take-in-github-change.js";
 import { readRateLimitDelay } from "./read-rate-limit-delay.js";
 
-export const POLL_CACHE_SCHEMA = `
-CREATE TABLE poll_cache (
-  url      TEXT PRIMARY KEY,
-  etag     TEXT,
-  snapshot TEXT
-);
-`;
-
 type Pull = Record<string, any>;
 
 export interface PollReport {

@@ -1,6 +1,6 @@
 import type { RawConfig } from "../config/config-schema.js";
-import type { Tool } from "../tools/tool.js";
-import type { RiskClass } from "../tools/tool.js";
+import type { Tool } from "../toolkit/tool.js";
+import type { RiskClass } from "../toolkit/tool.js";
 
 export type Policy = "auto" | "critic" | "ask" | "deny";
 

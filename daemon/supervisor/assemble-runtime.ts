@@ -4,29 +4,29 @@ import type { ModelClient } from "../brain/model-client.js";
 import type { TurnDeps } from "../brain/turn-deps.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
 import type { Notifier } from "../notify/notifier.js";
-import { createWakeupStore, type WakeupStore } from "../schedule/wakeups.js";
+import { createWakeupStore, type WakeupStore } from "../events/wakeups.js";
 import { createDaemonState, type DaemonState } from "../state/daemon-state.js";
 import { createActionLedger } from "../tools/action-ledger.js";
 import { createNotifyTool } from "../tools/notify-tool.js";
 import { createScheduleTool } from "../tools/schedule-tool.js";
 import { createSleepTool } from "../tools/sleep-tool.js";
 import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
-import { createToolRegistry } from "../tools/tool-registry.js";
+import { createToolRegistry } from "../toolkit/tool-registry.js";
 import { createGithubClient, type GithubClient } from "../github/create-github-client.js";
 import { createSubscriptionStore, type SubscriptionStore } from "../github/subscriptions.js";
 import { createGithubCommentTool } from "../tools/github-comment-tool.js";
 import { createGithubReviewTool } from "../tools/github-review-tool.js";
 import { createSubscriptionTools } from "../tools/subscription-tools.js";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "../toolkit/tool.js";
 import type { ToolRunDeps } from "../tools/run-tool-call.js";
 import { createApprovalQueue } from "../policy/approvals.js";
-import { askCritic } from "../policy/critic.js";
-import { createCriticRecord } from "../policy/critic-record.js";
+import { askCritic } from "../brain/critic.js";
+import { createCriticRecord } from "../brain/critic-record.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
-import { createMemoryTools } from "../tools/memory-tools.js";
+import { createMemoryTools } from "../../memory/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
@@ -77,7 +77,16 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
       onChange: (reason, now) => void memoryVersions.capture(reason, now),
     }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
-    createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+    createRunCommandTool({ roots: workspace, onBackgroundDone: (done) =>
+        noticeEvent(ctx, {
+          source: "command",
+          type: "finished",
+          dedupeKey: `command:${done.job}`,
+          // Command output can carry anything the command fetched: it is data, not instructions.
+          trust: "untrusted",
+          summary: `background command finished (${done.status}): ${done.command.slice(0, 120)}`,
+          payload: { command: done.command, cwd: done.cwd, result: done.result },
+        }), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     ..._createTaskTools(ctx, tasks, workspace, github),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),

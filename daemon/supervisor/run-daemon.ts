@@ -4,7 +4,7 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Notifier } from "../notify/notifier.js";
 import { buildNotifier } from "../notify/build-notifier.js";
-import { acquireInstanceLock } from "../run/instance-lock.js";
+import { acquireInstanceLock } from "../locks/instance-lock.js";
 import { VERSION } from "../version.js";
 import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
 import { createGithubPoller } from "../github/github-poller.js";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "../toolkit/tool.js";
 import { resolveInWorkspace } from "../tools/workspace/resolve-in-workspace.js";
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { GithubClient } from "../github/create-github-client.js";
 import type { VigilDatabase } from "../store/open-database.js";
 import { callGithub, splitRepo } from "../tools/github-comment-tool.js";
-import { defineTool, ToolError } from "../tools/tool.js";
+import { defineTool, ToolError } from "../toolkit/tool.js";
 import { findDoneTaskAction } from "./find-done-action.js";
 import { finishedTask, taskId } from "./push-task-branch-tool.js";
 import { runGit } from "./run-git.js";

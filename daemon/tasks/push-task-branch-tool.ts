@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { VigilDatabase } from "../store/open-database.js";
-import { defineTool, ToolError } from "../tools/tool.js";
+import { defineTool, ToolError } from "../toolkit/tool.js";
 import { findDoneTaskAction } from "./find-done-action.js";
 import { runGit } from "./run-git.js";
 import type { TaskRecord, TaskStore } from "./task-store.js";

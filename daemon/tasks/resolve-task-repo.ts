@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { expandHome } from "../paths/expand-home.js";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "../toolkit/tool.js";
 import { runGit } from "./run-git.js";
 
 export interface TaskRepoConfig {

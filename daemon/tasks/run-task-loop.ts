@@ -4,9 +4,9 @@ import { usageOf } from "../brain/model-client.js";
 import type { Prompt } from "../brain/prompt/build-prompt.js";
 import { textOfReply } from "../brain/text-of-reply.js";
 import { addUsage, NO_USAGE, totalTokens, type TokenUsage } from "../brain/usage-ledger.js";
-import { invokeTool, parseToolInput } from "../tools/invoke-tool.js";
-import type { ToolRegistry } from "../tools/tool-registry.js";
-import type { ToolResult } from "../tools/tool.js";
+import { invokeTool, parseToolInput } from "../toolkit/invoke-tool.js";
+import type { ToolRegistry } from "../toolkit/tool-registry.js";
+import type { ToolResult } from "../toolkit/tool.js";
 
 export interface TaskLoopRequest {
   prompt: Pick<Prompt, "system" | "tools">;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "../tools/tool.js";
+import { defineTool } from "../toolkit/tool.js";
 import { resolveTaskRepo, type TaskRepoConfig } from "./resolve-task-repo.js";
 import type { TaskStore } from "./task-store.js";
 

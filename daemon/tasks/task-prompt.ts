@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Prompt } from "../brain/prompt/build-prompt.js";
 import { fenceUntrusted } from "../brain/prompt/fence-untrusted.js";
-import type { ToolDefinition } from "../tools/tool-registry.js";
+import type { ToolDefinition } from "../toolkit/tool-registry.js";
 import { runGit } from "./run-git.js";
 
 const DOC_FILES = ["CLAUDE.md", "AGENTS.md", "README.md"];

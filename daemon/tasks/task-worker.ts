@@ -1,5 +1,5 @@
 import { createAnthropicClient } from "../brain/model-client.js";
-import { createToolRegistry } from "../tools/tool-registry.js";
+import { createToolRegistry } from "../toolkit/tool-registry.js";
 import { runTaskLoop } from "./run-task-loop.js";
 import { buildTaskPrompt, readTaskFront } from "./task-prompt.js";
 import type { TaskWorkerMessage, WorkerTask } from "./worker-protocol.js";

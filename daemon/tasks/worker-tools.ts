@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../store/write-file-atomic.js";
 import { scrubEnv } from "../tools/run-command-tool.js";
-import { defineTool, ToolError, type Tool } from "../tools/tool.js";
+import { defineTool, ToolError, type Tool } from "../toolkit/tool.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { confineToWorktree } from "./confine-to-worktree.js";
 import { runGit } from "./run-git.js";

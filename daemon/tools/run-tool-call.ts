@@ -3,13 +3,13 @@ import { localDay } from "../../logs/local-day.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { ApprovalQueue } from "../policy/approvals.js";
-import type { CriticVerdict } from "../policy/critic.js";
-import type { createCriticRecord } from "../policy/critic-record.js";
+import type { CriticVerdict } from "../brain/critic.js";
+import type { createCriticRecord } from "../brain/critic-record.js";
 import { decidePolicy } from "../policy/decide-policy.js";
 import type { ActionLedger } from "./action-ledger.js";
-import type { ToolRegistry } from "./tool-registry.js";
-import { invokeTool, parseToolInput } from "./invoke-tool.js";
-import type { Tool, ToolCallContext, ToolResult } from "./tool.js";
+import type { ToolRegistry } from "../toolkit/tool-registry.js";
+import { invokeTool, parseToolInput } from "../toolkit/invoke-tool.js";
+import type { Tool, ToolCallContext, ToolResult } from "../toolkit/tool.js";
 
 export { DEFAULT_POLICY } from "../policy/decide-policy.js";
 

@@ -1,25 +1,25 @@
 import { EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA, rebuildJournalSql } from "../../logs/journal-schema.js";
-import { APPROVAL_SCHEMA } from "../policy/approvals.js";
-import { SUBSCRIPTION_SCHEMA } from "../github/subscriptions.js";
-import { POLL_CACHE_SCHEMA } from "../github/github-poller.js";
-import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-handler.js";
+import { APPROVAL_SCHEMA } from "../policy/approval-schema.js";
+import { SUBSCRIPTION_SCHEMA } from "../github/subscription-schema.js";
+import { POLL_CACHE_SCHEMA } from "../github/poll-cache-schema.js";
+import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-delivery-schema.js";
 import { TURN_SCHEMA } from "../brain/turn-schema.js";
-import { USAGE_SCHEMA } from "../brain/usage-ledger.js";
-import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../schedule/wakeups.js";
-import { DAEMON_STATE_SCHEMA } from "../state/daemon-state.js";
-import { ACTION_SCHEMA } from "../tools/action-ledger.js";
+import { USAGE_SCHEMA } from "../brain/usage-schema.js";
+import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../events/wakeup-schema.js";
+import { DAEMON_STATE_SCHEMA } from "../state/daemon-state-schema.js";
+import { ACTION_SCHEMA } from "../tools/action-schema.js";
+import type { Migration } from "../store/open-database.js";
 import { JOURNAL_TO_RECALL_TRIGGER, RECALL_SCHEMA } from "../../memory/recall-schema.js";
-import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-versions.js";
-import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-registry.js";
+import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-version-schema.js";
+import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-schema.js";
 import { TASK_SCHEMA } from "../tasks/task-schema.js";
 
-export interface Migration {
-  version: number;
-  sql: string;
-}
-
-/** Ordered schema history of `vigil.db`; `PRAGMA user_version` records the last one applied. Append only. */
+/**
+ * Ordered schema history of `vigil.db`, composed here above the ground: each feature owns its table's
+ * schema file, and the store knows none of them (it only applies a list it is given).
+ * `PRAGMA user_version` records the last one applied. Append only.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: JOURNAL_SCHEMA },
   { version: 2, sql: EVENT_SCHEMA },
