@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startMessagesApiServer, toolUse, type RecordedRequest } from "../support/messages-api-server.js";
 import { cleanEnv, runVigil, spawnVigil, waitFor } from "../support/run-vigil.js";
 import { FIX_STEPS, git, isWorkerRequest, makeBuggyRepo, workerResponder, workerStep } from "../support/task-repo.js";
 import { makeTempHome } from "../support/temp-home.js";
+import { checkSystemTools } from "../support/system-tools.js";
+
+const gitTool = checkSystemTools({ git: "git" });
 
 /** A task worker of this home, found by its command line and environment. */
 function findTaskWorker(home: string): number | undefined {
@@ -19,7 +22,8 @@ function findTaskWorker(home: string): number | undefined {
   return undefined;
 }
 
-describe("tasks across a SIGKILL of the daemon", () => {
+describe.skipIf(gitTool.skip)(gitTool.title("tasks across a SIGKILL of the daemon"), () => {
+  beforeAll(() => gitTool.assertPresent());
   it("a task whose daemon was killed mid-run is interrupted, runs again once from a fresh worktree, finishes; one branch, one commit, one push", async () => {
     const home = makeTempHome();
     const repo = makeBuggyRepo(path.join(home, "code", "app"));

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTaskRunner, type TaskRunner } from "../../daemon/tasks/task-runner.js";
 import { BASE_CONFIG, startHarness, type Harness } from "../support/daemon-harness.js";
 import { text, toolUse, type RecordedRequest, type Responder } from "../support/messages-api-server.js";
@@ -8,6 +8,9 @@ import { startGithubApiServer } from "../support/github-api-server.js";
 import { cleanEnv, runVigil, runVigilAsync, waitFor } from "../support/run-vigil.js";
 import { FIX_STEPS, git, isWorkerRequest, makeBuggyRepo, workerResponder, workerStep } from "../support/task-repo.js";
 import { makeTempHome } from "../support/temp-home.js";
+import { checkSystemTools } from "../support/system-tools.js";
+
+const gitTool = checkSystemTools({ git: "git" });
 
 const tasksConfig = (repo: string, extra = "") => `${BASE_CONFIG}tools: { workspace: [${repo}], policy: { start_task: auto } }\n${extra}`;
 
@@ -46,7 +49,8 @@ function workerResults(h: Harness): Array<{ content: string; is_error: boolean }
   return h.server.requests.filter(isWorkerRequest).slice(1).map((request) => (request.body.messages.at(-1)!.content as Array<{ content: string; is_error: boolean }>)[0]!);
 }
 
-describe("tasks: work in a worktree of its own", () => {
+describe.skipIf(gitTool.skip)(gitTool.title("tasks: work in a worktree of its own"), () => {
+  beforeAll(() => gitTool.assertPresent());
   it("fixes a failing test on the task branch in a forked worker, leaves the user's checkout untouched, journals every transition, and `vigil task apply` brings the fix over", async () => {
     const { h, repo, runner } = await startTaskHarness();
     // The user is in the middle of something: an edit and an untracked file.
