@@ -17,6 +17,7 @@ import { registerApprovalCommands } from "./commands/approval-commands.js";
 import { registerMemoryCommands } from "./commands/memory-commands.js";
 import { registerDreamCommand } from "./commands/dream-command.js";
 import { registerTaskCommands } from "./commands/task-commands.js";
+import { registerMcpCommands } from "./commands/mcp-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -55,6 +56,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerMemoryCommands(program, io, setExit);
   registerDreamCommand(program, io, setExit);
   registerTaskCommands(program, io, setExit);
+  registerMcpCommands(program, io, setExit);
   _overrideExits(program);
   return program;
 }

@@ -34,6 +34,9 @@ import { createTaskStore, type TaskStore } from "../tasks/task-store.js";
 import { createStartTaskTool } from "../tasks/start-task-tool.js";
 import { createPushTaskBranchTool } from "../tasks/push-task-branch-tool.js";
 import { createOpenPullRequestTool } from "../tasks/open-pull-request-tool.js";
+import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
+import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
+import { findGithubToken } from "../github/find-github-token.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -45,6 +48,9 @@ export interface Runtime {
   tasks: TaskStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
+  hooks: HookRunner;
+  /** The user's MCP servers; nothing is started until someone calls `start`. */
+  mcp: McpHub;
 }
 
 export interface RuntimeOptions {
@@ -65,6 +71,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
   const tasks = createTaskStore(ctx);
+  const mcp = createMcpHub({ config: ctx.loaded.config.mcp, env: ctx.env, journal: ctx.journal, logger: ctx.logger, now: ctx.now });
+  const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
@@ -91,7 +99,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
-  ]);
+  ], mcp);
   const toolDeps: ToolRunDeps = {
     registry,
     ledger: createActionLedger(ctx.db),
@@ -102,6 +110,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),
     criticRecord: createCriticRecord(state),
     redact: ctx.redact,
+    beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
   };
   const turn: TurnDeps = {
     db: ctx.db,
@@ -117,7 +126,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, tasks, github };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, tasks, github, hooks, mcp };
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */
@@ -136,9 +145,10 @@ function _createTaskTools(ctx: VigilContext, tasks: TaskStore, workspace: readon
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
   let client: GithubClient | undefined;
   return () => {
-    const token = ctx.loaded.secrets.githubToken;
-    if (!token) throw new ToolError("no GitHub token: set github.token to env:NAME and export NAME (default env:GITHUB_TOKEN)");
-    client ??= createGithubClient({ token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
+    if (client) return client;
+    const found = findGithubToken({ ref: ctx.loaded.config.github.token, value: ctx.loaded.secrets.githubToken }, ctx.env);
+    if (!found) throw new ToolError("no GitHub token: export GITHUB_TOKEN (or set github.token to env:NAME), or log in with the GitHub CLI (gh auth login)");
+    client = createGithubClient({ token: found.token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
     return client;
   };
 }
