@@ -10,7 +10,7 @@ import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../events/wakeup-schema.
 import { DAEMON_STATE_SCHEMA } from "../state/daemon-state-schema.js";
 import { ACTION_SCHEMA } from "../tools/action-schema.js";
 import type { Migration } from "../store/open-database.js";
-import { RECALL_SCHEMA } from "../../memory/recall-schema.js";
+import { RECALL_BATCH_MIGRATION, RECALL_SCHEMA } from "../../memory/recall-schema.js";
 import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-version-schema.js";
 import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-schema.js";
 
@@ -37,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
   { version: 6, sql: APPROVAL_SCHEMA },
   { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
+  { version: 8, sql: RECALL_BATCH_MIGRATION },
 ];
