@@ -23,7 +23,7 @@ export interface GithubPoller {
  * repositories) and the check runs of its head, with conditional requests so unchanged answers
  * cost no rate limit. Changes become the same normalized events as webhooks, with the same keys.
  */
-export function createGithubPoller(deps: GithubIntakeDeps & { github: () => GithubClient; subscriptions: SubscriptionStore; intervalSeconds: number }): GithubPoller {
+export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Promise<GithubClient>; subscriptions: SubscriptionStore; intervalSeconds: number }): GithubPoller {
   const getCache = deps.db.prepare<[string], { etag: string | null; snapshot: string | null }>("SELECT etag, snapshot FROM poll_cache WHERE url = ?");
   const putCache = deps.db.prepare("INSERT INTO poll_cache (url, etag, snapshot) VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, snapshot = excluded.snapshot");
 
@@ -36,7 +36,7 @@ export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Gith
         const cached = getCache.get(url);
         report.requests++;
         try {
-          const response = await deps.github().request(`GET ${route}`, { ...params, headers: cached?.etag ? { "if-none-match": cached.etag } : {} });
+          const response = await (await deps.github()).request(`GET ${route}`, { ...params, headers: cached?.etag ? { "if-none-match": cached.etag } : {} });
           report.nextDelayMs = Math.max(report.nextDelayMs, readRateLimitDelay(response.headers, deps.now()));
           putCache.run(url, (response.headers.etag as string | undefined) ?? null, cached?.snapshot ?? null);
           return response.data;

@@ -39,7 +39,7 @@ export interface Runtime {
   notifier: Notifier;
   subscriptions: SubscriptionStore;
   /** The REST client; throws a tool error when no token is configured. */
-  github: () => GithubClient;
+  github: () => Promise<GithubClient>;
 }
 
 export interface RuntimeOptions {
@@ -113,9 +113,9 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
 }
 
-function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
-  let client: GithubClient | undefined;
-  return () => {
+function _lazyGithubClient(ctx: VigilContext): () => Promise<GithubClient> {
+  let client: Promise<GithubClient> | undefined;
+  return async () => {
     const token = ctx.loaded.secrets.githubToken;
     if (!token) throw new ToolError("no GitHub token: set github.token to env:NAME and export NAME (default env:GITHUB_TOKEN)");
     client ??= createGithubClient({ token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });

@@ -51,8 +51,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
   const provider = chooseProvider(ctx.loaded, ctx.env);
   const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION });
   try {
+    const client = provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined;
     const runtime = assembleRuntime(ctx, {
-      client: provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined,
+      client,
       notifier: options.notifier ?? buildNotifier(ctx),
     });
     ctx.journal.append({
@@ -70,6 +71,8 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);
+    // Ready first, then load the SDK in the background, so the first wake does not wait for it.
+    void client?.warmUp().catch((error: Error) => ctx.logger.warn({ err: error }, "loading the model SDK failed"));
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop()]);
