@@ -26,6 +26,7 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
   { verbs: ["approvals", "approve", "deny"], load: async () => (await import("./commands/approval-commands.js")).registerApprovalCommands },
   { verbs: ["memory"], load: async () => (await import("./commands/memory-commands.js")).registerMemoryCommands },
   { verbs: ["dream"], load: async () => (await import("./commands/dream-command.js")).registerDreamCommand },
+  { verbs: ["mcp"], load: async () => (await import("./commands/mcp-commands.js")).registerMcpCommands },
 ];
 
 /** The registrations `argv` needs: its verb's group alone, or every group for help, a typo or no verb. */
