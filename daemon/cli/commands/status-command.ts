@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
-import { openContext, type VigilContext } from "../../context/open-context.js";
+import type { VigilContext } from "../../context/open-context.js";
+import { openCliContext } from "../open-cli-context.js";
 import { isProcessAlive, readInstanceLock } from "../../locks/instance-lock.js";
 import { createWakeupStore } from "../../events/wakeups.js";
 import { createApprovalQueue } from "../../policy/approvals.js";
@@ -38,7 +39,7 @@ export function registerStatusCommand(program: Command, io: CliIo, setExit: (cod
 }
 
 export async function runStatus(io: CliIo, options: { json?: boolean }): Promise<number> {
-  const ctx = openContext({ env: io.env, now: io.now });
+  const ctx = await openCliContext(io);
   try {
     const report = readStatus(ctx);
     const live = report.running ? await _readHealthz(ctx.paths.runDir) : undefined;
