@@ -33,7 +33,18 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
     sendJson(res, status, { error });
   };
 
+  // Requests being read or verified right now: the ones that can share a commit with this one.
+  let arriving = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    arriving++;
+    try {
+      await _handle(req, res);
+    } finally {
+      arriving--;
+    }
+  };
+
+  const _handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== "POST") return reject(res, 405, "use POST");
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return reject(res, 415, "content-type must be application/json");
     let body: string;
@@ -62,7 +73,7 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
       return reject(res, 400, "body is not a JSON object");
     }
     // 2xx only once the delivery is durable; deliveries arriving together share the commit.
-    const taken = await group.submit(() => _takeIn(name, delivery, payload));
+    const taken = await group.submit(() => _takeIn(name, delivery, payload), { othersComing: arriving > 1 });
     counters[taken.counter]++;
     sendJson(res, 202, taken.body);
   };

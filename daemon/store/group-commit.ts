@@ -4,9 +4,11 @@ export interface GroupCommit {
   /**
    * Runs `work` in the next shared transaction and resolves once that transaction is committed
    * (durable, with synchronous=FULL), or rejects with `work`'s own error. Each piece of work runs
-   * in its own savepoint, so one that throws is rolled back alone.
+   * in its own savepoint, so one that throws is rolled back alone. With `othersComing` false
+   * (nothing else is on its way) and nothing queued, it commits at once instead of waiting a turn
+   * of the event loop behind whatever else runs there.
    */
-  submit<T>(work: () => T): Promise<T>;
+  submit<T>(work: () => T, options?: { othersComing?: boolean }): Promise<T>;
 }
 
 interface Pending {
@@ -49,10 +51,12 @@ export function createGroupCommit(db: VigilDatabase): GroupCommit {
     });
   };
   return {
-    submit: <T>(work: () => T) =>
+    submit: <T>(work: () => T, { othersComing = true } = {}) =>
       new Promise<T>((resolve, reject) => {
-        if (queue.length === 0) setImmediate(flush);
+        const first = queue.length === 0;
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (first && !othersComing) flush();
+        else if (first) setImmediate(flush);
       }),
   };
 }

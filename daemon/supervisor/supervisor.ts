@@ -52,7 +52,8 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     if (outcome.outcome !== "failed") {
       // The idle back-off lasts while idle wakes stay quiet; any other turn means something happened.
       if (idleOnly) recordIdleOutcome(state, outcome.outcome === "quiet", idleFingerprint(deps.db, deps.memoryDir, deps.now(), timeZone), deps.now());
-      else state.delete(IDLE_STREAK_KEY);
+      // Read first: a delete is a write, a commit and an fsync, on the path of every turn.
+      else if (state.get(IDLE_STREAK_KEY)) state.delete(IDLE_STREAK_KEY);
     }
     if (stopping.signal.aborted && outcome.outcome === "failed") {
       // Not the model's fault: no backoff, and the events wait for the next start.
