@@ -20,3 +20,18 @@ CREATE TRIGGER transcript_to_recall AFTER INSERT ON transcripts
 BEGIN INSERT INTO recall (body, source, ref, day) VALUES (new.body, 'transcript', new.turn_id, new.day); END;
 INSERT INTO recall (body, source, ref, day) SELECT kind || ': ' || summary || ' ' || data, 'journal', seq, day FROM journal;
 `;
+
+/**
+ * The journal reaches the index in batches instead of by a per-row trigger, off the append's hot
+ * path: `indexJournal` catches the index up to the journal's head before every search (and before
+ * a dream forks its read-only worker). `recall_progress` is the last seq indexed; the trigger had
+ * indexed every row so far.
+ */
+export const RECALL_BATCH_MIGRATION = `
+DROP TRIGGER journal_to_recall;
+CREATE TABLE recall_progress (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  journal_seq INTEGER NOT NULL
+);
+INSERT INTO recall_progress (id, journal_seq) SELECT 1, coalesce(max(seq), 0) FROM journal;
+`;

@@ -12,6 +12,8 @@ import type { TurnDeps, TurnOutcome } from "./turn-deps.js";
 import { startTurnRecord, type TurnRecord } from "./turn-record.js";
 
 const RECENT_JOURNAL_ROWS = 12;
+/** Idle wakes ask this cheap model first even when `model.triageModel` is unset; only its "yes" reaches the main model. */
+export const IDLE_TRIAGE_MODEL = "claude-haiku-5-5";
 
 /**
  * One turn: claim the pending events, build the prompt, optionally triage, then run the tool loop
@@ -43,7 +45,8 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const messages: ModelMessage[] = [{ role: "user", content: prompt.dynamic }];
   try {
-    if (deps.config.model.triageModel && !(await askTriage(deps, turn, prompt, signal))) {
+    const triage = _triageFor(deps, events);
+    if (triage && !(await askTriage(deps, turn, prompt, triage.model, signal, { cache: !triage.idleOnly }))) {
       turn.finish("quiet", "triage: nothing worth doing", { triage: "no" });
       return { outcome: "quiet", turnId: turn.id, events: events.length };
     }
@@ -93,4 +96,11 @@ function _close(turn: TurnRecord, actions: string[], summary: string, steps: num
   }
   turn.finish("decided", summary, { steps, actions });
   return "acted";
+}
+
+/** `model.triageModel` for every wake when set; otherwise the cheap default for a wake that is only the idle check-in. */
+function _triageFor(deps: TurnDeps, events: ReadonlyArray<{ source: string; type: string }>): { model: string; idleOnly: boolean } | undefined {
+  const idleOnly = events.length > 0 && events.every((event) => event.source === "clock" && event.type === "idle");
+  const model = deps.config.model.triageModel ?? (idleOnly ? IDLE_TRIAGE_MODEL : undefined);
+  return model ? { model, idleOnly } : undefined;
 }

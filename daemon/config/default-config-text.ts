@@ -15,6 +15,7 @@ model:
   # provider: anthropic
   name: claude-sonnet-5-5
   # A cheap model that first answers "anything worth doing?"; only a yes wakes the main model.
+  # Idle wakes always ask it first (claude-haiku-5-5 when unset); set it to triage every wake.
   # triageModel: claude-haiku-5-5
   criticModel: claude-haiku-5-5
   maxTokens: 1024
@@ -23,6 +24,7 @@ model:
 heartbeat:
   tickSeconds: 5          # a tick is cheap and never calls the model by itself
   idleWakeMinutes: 30     # ask "anything worth doing?" after this long with nothing happening; 0 = never
+                          # (quiet answers back it off: 1 h, 2 h, then every 4 h until something happens)
   settleMs: 1500          # wait for a burst of events to settle into one wake
   maxSteps: 8             # tool-loop steps per turn
   quietHours: { start: "22:00", end: "07:00" }   # only urgent events wake then; null = none

@@ -10,7 +10,7 @@ import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../events/wakeup-schema.
 import { DAEMON_STATE_SCHEMA } from "../state/daemon-state-schema.js";
 import { ACTION_SCHEMA } from "../tools/action-schema.js";
 import type { Migration } from "../store/open-database.js";
-import { JOURNAL_TO_RECALL_TRIGGER, RECALL_SCHEMA } from "../../memory/recall-schema.js";
+import { JOURNAL_TO_RECALL_TRIGGER, RECALL_BATCH_MIGRATION, RECALL_SCHEMA } from "../../memory/recall-schema.js";
 import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-version-schema.js";
 import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-schema.js";
 import { TASK_SCHEMA } from "../tasks/task-schema.js";
@@ -40,4 +40,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
   // 8: the `task` journal kind (a rebuilt journal table) and the tasks table.
   { version: 8, sql: [rebuildJournalSql([{ name: "journal_to_recall", sql: JOURNAL_TO_RECALL_TRIGGER }]), TASK_SCHEMA].join("\n") },
+  // 9: the journal reaches the full-text index in batches (the per-row trigger goes).
+  { version: 9, sql: RECALL_BATCH_MIGRATION },
 ];

@@ -47,7 +47,7 @@ export interface Runtime {
   subscriptions: SubscriptionStore;
   tasks: TaskStore;
   /** The REST client; throws a tool error when no token is configured. */
-  github: () => GithubClient;
+  github: () => Promise<GithubClient>;
   hooks: HookRunner;
   /** The user's MCP servers; nothing is started until someone calls `start`. */
   mcp: McpHub;
@@ -130,7 +130,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */
-function _createTaskTools(ctx: VigilContext, tasks: TaskStore, workspace: readonly string[], github: () => GithubClient) {
+function _createTaskTools(ctx: VigilContext, tasks: TaskStore, workspace: readonly string[], github: () => Promise<GithubClient>) {
   return [
     createStartTaskTool({
       store: tasks,
@@ -142,9 +142,9 @@ function _createTaskTools(ctx: VigilContext, tasks: TaskStore, workspace: readon
   ];
 }
 
-function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
-  let client: GithubClient | undefined;
-  return () => {
+function _lazyGithubClient(ctx: VigilContext): () => Promise<GithubClient> {
+  let client: Promise<GithubClient> | undefined;
+  return async () => {
     if (client) return client;
     const found = findGithubToken({ ref: ctx.loaded.config.github.token, value: ctx.loaded.secrets.githubToken }, ctx.env);
     if (!found) throw new ToolError("no GitHub token: export GITHUB_TOKEN (or set github.token to env:NAME), or log in with the GitHub CLI (gh auth login)");

@@ -59,8 +59,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
   const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION, procStart: readProcessStart(process.pid) });
   try {
     removeHttpRunState(ctx.paths.runDir); // we hold the lock: any file there was left by a crash
+    const client = provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined;
     const runtime = assembleRuntime(ctx, {
-      client: provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined,
+      client,
       notifier: options.notifier ?? buildNotifier(ctx),
     });
     ctx.journal.append({
@@ -88,6 +89,8 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
           throw error;
         });
     _announceReady(ctx, provider, options.announce, sources?.http);
+    // Ready first, then load the SDK in the background, so the first wake does not wait for it.
+    void client?.warmUp().catch((error: Error) => ctx.logger.warn({ err: error }, "loading the model SDK failed"));
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop(), tasks.stop(), _drainHooks(runtime, hookFeed)]);

@@ -9,7 +9,7 @@ import { runGit } from "./run-git.js";
 import type { TaskRecord, TaskStore } from "./task-store.js";
 
 /** `open_pull_request`: a pull request from a pushed task branch, through the REST API, once per task. */
-export function createOpenPullRequestTool({ db, store, github, env }: { db: VigilDatabase; store: TaskStore; github: () => GithubClient; env: NodeJS.ProcessEnv }) {
+export function createOpenPullRequestTool({ db, store, github, env }: { db: VigilDatabase; store: TaskStore; github: () => Promise<GithubClient>; env: NodeJS.ProcessEnv }) {
   return defineTool({
     name: "open_pull_request",
     description: "Open a pull request from a done task's pushed branch (push_task_branch first). Done at most once per task.",
@@ -22,7 +22,7 @@ export function createOpenPullRequestTool({ db, store, github, env }: { db: Vigi
       if (!findDoneTaskAction(db, "push_task_branch", id)) throw new ToolError(`task #${id}'s branch is not pushed yet: call push_task_branch first`);
       const repo = _githubRepo(task, env);
       const base = await _baseBranch(github, repo, task, env);
-      const { data } = await callGithub(`the pull request for task #${id}`, () => github().rest.pulls.create({ ...splitRepo(repo), title, body, head: task.branch, base }));
+      const { data } = await callGithub(`the pull request for task #${id}`, async () => (await github()).rest.pulls.create({ ...splitRepo(repo), title, body, head: task.branch, base }));
       return { content: `opened pull request #${data.number}: ${data.html_url}` };
     },
   });
@@ -38,7 +38,7 @@ function _githubRepo(task: TaskRecord, env: NodeJS.ProcessEnv): string {
 }
 
 /** The branch the task started from, when it was one; else the repository's default branch. */
-async function _baseBranch(github: () => GithubClient, repo: string, task: TaskRecord, env: NodeJS.ProcessEnv): Promise<string> {
+async function _baseBranch(github: () => Promise<GithubClient>, repo: string, task: TaskRecord, env: NodeJS.ProcessEnv): Promise<string> {
   if (task.ref && !task.ref.startsWith("pr:")) {
     try {
       runGit(task.repoDir, ["show-ref", "--verify", "--quiet", `refs/heads/${task.ref}`], env);
@@ -47,6 +47,6 @@ async function _baseBranch(github: () => GithubClient, repo: string, task: TaskR
       // a commit, not a branch
     }
   }
-  const { data } = await callGithub(`the repository ${repo}`, () => github().rest.repos.get(splitRepo(repo)));
+  const { data } = await callGithub(`the repository ${repo}`, async () => (await github()).rest.repos.get(splitRepo(repo)));
   return data.default_branch;
 }

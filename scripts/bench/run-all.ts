@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchCli } from "./cli-bench.js";
 import { benchHeartbeat } from "./heartbeat-bench.js";
 import { benchEventLatency } from "./event-latency-bench.js";
 import { benchDream } from "./dream-bench.js";
@@ -15,6 +16,7 @@ import { formatTable, type BenchFigure } from "./measure.js";
 
 /** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
 const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
+  ["cli", benchCli],
   ["journal", benchJournal],
   ["heartbeat", benchHeartbeat],
   ["latency", benchEventLatency],

@@ -1,14 +1,13 @@
 import type { Command } from "commander";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
 import { ConfigError } from "../../config/config-error.js";
-import { loadDefaultConfig } from "../../config/load-config.js";
-import { openContext, type VigilContext } from "../../context/open-context.js";
+import type { VigilContext } from "../../context/open-context.js";
+import { openCliContext } from "../open-cli-context.js";
 import { readHttpRunState, type HttpRunState } from "../../locks/http-run-file.js";
 import { isLockHolderRunning, readInstanceLock } from "../../locks/instance-lock.js";
 import { createWakeupStore } from "../../events/wakeups.js";
 import { createApprovalQueue } from "../../policy/approvals.js";
-import { createDaemonState } from "../../state/daemon-state.js";
-import { LAST_TICK_KEY } from "../../supervisor/supervisor.js";
+import { createDaemonState, LAST_TICK_KEY } from "../../state/daemon-state.js";
 import { lastEntry } from "../../../logs/query-entries.js";
 import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
@@ -44,7 +43,7 @@ export function registerStatusCommand(program: Command, io: CliIo, setExit: (cod
 }
 
 export async function runStatus(io: CliIo, options: { json?: boolean }): Promise<number> {
-  const { ctx, configError } = _openStatusContext(io);
+  const { ctx, configError } = await _openStatusContext(io);
   try {
     const report = readStatus(ctx, configError);
     const live = report.http?.url ? await _readHealthz(report.http.url) : undefined;
@@ -61,11 +60,13 @@ export async function runStatus(io: CliIo, options: { json?: boolean }): Promise
  * config): then the defaults stand in for what status reads from config (the time zone) and the
  * error is reported.
  */
-function _openStatusContext(io: CliIo): { ctx: VigilContext; configError?: ConfigError } {
+async function _openStatusContext(io: CliIo): Promise<{ ctx: VigilContext; configError?: ConfigError }> {
   try {
-    return { ctx: openContext({ env: io.env, now: io.now }) };
+    return { ctx: await openCliContext(io) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    // Only on this path: the defaults need the config module (yaml, zod), which the fast path skips.
+    const [{ loadDefaultConfig }, { openContext }] = await Promise.all([import("../../config/load-config.js"), import("../../context/open-context.js")]);
     return { ctx: openContext({ env: io.env, now: io.now, loaded: loadDefaultConfig(io.env) }), configError: error };
   }
 }
