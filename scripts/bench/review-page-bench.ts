@@ -124,3 +124,4 @@ async function _logIn(link: string) {
   const [name, value] = response.headers.get("set-cookie")!.split(";")[0]!.split("=") as [string, string];
   return { name, value, url: new URL(link).origin };
 }
+

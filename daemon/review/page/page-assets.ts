@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { pageContentSecurityPolicy } from "./send-page-response.js";
 
 export interface PageAsset {
   type: string;
@@ -10,18 +12,24 @@ export interface PageAsset {
   gzip: Buffer;
 }
 
+/** The page's own script and style, inlined into the HTML (one round trip less) and allowed by hash. */
+export interface InlinePageCode {
+  script: string;
+  style: string;
+  /** The page's Content-Security-Policy: 'self' plus exactly these two inline blocks. */
+  csp: string;
+}
+
 const STATIC_DIR = "daemon/review/page/static";
 
 /**
- * The page's scripts and styles, read once from the package (plain files, no build step) and the
- * chart library from node_modules: nothing comes from outside the machine. Kept gzipped in memory.
+ * The chart library, served from node_modules (only the section below the fold needs it, so the
+ * page loads it after the timeline is painted): nothing comes from outside the machine. Kept
+ * gzipped in memory.
  */
 export function loadPageAssets(): Map<string, PageAsset> {
-  const dir = _staticDir();
   const require = createRequire(import.meta.url);
   const files: Array<[string, string, string]> = [
-    ["/assets/review.js", path.join(dir, "review.js"), "text/javascript; charset=utf-8"],
-    ["/assets/review.css", path.join(dir, "review.css"), "text/css; charset=utf-8"],
     ["/assets/uPlot.js", require.resolve("uplot/dist/uPlot.iife.min.js"), "text/javascript; charset=utf-8"],
     ["/assets/uPlot.css", require.resolve("uplot/dist/uPlot.min.css"), "text/css; charset=utf-8"],
   ];
@@ -29,6 +37,16 @@ export function loadPageAssets(): Map<string, PageAsset> {
     const body = readFileSync(file);
     return [route, { type, body, gzip: gzipSync(body, { level: 9 }) }];
   }));
+}
+
+/** review.js and review.css from the package (plain files, no build step), with their CSP hashes. */
+export function loadInlinePageCode(): InlinePageCode {
+  const dir = _staticDir();
+  const script = readFileSync(path.join(dir, "review.js"), "utf8");
+  const style = readFileSync(path.join(dir, "review.css"), "utf8");
+  if (/<\/(script|style)/i.test(script + style)) throw new Error(`${dir}: review.js and review.css must not contain </script or </style (they are inlined)`);
+  const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+  return { script, style, csp: pageContentSecurityPolicy(hash(script), hash(style)) };
 }
 
 /** `static/` beside this file in the sources, or at the package root's copy when running from dist/. */

@@ -123,7 +123,7 @@
     return items;
   }
 
-  const FIRST_SCREEN = 80;
+  const FIRST_SCREEN = 60;
   const CHUNK = 400;
 
   /** The first screenful at once, the rest a chunk per frame: a long day paints as fast as a short one. */
@@ -143,10 +143,13 @@
     append(0, FIRST_SCREEN);
     if (rows.length === 0) list.append(el("li", "empty", "Nothing in the journal for this day."));
     renderSummary(rows, counts);
+    // Each chunk goes in after a frame has been painted (a timeout from inside a frame callback
+    // runs after that frame), so the first screen is never held back by the rows below it.
+    const afterPaint = (next) => requestAnimationFrame(() => setTimeout(next, 0));
     const rest = (from) => {
       if (from >= items.length) return finish();
       append(from, from + CHUNK);
-      requestAnimationFrame(() => rest(from + CHUNK));
+      afterPaint(() => rest(from + CHUNK));
     };
     const finish = () => {
       const quietCount = rows.filter((row) => row.q).length;
@@ -164,7 +167,7 @@
     };
     requestAnimationFrame(() => {
       performance.mark("vigil:timeline-painted");
-      rest(FIRST_SCREEN);
+      setTimeout(() => rest(FIRST_SCREEN), 0);
     });
   }
 
