@@ -8,6 +8,9 @@ import { isProcessAlive, readInstanceLock } from "../locks/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
+import { checkMcpServers } from "./check-mcp-servers.js";
+import { checkGithub } from "./check-github.js";
+import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
 /** One thing `vigil doctor` looked at; a failed check says how to fix it. */
@@ -34,6 +37,8 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
+    ...(await checkGithub(ctx, createSubscriptionStore(ctx.db).list().length)),
+    ...(await checkMcpServers(ctx)),
   ];
 }
 

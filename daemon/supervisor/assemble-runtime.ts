@@ -30,6 +30,9 @@ import { createMemoryTools } from "../../memory/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
+import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
+import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
+import { findGithubToken } from "../github/find-github-token.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -40,6 +43,9 @@ export interface Runtime {
   subscriptions: SubscriptionStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
+  hooks: HookRunner;
+  /** The user's MCP servers; nothing is started until someone calls `start`. */
+  mcp: McpHub;
 }
 
 export interface RuntimeOptions {
@@ -59,6 +65,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  const mcp = createMcpHub({ config: ctx.loaded.config.mcp, env: ctx.env, journal: ctx.journal, logger: ctx.logger, now: ctx.now });
+  const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
@@ -84,7 +92,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
-  ]);
+  ], mcp);
   const toolDeps: ToolRunDeps = {
     registry,
     ledger: createActionLedger(ctx.db),
@@ -95,6 +103,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),
     criticRecord: createCriticRecord(state),
     redact: ctx.redact,
+    beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
   };
   const turn: TurnDeps = {
     db: ctx.db,
@@ -110,15 +119,16 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github, hooks, mcp };
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
   let client: GithubClient | undefined;
   return () => {
-    const token = ctx.loaded.secrets.githubToken;
-    if (!token) throw new ToolError("no GitHub token: set github.token to env:NAME and export NAME (default env:GITHUB_TOKEN)");
-    client ??= createGithubClient({ token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
+    if (client) return client;
+    const found = findGithubToken({ ref: ctx.loaded.config.github.token, value: ctx.loaded.secrets.githubToken }, ctx.env);
+    if (!found) throw new ToolError("no GitHub token: export GITHUB_TOKEN (or set github.token to env:NAME), or log in with the GitHub CLI (gh auth login)");
+    client = createGithubClient({ token: found.token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
     return client;
   };
 }

@@ -1,6 +1,6 @@
 import type { Approval } from "../policy/approvals.js";
 import { executeToolCall, type ToolRunDeps } from "./run-tool-call.js";
-import type { ToolResult } from "../toolkit/tool.js";
+import type { Tool, ToolResult } from "../toolkit/tool.js";
 
 /** Where the user said yes or no: the shell (`vigil approve`), the review page. */
 export type ApprovalChannel = "cli" | "page";
@@ -13,6 +13,8 @@ export interface ApprovalRequestContext {
   now: Date;
   timeZone: string;
   by: ApprovalChannel;
+  /** Finds the tool, starting what it needs (an MCP tool's server); default: the registry as it is. */
+  findTool?: (name: string) => Promise<Tool | undefined>;
 }
 
 /**
@@ -23,7 +25,12 @@ export interface ApprovalRequestContext {
 export async function approveCall(deps: ToolRunDeps, id: number, context: ApprovalRequestContext): Promise<ApprovalOutcome> {
   const approval = deps.approvals.get(id);
   if (!approval || !deps.approvals.decide(id, "approved", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
-  const tool = deps.registry.get(approval.tool)!;
+  const tool = await (context.findTool ?? (async (name: string) => deps.registry.get(name)))(approval.tool);
+  if (!tool) {
+    const content = "the tool is not available now (is its MCP server configured and working? see vigil mcp list)";
+    deps.approvals.finish(id, "failed", content);
+    return { ok: true, approval, result: { content, isError: true } };
+  }
   const input = JSON.parse(approval.input) as unknown;
   deps.journal.append({ kind: "decided", summary: `approval #${id} approved by the user (${_where(context.by)}): ${tool.name}`, data: { approvalId: id, tool: tool.name, decision: "approved", by: context.by } });
   const scope = { turnId: `approval-${id}`, now: context.now, timeZone: context.timeZone, previousTurns: [] };

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import type { VigilContext } from "../../context/open-context.js";
 import { buildNotifier } from "../../notify/build-notifier.js";
-import { assembleRuntime } from "../../supervisor/assemble-runtime.js";
+import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
+import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
+import type { Tool } from "../../toolkit/tool.js";
 import { approveCall, denyCall } from "../../tools/resolve-approval.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
@@ -45,14 +47,26 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
 
 async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<number> {
   const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx), foreground: true });
-  const outcome = await approveCall(runtime.turn.toolDeps, id, { now: ctx.now(), timeZone: ctx.loaded.timezone, by: "cli" });
+  const outcome = await approveCall(runtime.turn.toolDeps, id, { now: ctx.now(), timeZone: ctx.loaded.timezone, by: "cli", findTool: (name) => _findTool(runtime, name) });
   if (!outcome.ok) {
     writeLine(io.stderr, `approval #${id} is ${outcome.state}: nothing to run`);
     return EXIT.failed;
   }
   const result = outcome.result!;
+  await runtime.mcp.stop();
   writeLine(result.isError ? io.stderr : io.stdout, `#${id} ${outcome.approval.tool}: ${result.content}`);
   return result.isError ? EXIT.failed : EXIT.ok;
+}
+
+/** A built-in tool, or an MCP tool, whose one server this process starts just for the call. */
+async function _findTool(runtime: Runtime, name: string): Promise<Tool | undefined> {
+  const { registry } = runtime.turn.toolDeps;
+  const server = name.includes("__") ? name.slice(0, name.indexOf("__")) : undefined;
+  if (!registry.get(name) && server) {
+    runtime.mcp.start([server]);
+    await runtime.mcp.settled(MCP_START_WAIT_MS);
+  }
+  return registry.get(name);
 }
 
 function _deny(io: CliIo, ctx: VigilContext, id: number): number {
