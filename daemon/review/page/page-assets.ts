@@ -39,12 +39,20 @@ export function loadPageAssets(): Map<string, PageAsset> {
   }));
 }
 
-/** review.js and review.css from the package (plain files, no build step), with their CSP hashes. */
+/** The page's script parts, joined in this order into one inline script. */
+const SCRIPT_PARTS = ["review-kit.js", "review-timeline.js", "review-panels.js"];
+
+/**
+ * The page's script (its parts joined inside one strict-mode function, so they share their
+ * helpers without globals) and review.css, from the package as written (no build step), with
+ * their CSP hashes.
+ */
 export function loadInlinePageCode(): InlinePageCode {
   const dir = _staticDir();
-  const script = readFileSync(path.join(dir, "review.js"), "utf8");
+  const parts = SCRIPT_PARTS.map((file) => readFileSync(path.join(dir, file), "utf8"));
+  const script = `(() => {\n"use strict";\n${parts.join("\n")}})();\n`;
   const style = readFileSync(path.join(dir, "review.css"), "utf8");
-  if (/<\/(script|style)/i.test(script + style)) throw new Error(`${dir}: review.js and review.css must not contain </script or </style (they are inlined)`);
+  if (/<\/(script|style)/i.test(script + style)) throw new Error(`${dir}: the page's script and style must not contain </script or </style (they are inlined)`);
   const hash = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
   return { script, style, csp: pageContentSecurityPolicy(hash(script), hash(style)) };
 }
@@ -52,8 +60,8 @@ export function loadInlinePageCode(): InlinePageCode {
 /** `static/` beside this file in the sources, or at the package root's copy when running from dist/. */
 function _staticDir(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "static", "review.js"))) return path.join(dir, "static");
-    if (existsSync(path.join(dir, STATIC_DIR, "review.js"))) return path.join(dir, STATIC_DIR);
+    if (existsSync(path.join(dir, "static", "review.css"))) return path.join(dir, "static");
+    if (existsSync(path.join(dir, STATIC_DIR, "review.css"))) return path.join(dir, STATIC_DIR);
     if (path.dirname(dir) === dir) throw new Error(`the review page's files (${STATIC_DIR}) are missing from the package: reinstall vigil`);
   }
 }
