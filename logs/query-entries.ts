@@ -49,6 +49,11 @@ export function queryRecentEntries(db: VigilDatabase, limit: number): JournalEnt
     .map(toJournalEntry);
 }
 
+export function getEntry(db: VigilDatabase, seq: number): JournalEntry | undefined {
+  const row = db.prepare<[number], JournalRow>("SELECT * FROM journal WHERE seq = ?").get(seq);
+  return row && toJournalEntry(row);
+}
+
 /** Rows after `seq`, oldest first, at most `limit` (a reader that follows the journal). */
 export function queryEntriesAfter(db: VigilDatabase, seq: number, limit: number): JournalEntry[] {
   return db.prepare<[number, number], JournalRow>("SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?").all(seq, limit).map(toJournalEntry);

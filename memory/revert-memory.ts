@@ -1,3 +1,4 @@
+import type { Journal } from "../logs/journal.js";
 import { readMemorySnapshot, sameSnapshot, writeMemorySnapshot, type MemorySnapshot } from "./memory-snapshot.js";
 import type { MemoryVersions } from "./memory-versions.js";
 
@@ -25,4 +26,18 @@ export function revertMemory(versions: MemoryVersions, memoryDir: string, now: D
 function _previousVersion(versions: MemoryVersions, onDisk: MemorySnapshot) {
   const latest = versions.latest();
   return latest && !sameSnapshot(latest.files, onDisk) ? latest : versions.list(2)[1];
+}
+
+/**
+ * The one way a user reverts memory (`vigil memory revert`, the review page): the revert, then
+ * its journal row saying where it came from.
+ */
+export function revertMemoryAndRecord(
+  deps: { versions: MemoryVersions; memoryDir: string; journal: Pick<Journal, "append">; now: Date },
+  version: number | undefined,
+  by: "cli" | "page",
+): { from: number; to: number } {
+  const { from, to } = revertMemory(deps.versions, deps.memoryDir, deps.now, version);
+  deps.journal.append({ kind: "system", summary: `memory reverted to version ${to}`, data: { event: "memory-reverted", from, to, by } });
+  return { from, to };
 }

@@ -28,6 +28,7 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
   { verbs: ["dream"], load: async () => (await import("./commands/dream-command.js")).registerDreamCommand },
   { verbs: ["mcp"], load: async () => (await import("./commands/mcp-commands.js")).registerMcpCommands },
   { verbs: ["tasks", "task"], load: async () => (await import("./commands/task-commands.js")).registerTaskCommands },
+  { verbs: ["open"], load: async () => (await import("./commands/open-command.js")).registerOpenCommand },
   { verbs: ["eval"], load: async () => (await import("./commands/eval-command.js")).registerEvalCommand },
 ];
 

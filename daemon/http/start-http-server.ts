@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   port: number;
   /** Exact paths to handlers; anything else is 404. */
   routes: Record<string, RouteHandler>;
+  /** Answers every path no exact route has (the review page); without it, 404. */
+  fallback?: RouteHandler;
   logger: Logger;
 }
 
@@ -19,12 +21,12 @@ export interface RunningHttpServer {
 }
 
 /**
- * The daemon's one HTTP server (webhooks and health). Binds where config says, loopback by
+ * The daemon's one HTTP server (webhooks, health, the review page). Binds where config says, loopback by
  * default. A handler that throws answers 500 and is logged; it never takes the daemon down.
  */
-export async function startHttpServer({ host, port, routes, logger }: HttpServerOptions): Promise<RunningHttpServer> {
+export async function startHttpServer({ host, port, routes, fallback, logger }: HttpServerOptions): Promise<RunningHttpServer> {
   const server = createServer(async (req, res) => {
-    const route = routes[new URL(req.url ?? "/", "http://localhost").pathname];
+    const route = routes[new URL(req.url ?? "/", "http://localhost").pathname] ?? fallback;
     try {
       if (route) await route(req, res);
       else sendJson(res, 404, { error: "not found" });

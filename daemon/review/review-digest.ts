@@ -56,7 +56,7 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
       .map(({ ts, summary }) => ({ ts, summary })),
     events: ofKind("noticed").length,
     tokens: { ...tokens, total: totalTokens(tokens) },
-    costUsd: priced.reduce((sum, row) => sum + _cost(row, deps.prices[row.model]!), 0),
+    costUsd: priced.reduce((sum, row) => sum + estimateCostUsd(row, deps.prices[row.model]!), 0),
     unpriced: usage.filter((row) => !deps.prices[row.model]).map((row) => row.model),
     dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
     tasks: _latestPerTask(ofKind("task")),
@@ -74,7 +74,8 @@ function _latestPerTask(rows: JournalEntry[]): ReviewDigest["tasks"] {
   return [...latest.values()].sort((a, b) => a.id - b.id);
 }
 
-function _cost(usage: TokenUsage, price: Prices[string]): number {
+/** US$ for some tokens at a model's list prices (per million tokens). */
+export function estimateCostUsd(usage: Omit<TokenUsage, "calls">, price: Prices[string]): number {
   return (usage.input * price.input + usage.output * price.output + usage.cacheWrite * price.cacheWrite + usage.cacheRead * price.cacheRead) / 1e6;
 }
 

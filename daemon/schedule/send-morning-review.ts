@@ -3,6 +3,7 @@ import { localDay, shiftDay } from "../../logs/local-day.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createCronSchedule } from "./cron-schedule.js";
+import { readHttpRunState } from "../locks/http-run-file.js";
 
 /** A heartbeat job: at `review.cron`, yesterday's and today's digest goes out as a notification. */
 export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (now: Date) => Promise<void> {
@@ -15,7 +16,13 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
       [shiftDay(today, -1), today],
     );
     const body = renderReviewDigest(digest).split("\n").slice(2, 4).join("\n");
-    const result = await runtime.notifier.send({ title: "Vigil: your morning review", body: `${body}\nRun \`vigil review\` for the rest.` });
+    const http = readHttpRunState(ctx.paths.runDir);
+    const page = http?.listening && http.pid === process.pid ? `${http.url}/` : undefined;
+    const result = await runtime.notifier.send({
+      title: "Vigil: your morning review",
+      body: `${body}\n${page ? `The page: ${page} (\`vigil open\` logs a browser in).` : "Run `vigil review` for the rest."}`,
+      ...(page ? { url: page } : {}),
+    });
     ctx.journal.append({
       kind: "system",
       summary: `morning review sent via ${result.delivered.join(", ") || "nothing"}: ${digest.wakes} wake(s), ${digest.actions.length} action(s), ${digest.errors.length} error(s)`,

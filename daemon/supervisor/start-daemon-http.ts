@@ -1,7 +1,10 @@
 import type { VigilContext } from "../context/open-context.js";
+import { withHostCheck } from "../http/check-host.js";
 import { ConfigError } from "../config/config-error.js";
 import { locateConfigKey } from "../config/locate-config-key.js";
 import { createHealthHandler } from "../http/health-handler.js";
+import { createPageHandler } from "../review/page/page-routes.js";
+import { loadPageSecret } from "../review/page/page-secret.js";
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from "../http/start-http-server.js";
 import { createWebhookHandler } from "../http/webhook-handler.js";
 import { removeHttpRunState, writeHttpRunState, type HttpRunState } from "../locks/http-run-file.js";
@@ -18,10 +21,11 @@ export interface DaemonHttp {
 }
 
 /**
- * Starts `/healthz` and, when enabled, the GitHub webhook route, and records the outcome in
- * run/http.json. An address that cannot be bound is journaled and the daemon goes on without HTTP
- * (files, schedules and polling still work), except when webhooks are enabled: then it cannot do
- * its configured job, and that is a ConfigError naming server.port.
+ * Starts `/healthz`, the review page and, when enabled, the GitHub webhook route, and records the
+ * outcome in run/http.json. Every route but the webhook (signed, and reached through tunnels that
+ * bring their own Host) refuses a foreign Host. An address that cannot be bound is journaled and
+ * the daemon goes on without HTTP (files, schedules and polling still work), except when webhooks
+ * are enabled: then it cannot do its configured job, and that is a ConfigError naming server.port.
  */
 export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, startedAt: Date, live: () => Record<string, unknown>): Promise<DaemonHttp> {
   const { config, secrets } = ctx.loaded;
@@ -30,7 +34,7 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
       ? createWebhookHandler({ ...ctx, subscriptions: runtime.subscriptions, secret: secrets.webhookSecret })
       : undefined;
   const routes: Record<string, RouteHandler> = {
-    "/healthz": createHealthHandler(() => ({
+    "/healthz": withHostCheck(config.server.host, createHealthHandler(() => ({
       version: VERSION,
       pid: process.pid,
       startedAt: startedAt.toISOString(),
@@ -38,14 +42,17 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
       pendingEvents: ctx.events.countPending(),
       webhooks: webhook ? webhook.counters : null,
       ...live(),
-    })),
+    }))),
   };
+  const page = withHostCheck(config.server.host, createPageHandler(ctx, runtime, loadPageSecret(ctx.paths.home)));
+  // The page answers every other path too; listed under "/" so a bind failure names it.
+  routes["/"] = page;
   if (webhook) routes[config.github.webhooks.path] = webhook.handle;
   const base = { pid: process.pid, procStart: readProcessStart(process.pid), address: `${config.server.host}:${config.server.port}` };
   let server: RunningHttpServer | undefined;
   let state: HttpRunState;
   try {
-    server = await startHttpServer({ host: config.server.host, port: config.server.port, routes, logger: ctx.logger });
+    server = await startHttpServer({ host: config.server.host, port: config.server.port, routes, fallback: page, logger: ctx.logger });
     state = { ...base, listening: true, url: server.url };
   } catch (error) {
     state = { ...base, listening: false, problem: _describeBindFailure(ctx, error as NodeJS.ErrnoException, base.address, routes) };

@@ -12,6 +12,7 @@ import { benchWatch } from "./watch-bench.js";
 import { benchWebhooks } from "./webhook-bench.js";
 import { benchTasks } from "./task-bench.js";
 import { benchReach } from "./reach-bench.js";
+import { benchReviewPage } from "./review-page-bench.js";
 import { formatTable, type BenchFigure } from "./measure.js";
 
 /** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
@@ -27,6 +28,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["tasks", benchTasks],
   ["reach", benchReach],
   ["eval", benchEval],
+  ["page", benchReviewPage],
 ];
 
 const only = process.argv.slice(2);

@@ -4,7 +4,7 @@ import { buildNotifier } from "../../notify/build-notifier.js";
 import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
 import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
 import type { Tool } from "../../toolkit/tool.js";
-import { executeToolCall } from "../../tools/run-tool-call.js";
+import { approveCall, denyCall } from "../../tools/resolve-approval.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -47,25 +47,14 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
 
 async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<number> {
   const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx), foreground: true });
-  const { approvals, registry } = runtime.turn.toolDeps;
-  const approval = approvals.get(id);
-  // The state change is the claim: a second approve finds it no longer pending and runs nothing.
-  if (!approval || !approvals.decide(id, "approved", ctx.now())) {
-    writeLine(io.stderr, `approval #${id} is ${approval ? approval.state : "unknown"}: nothing to run`);
+  const outcome = await approveCall(runtime.turn.toolDeps, id, { now: ctx.now(), timeZone: ctx.loaded.timezone, by: "cli", findTool: (name) => _findTool(runtime, name) });
+  if (!outcome.ok) {
+    writeLine(io.stderr, `approval #${id} is ${outcome.state}: nothing to run`);
     return EXIT.failed;
   }
-  const tool = await _findTool(runtime, approval.tool);
-  if (!tool) {
-    approvals.finish(id, "failed", `${approval.tool} is not available now`);
-    writeLine(io.stderr, `#${id} ${approval.tool}: the tool is not available now (is its MCP server configured and working? see vigil mcp list)`);
-    return EXIT.failed;
-  }
-  const input = JSON.parse(approval.input) as unknown;
-  const scope = { turnId: `approval-${id}`, now: ctx.now(), timeZone: ctx.loaded.timezone, previousTurns: [] };
-  const result = await executeToolCall(runtime.turn.toolDeps, tool, input, { id: approval.toolUseId, name: tool.name, input }, scope, { approvalId: id });
-  approvals.finish(id, result.isError ? "failed" : "done", result.content);
+  const result = outcome.result!;
   await runtime.mcp.stop();
-  writeLine(result.isError ? io.stderr : io.stdout, `#${id} ${tool.name}: ${result.content}`);
+  writeLine(result.isError ? io.stderr : io.stdout, `#${id} ${outcome.approval.tool}: ${result.content}`);
   return result.isError ? EXIT.failed : EXIT.ok;
 }
 
@@ -82,14 +71,11 @@ async function _findTool(runtime: Runtime, name: string): Promise<Tool | undefin
 
 function _deny(io: CliIo, ctx: VigilContext, id: number): number {
   const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx) });
-  const approval = runtime.turn.toolDeps.approvals.get(id);
-  if (!approval || !runtime.turn.toolDeps.approvals.decide(id, "denied", ctx.now())) {
-    writeLine(io.stderr, `approval #${id} is ${approval ? approval.state : "unknown"}: nothing to deny`);
+  const outcome = denyCall(runtime.turn.toolDeps, id, { now: ctx.now(), by: "cli" });
+  if (!outcome.ok) {
+    writeLine(io.stderr, `approval #${id} is ${outcome.state}: nothing to deny`);
     return EXIT.failed;
   }
-  ctx.journal.append({ kind: "acted", summary: `${approval.tool} denied by the user (approval #${id})`, data: { approvalId: id, tool: approval.tool, outcome: "denied" } });
-  writeLine(io.stdout, `denied #${id} (${approval.tool})`);
+  writeLine(io.stdout, `denied #${id} (${outcome.approval.tool})`);
   return EXIT.ok;
 }
-
-/** Opens the context for one verb and always closes it, whether the verb is sync or async. */

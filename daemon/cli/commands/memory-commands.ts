@@ -3,7 +3,7 @@ import type { VigilContext } from "../../context/open-context.js";
 import { withContext } from "../with-context.js";
 import { createMemoryVersions } from "../../../memory/memory-versions.js";
 import { renderMemoryIndex } from "../../../memory/render-memory-index.js";
-import { NothingToRevertError, revertMemory } from "../../../memory/revert-memory.js";
+import { NothingToRevertError, revertMemoryAndRecord } from "../../../memory/revert-memory.js";
 import { searchRecall } from "../../../memory/search-recall.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -47,8 +47,8 @@ export function runMemoryRevert(ctx: VigilContext, io: CliIo, text: string | und
   const version = text === undefined ? undefined : Number(text);
   if (version !== undefined && !(Number.isInteger(version) && version > 0)) throw new UsageError(`"${text}" is not a version number; \`vigil memory show\` lists them`);
   try {
-    const { from, to } = revertMemory(createMemoryVersions(ctx.db, ctx.paths.memoryDir), ctx.paths.memoryDir, ctx.now(), version);
-    ctx.journal.append({ kind: "system", summary: `memory reverted to version ${to}`, data: { event: "memory-reverted", from, to } });
+    const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+    const { from, to } = revertMemoryAndRecord({ versions, memoryDir: ctx.paths.memoryDir, journal: ctx.journal, now: ctx.now() }, version, "cli");
     writeLine(io.stdout, `memory reverted to version ${to} (it was at version ${from})`);
     return EXIT.ok;
   } catch (error) {

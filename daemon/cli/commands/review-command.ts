@@ -7,8 +7,7 @@ import { localDay, shiftDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 import { parseDay } from "../parse-day.js";
-
-const LAST_REVIEWED_KEY = "lastReviewedDay";
+import { daysSinceLastReview, LAST_REVIEWED_KEY } from "../../review/review-days.js";
 
 export function registerReviewCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -25,7 +24,7 @@ export function runReview(io: CliIo, options: { day?: string; json?: boolean }):
     const tz = ctx.loaded.timezone;
     const today = localDay(ctx.now(), tz);
     const state = createDaemonState(ctx.db);
-    const days = options.day ? [parseDay(options.day, ctx.now(), tz)] : _daysSince(state.get<string>(LAST_REVIEWED_KEY), today);
+    const days = options.day ? [parseDay(options.day, ctx.now(), tz)] : daysSinceLastReview(state, today);
     const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days);
     writeLine(io.stdout, options.json ? JSON.stringify(digest) : renderReviewDigest(digest));
     if (!options.day) state.set(LAST_REVIEWED_KEY, today);
@@ -33,12 +32,4 @@ export function runReview(io: CliIo, options: { day?: string; json?: boolean }):
   } finally {
     ctx.close();
   }
-}
-
-/** From the day of the last review to today (at most two weeks), else yesterday and today. */
-function _daysSince(lastReviewed: string | undefined, today: string): string[] {
-  if (!lastReviewed || lastReviewed > today) return [shiftDay(today, -1), today];
-  const days: string[] = [];
-  for (let day = lastReviewed; day <= today && days.length < 14; day = shiftDay(day, 1)) days.push(day);
-  return days;
 }

@@ -1,0 +1,52 @@
+import type { Approval } from "../policy/approvals.js";
+import { executeToolCall, type ToolRunDeps } from "./run-tool-call.js";
+import type { Tool, ToolResult } from "../toolkit/tool.js";
+
+/** Where the user said yes or no: the shell (`vigil approve`), the review page. */
+export type ApprovalChannel = "cli" | "page";
+
+export type ApprovalOutcome =
+  | { ok: true; approval: Approval; result?: ToolResult }
+  | { ok: false; state: string };
+
+export interface ApprovalRequestContext {
+  now: Date;
+  timeZone: string;
+  by: ApprovalChannel;
+  /** Finds the tool, starting what it needs (an MCP tool's server); default: the registry as it is. */
+  findTool?: (name: string) => Promise<Tool | undefined>;
+}
+
+/**
+ * Runs a waiting call the user approved, exactly once. The state change is the claim: a second
+ * approve (another click, the shell and the page at once) finds it no longer pending and runs
+ * nothing. The journal says who approved, and the call runs through the same ledger as a turn's.
+ */
+export async function approveCall(deps: ToolRunDeps, id: number, context: ApprovalRequestContext): Promise<ApprovalOutcome> {
+  const approval = deps.approvals.get(id);
+  if (!approval || !deps.approvals.decide(id, "approved", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
+  const tool = await (context.findTool ?? (async (name: string) => deps.registry.get(name)))(approval.tool);
+  if (!tool) {
+    const content = "the tool is not available now (is its MCP server configured and working? see vigil mcp list)";
+    deps.approvals.finish(id, "failed", content);
+    return { ok: true, approval, result: { content, isError: true } };
+  }
+  const input = JSON.parse(approval.input) as unknown;
+  deps.journal.append({ kind: "decided", summary: `approval #${id} approved by the user (${_where(context.by)}): ${tool.name}`, data: { approvalId: id, tool: tool.name, decision: "approved", by: context.by } });
+  const scope = { turnId: `approval-${id}`, now: context.now, timeZone: context.timeZone, previousTurns: [] };
+  const result = await executeToolCall(deps, tool, input, { id: approval.toolUseId, name: tool.name, input }, scope, { approvalId: id, approvedBy: context.by });
+  deps.approvals.finish(id, result.isError ? "failed" : "done", result.content);
+  return { ok: true, approval, result: { ...result, content: deps.redact(result.content) } };
+}
+
+/** Refuses a waiting call, once; the journal says who refused it. */
+export function denyCall(deps: Pick<ToolRunDeps, "approvals" | "journal">, id: number, context: Pick<ApprovalRequestContext, "now" | "by">): ApprovalOutcome {
+  const approval = deps.approvals.get(id);
+  if (!approval || !deps.approvals.decide(id, "denied", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
+  deps.journal.append({ kind: "acted", summary: `${approval.tool} denied by the user (approval #${id}, ${_where(context.by)})`, data: { approvalId: id, tool: approval.tool, outcome: "denied", by: context.by } });
+  return { ok: true, approval };
+}
+
+function _where(by: ApprovalChannel): string {
+  return by === "cli" ? "in the shell" : "on the review page";
+}
