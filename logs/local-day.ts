@@ -18,10 +18,24 @@ function _formatter(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Local calendar date (`YYYY-MM-DD`) and wall time (`HH:MM:SS`) of an instant in a time zone. */
+/** The last minute formatted per time zone: a burst of journal rows shares one Intl call, the slow part. */
+const _lastMinute = new Map<string, { minute: number; day: string; hoursMinutes: string }>();
+
+/**
+ * Local calendar date (`YYYY-MM-DD`) and wall time (`HH:MM:SS`) of an instant in a time zone.
+ * Every time zone's offset is whole minutes, so the seconds are the instant's own.
+ */
 export function localDateParts(instant: Date, timeZone: string): { day: string; time: string } {
-  const parts = Object.fromEntries(_formatter(timeZone).formatToParts(instant).map((part) => [part.type, part.value]));
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}` };
+  const ms = instant.getTime();
+  const minute = Math.floor(ms / 60_000);
+  let cached = _lastMinute.get(timeZone);
+  if (cached?.minute !== minute) {
+    const parts = Object.fromEntries(_formatter(timeZone).formatToParts(instant).map((part) => [part.type, part.value]));
+    cached = { minute, day: `${parts.year}-${parts.month}-${parts.day}`, hoursMinutes: `${parts.hour}:${parts.minute}` };
+    _lastMinute.set(timeZone, cached);
+  }
+  const seconds = Math.floor((ms - minute * 60_000) / 1000);
+  return { day: cached.day, time: `${cached.hoursMinutes}:${String(seconds).padStart(2, "0")}` };
 }
 
 export function localDay(instant: Date, timeZone: string): string {

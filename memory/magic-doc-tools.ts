@@ -20,8 +20,9 @@ export function createMagicDocTools({ file, header, onWrite, readTools }: { file
       run({ content }) {
         const next = `${[...header.lines, _withoutHeader(content, header).trim()].join("\n")}\n`;
         if (next === readFileSync(file, "utf8")) return { content: "no change: the document already says exactly that" };
-        writeFileAtomic(file, next);
+        // Told first: the file watcher may report this write before the sub-turn ends.
         onWrite(next);
+        writeFileAtomic(file, next);
         return { content: "document updated" };
       },
     }),

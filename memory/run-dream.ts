@@ -11,6 +11,7 @@ import { diffMemory, hasChanges, renderMemoryPatch, type MemoryChanges } from ".
 import { checkDreamGates, LAST_DREAM_KEY, type LastDream } from "./dream-gates.js";
 import type { DreamTask } from "./dream-protocol.js";
 import { forkDreamWorker } from "./fork-dream-worker.js";
+import { indexJournal } from "./index-journal.js";
 import { readMemorySnapshot, sameSnapshot, writeMemorySnapshot, type MemorySnapshot } from "./memory-snapshot.js";
 import { createMemoryVersions } from "./memory-versions.js";
 import { validateMemory } from "./validate-memory.js";
@@ -75,6 +76,8 @@ async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: 
   const before = readMemorySnapshot(ctx.paths.memoryDir);
   rmSync(stagingDir, { recursive: true, force: true });
   writeMemorySnapshot(stagingDir, before);
+  // The worker's handle is read-only: the transcripts index must be caught up before it searches.
+  indexJournal(ctx.db);
   const outcome = await forkDreamWorker(_task(deps, stagingDir), {
     env: ctx.env,
     timeoutMs: ctx.loaded.config.dream.timeoutSeconds * 1000,

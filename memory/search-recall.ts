@@ -1,4 +1,5 @@
 import type { VigilDatabase } from "../daemon/store/open-database.js";
+import { indexJournal } from "./index-journal.js";
 import { quoteFtsQuery } from "./quote-fts-query.js";
 
 export interface RecallHit {
@@ -14,6 +15,7 @@ export interface RecallHit {
  * word come first; when none does, rows holding any of them (a question rarely matches verbatim).
  */
 export function searchRecall(db: VigilDatabase, query: string, limit = 8): RecallHit[] {
+  indexJournal(db);
   const statement = db.prepare<[string, number], RecallHit>(
     `SELECT source, CAST(ref AS TEXT) AS ref, day, snippet(recall, 0, '«', '»', ' … ', 24) AS snippet
      FROM recall WHERE recall MATCH ? ORDER BY bm25(recall) LIMIT ?`,

@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { Prompt } from "./prompt/build-prompt.js";
 import type { TokenUsage } from "./usage-ledger.js";
 
@@ -28,15 +28,23 @@ export interface AnthropicClientOptions {
   timeoutMs?: number;
 }
 
-/** Key and base URL come from the SDK's own variables, so any Messages-API server can stand in. */
-export function createAnthropicClient({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions = {}): ModelClient {
-  const sdk = new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY ?? null,
-    authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
-    baseURL: env.ANTHROPIC_BASE_URL || undefined,
-    maxRetries,
-    timeout: timeoutMs,
-  });
+/**
+ * Key and base URL come from the SDK's own variables, so any Messages-API server can stand in.
+ * The SDK (a thousand modules) is imported on the first call or `warmUp`, not at process start.
+ */
+export function createAnthropicClient({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions = {}): ModelClient & { warmUp(): Promise<void> } {
+  let loading: Promise<Anthropic> | undefined;
+  const sdk = () =>
+    (loading ??= import("@anthropic-ai/sdk").then(
+      ({ default: Sdk }) =>
+        new Sdk({
+          apiKey: env.ANTHROPIC_API_KEY ?? null,
+          authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
+          baseURL: env.ANTHROPIC_BASE_URL || undefined,
+          maxRetries,
+          timeout: timeoutMs,
+        }),
+    ));
   const body = (request: ModelRequest) => ({
     model: request.model,
     max_tokens: request.maxTokens,
@@ -45,8 +53,9 @@ export function createAnthropicClient({ env = process.env, maxRetries = 2, timeo
     messages: request.messages,
   });
   return {
-    send: (request) => sdk.messages.stream(body(request), { signal: request.signal }).finalMessage(),
-    ask: (request) => sdk.messages.create({ ...body(request), stream: false }, { signal: request.signal }),
+    send: async (request) => (await sdk()).messages.stream(body(request), { signal: request.signal }).finalMessage(),
+    ask: async (request) => (await sdk()).messages.create({ ...body(request), stream: false }, { signal: request.signal }),
+    warmUp: async () => void (await sdk()),
   };
 }
 

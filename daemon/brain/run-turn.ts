@@ -13,6 +13,8 @@ import type { TurnDeps, TurnOutcome } from "./turn-deps.js";
 import { startTurnRecord, type TurnRecord } from "./turn-record.js";
 
 const RECENT_JOURNAL_ROWS = 12;
+/** Idle wakes ask this cheap model first even when `model.triageModel` is unset; only its "yes" reaches the main model. */
+export const IDLE_TRIAGE_MODEL = "claude-haiku-5-5";
 
 /**
  * One turn: claim the pending events, build the prompt, optionally triage, then run the tool loop
@@ -45,7 +47,8 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const messages: ModelMessage[] = [{ role: "user", content: prompt.dynamic }];
   try {
-    if (deps.config.model.triageModel && !(await askTriage(deps, turn, prompt, signal))) {
+    const triage = _triageFor(deps, events);
+    if (triage && !(await askTriage(deps, turn, prompt, triage.model, signal, { cache: !triage.idleOnly }))) {
       turn.finish("quiet", "triage: nothing worth doing", { triage: "no" });
       return { outcome: "quiet", turnId: turn.id, events: events.length };
     }
@@ -62,6 +65,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
 async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messages: ModelMessage[], scope: TurnScope, signal: AbortSignal): Promise<"quiet" | "acted"> {
   const { name: model, maxTokens } = deps.config.model;
   const actions: string[] = [];
+  const runTool = deps.runTool ?? ((call, callScope) => runToolCall(deps.toolDeps, call, callScope));
   for (let step = 1; step <= deps.config.heartbeat.maxSteps; step++) {
     const reply = await deps.client!.send({ model, maxTokens, prompt, messages, signal });
     turn.countUsage(model, reply);
@@ -72,7 +76,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
     for (const call of calls) {
-      const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
+      const result = await runTool(call, { ...scope, now: deps.now() });
       // Outside text (an MCP result) taints the rest of the turn, as an untrusted event would.
       if (result.untrusted && !scope.tainted) Object.assign(scope, { tainted: true, taintedBy: `the result of ${call.name}` });
       if (result.quietReason !== undefined) quietReason = result.quietReason;
@@ -100,4 +104,11 @@ function _close(turn: TurnRecord, actions: string[], summary: string, steps: num
 function _taintSource(events: readonly QueuedEvent[]): string | undefined {
   const first = events.find((event) => event.trust === "untrusted");
   return first && `${first.source}/${first.type}: ${first.summary.slice(0, 160)}`;
+}
+
+/** `model.triageModel` for every wake when set; otherwise the cheap default for a wake that is only the idle check-in. */
+function _triageFor(deps: TurnDeps, events: ReadonlyArray<{ source: string; type: string }>): { model: string; idleOnly: boolean } | undefined {
+  const idleOnly = events.length > 0 && events.every((event) => event.source === "clock" && event.type === "idle");
+  const model = deps.config.model.triageModel ?? (idleOnly ? IDLE_TRIAGE_MODEL : undefined);
+  return model ? { model, idleOnly } : undefined;
 }

@@ -3,7 +3,7 @@ import type { RawConfig } from "../config/config-schema.js";
 import type { EventQueue } from "../events/event-queue.js";
 import type { Logger } from "../logger/create-logger.js";
 import type { VigilDatabase } from "../store/open-database.js";
-import type { ToolRunDeps } from "../tools/run-tool-call.js";
+import type { ToolRunDeps, ToolRunner } from "../tools/run-tool-call.js";
 import type { ModelClient } from "./model-client.js";
 import type { UsageLedger } from "./usage-ledger.js";
 
@@ -14,6 +14,11 @@ export interface TurnDeps {
   events: EventQueue;
   usage: UsageLedger;
   toolDeps: ToolRunDeps;
+  /**
+   * Runs each tool call of the turn; defaults to `runToolCall` with `toolDeps` (policy, ledger,
+   * the tool). `vigil eval` injects a runner that records calls instead of executing them.
+   */
+  runTool?: ToolRunner;
   client: ModelClient | undefined;
   config: RawConfig;
   timeZone: string;

@@ -4,21 +4,8 @@ import { DatabaseVersionError } from "../store/open-database.js";
 import { describeStorageError } from "../store/describe-storage-error.js";
 import { VERSION } from "../version.js";
 import { writeLine, type CliIo } from "./cli-io.js";
-import { registerInitCommand } from "./commands/init-command.js";
-import { registerLogCommand } from "./commands/log-command.js";
-import { registerStartCommand } from "./commands/start-command.js";
-import { registerStatusCommand } from "./commands/status-command.js";
-import { registerTellCommand } from "./commands/tell-command.js";
-import { registerSubscriptionCommands } from "./commands/subscription-commands.js";
-import { registerServiceCommands } from "./commands/service-commands.js";
-import { registerReviewCommand } from "./commands/review-command.js";
-import { registerDoctorCommand } from "./commands/doctor-command.js";
-import { registerApprovalCommands } from "./commands/approval-commands.js";
-import { registerMemoryCommands } from "./commands/memory-commands.js";
-import { registerDreamCommand } from "./commands/dream-command.js";
-import { registerOpenCommand } from "./commands/open-command.js";
-import { registerMcpCommands } from "./commands/mcp-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
+import { loadVerbs, type RegisterVerbs } from "./verbs.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -26,8 +13,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const program = _buildProgram(io, setExit);
   try {
+    const program = _buildProgram(io, setExit, await loadVerbs(argv));
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
@@ -35,7 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+function _buildProgram(io: CliIo, setExit: (code: number) => void, verbs: readonly RegisterVerbs[]): Command {
   const program = new Command("vigil")
     .description("A proactive agent daemon that keeps watch for you.")
     .version(VERSION, "-v, --version")
@@ -43,20 +30,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .showHelpAfterError("(run `vigil --help` for the verbs)")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
-  registerInitCommand(program, io, setExit);
-  registerStartCommand(program, io, setExit);
-  registerStatusCommand(program, io, setExit);
-  registerTellCommand(program, io, setExit);
-  registerLogCommand(program, io, setExit);
-  registerSubscriptionCommands(program, io, setExit);
-  registerServiceCommands(program, io, setExit);
-  registerReviewCommand(program, io, setExit);
-  registerDoctorCommand(program, io, setExit);
-  registerApprovalCommands(program, io, setExit);
-  registerMemoryCommands(program, io, setExit);
-  registerDreamCommand(program, io, setExit);
-  registerOpenCommand(program, io, setExit);
-  registerMcpCommands(program, io, setExit);
+  for (const register of verbs) register(program, io, setExit);
   _overrideExits(program);
   return program;
 }

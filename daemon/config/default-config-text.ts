@@ -15,6 +15,7 @@ model:
   # provider: anthropic
   name: claude-sonnet-5-5
   # A cheap model that first answers "anything worth doing?"; only a yes wakes the main model.
+  # Idle wakes always ask it first (claude-haiku-5-5 when unset); set it to triage every wake.
   # triageModel: claude-haiku-5-5
   criticModel: claude-haiku-5-5
   maxTokens: 1024
@@ -23,6 +24,7 @@ model:
 heartbeat:
   tickSeconds: 5          # a tick is cheap and never calls the model by itself
   idleWakeMinutes: 30     # ask "anything worth doing?" after this long with nothing happening; 0 = never
+                          # (quiet answers back it off: 1 h, 2 h, then every 4 h until something happens)
   settleMs: 1500          # wait for a burst of events to settle into one wake
   maxSteps: 8             # tool-loop steps per turn
   quietHours: { start: "22:00", end: "07:00" }   # only urgent events wake then; null = none
@@ -43,6 +45,7 @@ github:
     enabled: false        # for laptops without a public URL
     intervalSeconds: 60
   subscriptions: []       # e.g. ["octo/app", "octo/app#42"]
+  clones: {}              # local clones tasks may use for a followed repo, e.g. { "octo/app": ~/code/app }
 
 notify:
   desktop: true
@@ -78,6 +81,15 @@ review:
     claude-sonnet-5-5: { input: 3, output: 15, cacheWrite: 6, cacheRead: 0.3 }
     claude-haiku-5-5: { input: 1, output: 5, cacheWrite: 2, cacheRead: 0.1 }
     claude-opus-5-5: { input: 5, output: 25, cacheWrite: 10, cacheRead: 0.5 }
+
+# Coding tasks (start_task): each runs in a forked worker, in its own git worktree under VIGIL_HOME
+# on a branch vigil/task-<id>; your checkout is never touched. Over a budget the worker is killed.
+tasks:
+  maxConcurrent: 1        # the rest wait in order
+  maxSteps: 40            # model calls per task
+  maxTokens: 400000       # all tokens of a task's model calls, cached ones included
+  timeoutMinutes: 20
+  retryInterrupted: 1     # a task cut off by a crash or stop starts over this many times
 
 # Used by the rules provider (no model): matching events become tool calls.
 rules: []

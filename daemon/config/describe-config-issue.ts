@@ -7,8 +7,11 @@ export interface ConfigIssue {
   fix: string;
 }
 
-/** Turns one zod issue into a sentence a person can act on, with the key it concerns. */
-export function describeConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
+/**
+ * Turns one zod issue into a sentence a person can act on, with the key it concerns. `schema` is
+ * the one that was checked (config by default; eval scenarios reuse this), for the allowed keys.
+ */
+export function describeConfigIssue(issue: z.core.$ZodIssue, schema: z.ZodType = configSchema): ConfigIssue {
   const keyPath = issue.path.map((part) => (typeof part === "symbol" ? String(part) : part));
   const name = formatKeyPath(keyPath) || "the top level";
   // A value written where a secret reference belongs may be the secret itself: never echo it.
@@ -18,7 +21,7 @@ export function describeConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
   switch (issue.code) {
     case "unrecognized_keys": {
       const unknown = issue.keys[0] ?? "";
-      const allowed = _knownKeysAt(keyPath);
+      const allowed = _knownKeysAt(schema, keyPath);
       return {
         keyPath: [...keyPath, unknown],
         problem: `unknown key "${unknown}"`,
@@ -62,8 +65,8 @@ function _describeValue(value: unknown): string {
 }
 
 /** The keys the schema allows at `keyPath`, for "did you mean" style hints. */
-function _knownKeysAt(keyPath: ReadonlyArray<string | number>): string[] {
-  let schema: unknown = configSchema;
+function _knownKeysAt(root: z.ZodType, keyPath: ReadonlyArray<string | number>): string[] {
+  let schema: unknown = root;
   for (const part of keyPath) {
     schema = _unwrap(schema);
     const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;

@@ -22,7 +22,7 @@ export async function checkGithub(ctx: VigilContext, subscriptions: number): Pro
     return [{ name: "github", ok: !github.poll.enabled, detail: "no GitHub token", fix: "export GITHUB_TOKEN (for the service: in service.env), or log in with the GitHub CLI: gh auth login" }];
   }
   try {
-    const client = createGithubClient({ token: found.token, apiBaseUrl: github.apiBaseUrl, logger: ctx.logger });
+    const client = await createGithubClient({ token: found.token, apiBaseUrl: github.apiBaseUrl, logger: ctx.logger });
     const { data } = await client.request("GET /rate_limit");
     const core = (data as { resources: { core: { remaining: number; limit: number; reset: number } } }).resources.core;
     return [{ name: "github", ok: true, detail: `token from ${found.source}; rate limit ${core.remaining}/${core.limit} left (resets ${new Date(core.reset * 1000).toISOString()})` }];

@@ -4,7 +4,7 @@ import type { VigilDatabase } from "../store/open-database.js";
 
 export type Trust = "trusted" | "untrusted";
 
-export type EventSource = "files" | "github" | "schedule" | "user" | "clock" | "command";
+export type EventSource = "files" | "github" | "schedule" | "user" | "clock" | "command" | "task";
 
 export interface NewEvent {
   source: EventSource;
@@ -111,7 +111,7 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
       db
         .transaction(() => {
           claim.run(turnId);
-          return claimed.all(turnId).map(_toQueuedEvent);
+          return claimed.all(turnId).map(toQueuedEvent);
         })
         .immediate(),
     complete: (turnId, at) => complete.run(at.toISOString(), turnId).changes,
@@ -120,7 +120,8 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
   };
 }
 
-interface EventRow {
+/** A row of the `events` table as SQLite returns it. */
+export interface EventRow {
   id: number;
   source: EventSource;
   type: string;
@@ -132,7 +133,8 @@ interface EventRow {
   previous_turn: string | null;
 }
 
-function _toQueuedEvent(row: EventRow): QueuedEvent {
+/** A stored row as a turn sees it (also how `vigil eval replay` reads a past turn's events). */
+export function toQueuedEvent(row: EventRow): QueuedEvent {
   return {
     id: row.id,
     source: row.source,

@@ -29,7 +29,7 @@ const SETTLED_CHECK_EVERY = 10;
  * An unchanged poll is 304s only, which cost no rate limit. Changes become the same normalized
  * events, with the same keys, as webhooks.
  */
-export function createGithubPoller(deps: GithubIntakeDeps & { github: () => GithubClient; subscriptions: SubscriptionStore; intervalSeconds: number }): GithubPoller {
+export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Promise<GithubClient>; subscriptions: SubscriptionStore; intervalSeconds: number }): GithubPoller {
   const snapshots = createSnapshotStore(deps.db);
   let cycle = 0;
 

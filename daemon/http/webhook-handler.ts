@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Webhooks } from "@octokit/webhooks";
+// The verify method alone (what @octokit/webhooks uses), without loading the whole event-handler library.
+import { verify } from "@octokit/webhooks-methods";
 import { normalizeGithubEvent } from "../github/normalize-github-event.js";
 import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-github-change.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
@@ -22,7 +23,6 @@ export interface WebhookCounters {
  * and ignored; events Vigil does not follow, or for repositories nobody subscribed to, are counted.
  */
 export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
-  const webhooks = new Webhooks({ secret: deps.secret });
   const seen = deps.db.prepare<[string], { id: string }>("SELECT id FROM webhook_deliveries WHERE id = ?");
   const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?)");
   const counters: WebhookCounters = { queued: 0, duplicates: 0, ignored: 0, unsubscribed: 0, rejected: 0 };
@@ -42,7 +42,7 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
       throw error;
     }
     const signature = req.headers["x-hub-signature-256"];
-    if (typeof signature !== "string" || !(await webhooks.verify(body, signature).catch(() => false))) {
+    if (typeof signature !== "string" || !(await verify(deps.secret, body, signature).catch(() => false))) {
       return reject(res, 401, "signature does not match");
     }
     const name = req.headers["x-github-event"];
@@ -59,27 +59,23 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
     } catch {
       return reject(res, 400, "body is not a JSON object");
     }
-    sendJson(res, 202, _takeIn(name, delivery, payload));
+    // 2xx only once the delivery is durable: its own IMMEDIATE transaction, fsync'd.
+    const taken = deps.db.transaction(() => _takeIn(name, delivery, payload)).immediate();
+    counters[taken.counter]++;
+    sendJson(res, 202, taken.body);
   };
 
-  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>) =>
-    deps.db
-      .transaction(() => {
-        record.run(delivery, name, deps.now().toISOString());
-        const change = normalizeGithubEvent(name, payload);
-        if (!change) {
-          counters.ignored++;
-          return { status: "ignored", reason: `${name}.${String(payload.action ?? "")} is not followed` };
-        }
-        const result = takeInGithubChange(deps, change);
-        if (!result.queued) {
-          counters.unsubscribed++;
-          return { status: "ignored", reason: "not subscribed" };
-        }
-        counters[result.duplicate ? "duplicates" : "queued"]++;
-        return { status: result.duplicate ? "duplicate" : "queued", eventId: result.eventId };
-      })
-      .immediate();
+  /** Runs inside the delivery's transaction; says which counter to bump once it is committed. */
+  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): { counter: Exclude<keyof WebhookCounters, "rejected">; body: Record<string, unknown> } => {
+    if (seen.get(delivery)) return { counter: "duplicates", body: { status: "duplicate" } };
+    record.run(delivery, name, deps.now().toISOString());
+    const change = normalizeGithubEvent(name, payload);
+    if (!change) return { counter: "ignored", body: { status: "ignored", reason: `${name}.${String(payload.action ?? "")} is not followed` } };
+    const result = takeInGithubChange(deps, change);
+    if (!result.queued) return { counter: "unsubscribed", body: { status: "ignored", reason: "not subscribed" } };
+    const status = result.duplicate ? "duplicate" : "queued";
+    return { counter: result.duplicate ? "duplicates" : "queued", body: { status, eventId: result.eventId } };
+  };
 
   return { handle, counters };
 }

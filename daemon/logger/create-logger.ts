@@ -1,9 +1,13 @@
+import { createRequire } from "node:module";
 import pino, { type Logger } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import { ConfigError } from "../config/config-error.js";
 import type { Redactor } from "./redact-secrets.js";
 
 export type { Logger } from "pino";
+
+// pino-pretty is loaded only for a terminal: a one-shot verb or a service writes JSON and skips its load time.
+const require = createRequire(import.meta.url);
 
 export interface LoggerOptions {
   env?: NodeJS.ProcessEnv;
@@ -22,7 +26,7 @@ export function createLogger({ env = process.env, redact, destination = process.
       fix: `set VIGIL_LOG_LEVEL to one of: ${Object.keys(pino.levels.values).join(", ")}, silent`,
     });
   }
-  const stream = destination.isTTY ? pretty({ sync: true, destination, colorize: true }) : destination;
+  const stream = destination.isTTY ? (require("pino-pretty") as typeof PinoPretty)({ sync: true, destination, colorize: true }) : destination;
   return pino(
     {
       name: "vigil",

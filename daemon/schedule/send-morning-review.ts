@@ -3,7 +3,7 @@ import { localDay, shiftDay } from "../../logs/local-day.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createCronSchedule } from "./cron-schedule.js";
-import { readServerAddress } from "../http/server-address.js";
+import { readHttpRunState } from "../locks/http-run-file.js";
 
 /** A heartbeat job: at `review.cron`, yesterday's and today's digest goes out as a notification. */
 export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (now: Date) => Promise<void> {
@@ -16,8 +16,8 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
       [shiftDay(today, -1), today],
     );
     const body = renderReviewDigest(digest).split("\n").slice(2, 4).join("\n");
-    const address = readServerAddress(ctx.paths.runDir);
-    const page = address?.pid === process.pid ? `${address.url}/` : undefined;
+    const http = readHttpRunState(ctx.paths.runDir);
+    const page = http?.listening && http.pid === process.pid ? `${http.url}/` : undefined;
     const result = await runtime.notifier.send({
       title: "Vigil: your morning review",
       body: `${body}\n${page ? `The page: ${page} (\`vigil open\` logs a browser in).` : "Run `vigil review` for the rest."}`,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { watch, type FSWatcher } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import type { Journal } from "../../logs/journal.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { NewEvent } from "../events/event-queue.js";
@@ -17,7 +17,7 @@ export interface FileWatcherDeps {
   journal: Journal;
   logger: Logger;
   vigilHome: string;
-  /** A save storm on one path within this window is one event. */
+  /** Changes to one path within this window (after chokidar's write-finish check) are one event; 50 ms by default. */
   coalesceMs?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -34,7 +34,9 @@ export interface FileWatcher {
  * inotify limit) are journaled once each and never stop the daemon.
  */
 export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
-  const coalesceMs = deps.coalesceMs ?? 1000;
+  // chokidar's write-finish check already holds a save until the file is stable for 200 ms; this
+  // window only folds the add/change/unlink that follow each other, so it can stay short.
+  const coalesceMs = deps.coalesceMs ?? 50;
   const watchers = new Map<string, FSWatcher>();
   const pending = new Map<string, { kind: ChangeKind; root: string; timer: NodeJS.Timeout }>();
   const contents = new Map<string, string>();
@@ -84,6 +86,8 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
       reportOnce(`missing:${root}`, `watch root ${root} does not exist: create it, or remove it from watch: in config.yaml (then send SIGHUP)`, { root });
       return;
     }
+    // Imported with the first root: a daemon with nothing to watch never loads chokidar.
+    const { watch } = await import("chokidar");
     const watcher = watch(root, {
       ignoreInitial: true,
       ignored: createIgnoreTest(root, ignore, deps.vigilHome),

@@ -1,5 +1,8 @@
 import type { VigilDatabase } from "../store/open-database.js";
 
+/** When the heartbeat last ticked; written by the supervisor, read by `vigil status`. */
+export const LAST_TICK_KEY = "lastTickAt";
+
 /** Small named values the daemon keeps across restarts (last wake, backoff, sleep-until). */
 export interface DaemonState {
   get<T>(key: string): T | undefined;

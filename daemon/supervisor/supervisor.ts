@@ -8,12 +8,13 @@ import { noticeEvent } from "../events/notice-event.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { isQuietTime } from "../heartbeat/quiet-hours.js";
 import { decideWake } from "../heartbeat/wake-gate.js";
+import { IDLE_STREAK_KEY, idleFingerprint, idleIntervalMinutes, recordIdleOutcome, recordSkippedIdleWake, shouldSkipIdleWake, type IdleStreak } from "../heartbeat/idle-gate.js";
 import { detectClockJump, idleEventIfDue, resumedEvent } from "../sources/clock-source.js";
 import { SLEEP_UNTIL_KEY } from "../tools/sleep-tool.js";
 import type { Runtime } from "./assemble-runtime.js";
+import { LAST_TICK_KEY } from "../state/daemon-state.js";
 
 const LAST_WAKE_KEY = "lastWakeAt";
-export const LAST_TICK_KEY = "lastTickAt";
 const BUDGET_PAUSED_KEY = "budgetPausedDay";
 /** `vigil status` reads the last tick from the database; writing it every tick would be waste. */
 const PERSIST_TICK_EVERY_MS = 60_000;
@@ -45,9 +46,15 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
   let lastPersistedTick = 0;
   const notice = (event: NewEvent) => noticeEvent(deps, event);
 
-  const runOneTurn = async (reason: string): Promise<TurnOutcome> => {
+  const runOneTurn = async (reason: string, idleOnly = false): Promise<TurnOutcome> => {
     state.set(LAST_WAKE_KEY, deps.now().toISOString());
     const outcome = provider === "rules" ? await runRulesTurn(deps, reason) : await runTurn(deps, reason, stopping.signal);
+    if (outcome.outcome !== "failed") {
+      // The idle back-off lasts while idle wakes stay quiet; any other turn means something happened.
+      if (idleOnly) recordIdleOutcome(state, outcome.outcome === "quiet", idleFingerprint(deps.db, deps.memoryDir, deps.now(), timeZone), deps.now());
+      // Read first: a delete is a write, a commit and an fsync, on the path of every turn.
+      else if (state.get(IDLE_STREAK_KEY)) state.delete(IDLE_STREAK_KEY);
+    }
     if (stopping.signal.aborted && outcome.outcome === "failed") {
       // Not the model's fault: no backoff, and the events wait for the next start.
       journal.append({ kind: "system", summary: `turn handed back at stop: ${outcome.events} event(s) pending again`, data: { event: "turn-handed-back", turnId: outcome.turnId } });
@@ -57,8 +64,8 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     return outcome;
   };
 
-  const startTurn = (reason: string) => {
-    inFlight = runOneTurn(reason)
+  const startTurn = (reason: string, idleOnly: boolean) => {
+    inFlight = runOneTurn(reason, idleOnly)
       .then(() => undefined)
       .catch((error: Error) => {
         // Not a model failure (a bug, a full disk): keep the daemon alive and leave a trace if we can.
@@ -109,14 +116,21 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     const quiet = isQuietTime(now, config.heartbeat.quietHours, timeZone);
     const pending = deps.events.pendingStats();
     const sleepUntil = state.get<string>(SLEEP_UNTIL_KEY);
-    const idle = idleEventIfDue({
+    const streak = state.get<IdleStreak>(IDLE_STREAK_KEY);
+    let idle = idleEventIfDue({
       now,
       lastWakeAt: new Date(state.get<string>(LAST_WAKE_KEY) ?? now.toISOString()),
-      idleWakeMinutes: config.heartbeat.idleWakeMinutes,
+      idleWakeMinutes: idleIntervalMinutes(config.heartbeat.idleWakeMinutes, streak),
       sleepUntil: sleepUntil ? new Date(sleepUntil) : undefined,
       pending: pending.count,
       quiet,
     });
+    if (idle && shouldSkipIdleWake(streak, idleFingerprint(deps.db, deps.memoryDir, now, timeZone), now, config.heartbeat.idleWakeMinutes)) {
+      // Nothing changed since the last quiet look: no model call, and the next one backs off further.
+      state.set(LAST_WAKE_KEY, now.toISOString());
+      recordSkippedIdleWake(state, streak!);
+      idle = undefined;
+    }
     if (idle) notice(idle);
     if (!state.get(LAST_WAKE_KEY)) state.set(LAST_WAKE_KEY, now.toISOString());
     const decision = decideWake({
@@ -128,7 +142,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       backoffUntil: health.backoffUntil(),
       turnInFlight: inFlight !== undefined,
     });
-    if (decision.wake) startTurn(decision.reason);
+    if (decision.wake) startTurn(decision.reason, idle !== undefined && pending.count === 0);
   };
 
   return {

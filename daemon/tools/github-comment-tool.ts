@@ -19,15 +19,15 @@ export function splitRepo(repo: string): { owner: string; repo: string } {
   return { owner, repo: name };
 }
 
-export function createGithubCommentTool({ github }: { github: () => GithubClient }) {
+export function createGithubCommentTool({ github }: { github: () => Promise<GithubClient> }) {
   return defineTool({
     name: "github_comment",
     description: "Post a comment on a pull request (or issue) the user follows. It is public and signed as the user: be brief and useful.",
     risk: "external",
     input: z.strictObject({ repo: repoName, number: z.number().int().positive(), body: z.string().min(1).max(10_000) }),
     async run({ repo, number, body }) {
-      const { data } = await callGithub(`the comment on ${repo}#${number}`, () =>
-        github().rest.issues.createComment({ ...splitRepo(repo), issue_number: number, body }),
+      const { data } = await callGithub(`the comment on ${repo}#${number}`, async () =>
+        (await github()).rest.issues.createComment({ ...splitRepo(repo), issue_number: number, body }),
       );
       return { content: `commented: ${data.html_url}` };
     },

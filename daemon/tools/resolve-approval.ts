@@ -1,6 +1,6 @@
 import type { Approval } from "../policy/approvals.js";
 import { executeToolCall, type ToolRunDeps } from "./run-tool-call.js";
-import type { ToolResult } from "../toolkit/tool.js";
+import type { Tool, ToolResult } from "../toolkit/tool.js";
 
 /** Where the user said yes or no: the shell (`vigil approve`), the review page, the phone (ntfy). */
 export type ApprovalChannel = "cli" | "page" | "phone";
@@ -13,6 +13,8 @@ export interface ApprovalRequestContext {
   now: Date;
   timeZone: string;
   by: ApprovalChannel;
+  /** Finds the tool, starting what it needs (an MCP tool's server); default: the registry as it is. */
+  findTool?: (name: string) => Promise<Tool | undefined>;
 }
 
 /**
@@ -23,10 +25,9 @@ export interface ApprovalRequestContext {
 export async function approveCall(deps: ToolRunDeps, id: number, context: ApprovalRequestContext): Promise<ApprovalOutcome> {
   const approval = deps.approvals.get(id);
   if (!approval || !deps.approvals.decide(id, "approved", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
-  const tool = deps.registry.get(approval.tool);
+  const tool = await (context.findTool ?? (async (name: string) => deps.registry.get(name)))(approval.tool);
   if (!tool) {
-    // An MCP server that is down: the approval is used up, and says why nothing ran.
-    const content = `${approval.tool} is not available now (is its MCP server configured and up? see vigil mcp list)`;
+    const content = "the tool is not available now (is its MCP server configured and working? see vigil mcp list)";
     deps.approvals.finish(id, "failed", content);
     return { ok: true, approval, result: { content, isError: true } };
   }

@@ -36,6 +36,9 @@ export interface ToolRunDeps {
   beforeTool?: (tool: string, payload: unknown) => Promise<{ veto?: string }>;
 }
 
+/** How a turn runs one tool call: the real path below, or a recorder (`vigil eval`). */
+export type ToolRunner = (call: ToolCall, scope: TurnScope) => Promise<ToolResult>;
+
 export interface TurnScope extends ToolCallContext {
   /** Turns that claimed this turn's events before and died; their actions are not repeated. */
   previousTurns: readonly string[];

@@ -10,7 +10,9 @@ import { createSupervisor } from "../../daemon/supervisor/supervisor.js";
 import { startMessagesApiServer } from "../../test/support/messages-api-server.js";
 import type { BenchFigure } from "./measure.js";
 import { createMemoryStore } from "../../memory/memory-store.js";
-import { costUsd, PRICE_PER_MTOK } from "./price-table.js";
+import { costUsd, PRICE_PER_MTOK, tokenEquivalents, TRIAGE_PRICE_PER_MTOK } from "./price-table.js";
+import { text, toolUse } from "../../test/support/messages-api-server.js";
+import { addUsage, NO_USAGE } from "../../daemon/brain/usage-ledger.js";
 
 const DAY_MS = 86_400_000;
 
@@ -20,7 +22,8 @@ const DAY_MS = 86_400_000;
  */
 async function _idleDay(memoryTopics = 0) {
   let now = Date.parse("2026-11-23T00:00:00Z");
-  const server = await startMessagesApiServer({ now: () => now });
+  // A quiet world: the triage model (asked without tools) says "no", the main model stays quiet.
+  const server = await startMessagesApiServer({ now: () => now, fallback: (request) => (request.body.tools ? toolUse("stay_quiet", { reason: "nothing to do" }) : text("no")) });
   const home = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
   const store = createMemoryStore(path.join(home, "memory"));
   for (let i = 0; i < memoryTopics; i++) {
@@ -37,15 +40,20 @@ async function _idleDay(memoryTopics = 0) {
     await supervisor.tick();
     await supervisor.idle();
   }
-  const usage = runtime.turn.usage.forDay("2026-11-23");
+  const byModel = runtime.turn.usage.byModel(["2026-11-23"]);
+  const triageModel = "claude-haiku-5-5";
+  const usage = byModel.reduce((sum, row) => addUsage(sum, row), NO_USAGE);
+  const cost = byModel.reduce((sum, row) => sum + costUsd(row, row.model === triageModel ? TRIAGE_PRICE_PER_MTOK : PRICE_PER_MTOK), 0);
+  const triageCalls = byModel.find((row) => row.model === triageModel)?.calls ?? 0;
   ctx.close();
   await server.close();
   rmSync(home, { recursive: true, force: true });
-  return usage;
+  return { ...usage, cost, triageCalls };
 }
 
 export async function benchHeartbeat(): Promise<BenchFigure[]> {
-  const prices = `$/MTok in ${PRICE_PER_MTOK.input}, out ${PRICE_PER_MTOK.output}, 1h cache write ${PRICE_PER_MTOK.cacheWrite1h}, read ${PRICE_PER_MTOK.cacheRead}`;
+  const priced = (p: typeof PRICE_PER_MTOK | typeof TRIAGE_PRICE_PER_MTOK) => `in ${p.input}, out ${p.output}, 1h cache write ${p.cacheWrite1h}, read ${p.cacheRead}`;
+  const prices = `$/MTok main ${priced(PRICE_PER_MTOK)}; triage ${priced(TRIAGE_PRICE_PER_MTOK)}`;
   const once = (name: string, unit: string, value: number): BenchFigure => ({ name, unit, median: value, min: value, max: value, runs: 1 });
   const figures: BenchFigure[] = [];
   for (const [label, topics] of [["idle day", 0], ["idle day, 150-line memory index", 150]] as const) {
@@ -53,12 +61,14 @@ export async function benchHeartbeat(): Promise<BenchFigure[]> {
     const fresh = { ...day, input: day.input + day.cacheRead + day.cacheWrite, cacheRead: 0, cacheWrite: 0 };
     figures.push(
       once(`${label}: model calls`, "calls", day.calls),
+      once(`${label}: of them to the triage model`, "calls", day.triageCalls),
       once(`${label}: fresh input tokens`, "tokens", day.input),
       once(`${label}: cache write tokens`, "tokens", day.cacheWrite),
       once(`${label}: cache read tokens`, "tokens", day.cacheRead),
       once(`${label}: output tokens`, "tokens", day.output),
-      once(`${label}: cost (${prices})`, "USD", costUsd(day)),
-      once(`${label}: cost if nothing were cached`, "USD", costUsd(fresh)),
+      once(`${label}: cost (${prices})`, "USD", day.cost),
+      once(`${label}: token-equivalents (cost in fresh main-model input tokens)`, "tokens", tokenEquivalents(day.cost)),
+      once(`${label}: cost if nothing were cached, at main-model prices`, "USD", costUsd(fresh)),
     );
   }
   return figures;

@@ -54,8 +54,7 @@ export async function benchReviewPage(): Promise<BenchFigure[]> {
         complete: performance.getEntriesByName("vigil:timeline-complete")[0]?.startTime ?? NaN,
         day: document.getElementById("shown-days")?.textContent,
         nav: (({ redirectEnd, requestStart, responseStart, responseEnd, domInteractive, domContentLoadedEventStart }) => ({ redirectEnd, requestStart, responseStart, responseEnd, domInteractive, domContentLoadedEventStart }))(performance.getEntriesByType("navigation")[0]),
-        js: performance.getEntriesByName(location.origin + "/assets/review.js")[0]?.responseEnd,
-      })`)) as { fcp: number; timeline: number; complete: number; day?: string; nav: unknown; js: number };
+      })`)) as { fcp: number; timeline: number; complete: number; day?: string; nav: unknown };
       if (process.env.VIGIL_BENCH_DEBUG) console.error(JSON.stringify(timing));
       if (timing.day !== today) throw new Error(`the page shows ${timing.day}, not ${today}`);
       samples.push({ fcp: timing.fcp, timeline: timing.timeline, complete: timing.complete, bytes: [...sizes.values()].reduce((a, b) => a + b, 0) });
@@ -124,3 +123,4 @@ async function _logIn(link: string) {
   const [name, value] = response.headers.get("set-cookie")!.split(";")[0]!.split("=") as [string, string];
   return { name, value, url: new URL(link).origin };
 }
+

@@ -1,19 +1,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchCli } from "./cli-bench.js";
 import { benchHeartbeat } from "./heartbeat-bench.js";
 import { benchEventLatency } from "./event-latency-bench.js";
 import { benchDream } from "./dream-bench.js";
+import { benchEval } from "./eval-bench.js";
 import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
 import { benchWebhooks } from "./webhook-bench.js";
-import { benchReviewPage } from "./review-page-bench.js";
+import { benchTasks } from "./task-bench.js";
 import { benchReach } from "./reach-bench.js";
+import { benchReviewPage } from "./review-page-bench.js";
 import { formatTable, type BenchFigure } from "./measure.js";
 
 /** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
 const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
+  ["cli", benchCli],
   ["journal", benchJournal],
   ["heartbeat", benchHeartbeat],
   ["latency", benchEventLatency],
@@ -21,8 +25,10 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
   ["idle", benchIdleFootprint],
-  ["page", benchReviewPage],
+  ["tasks", benchTasks],
   ["reach", benchReach],
+  ["eval", benchEval],
+  ["page", benchReviewPage],
 ];
 
 const only = process.argv.slice(2);

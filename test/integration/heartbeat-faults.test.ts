@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiError, toolUse } from "../support/messages-api-server.js";
+import { apiError, text, toolUse } from "../support/messages-api-server.js";
 import { BASE_CONFIG, startHarness } from "../support/daemon-harness.js";
 import { recoverInterrupted } from "../../daemon/supervisor/recover-interrupted.js";
 import { createSupervisor } from "../../daemon/supervisor/supervisor.js";
@@ -80,16 +80,17 @@ describe("clock", () => {
     const h = await startHarness({ config: BASE_CONFIG.replace("idleWakeMinutes: 0", "idleWakeMinutes: 30") });
     await h.ticks(29, MINUTE);
     expect(h.server.requests).toHaveLength(0);
-    h.server.script(toolUse("sleep", { minutes: 120 }), toolUse("stay_quiet", { reason: "nothing until later" }));
+    // The idle wake asks the triage model first; its "yes" reaches the main model.
+    h.server.script(text("yes"), toolUse("sleep", { minutes: 120 }), toolUse("stay_quiet", { reason: "nothing until later" }));
     await h.ticks(2, MINUTE);
-    expect(h.server.requests).toHaveLength(2);
-    expect(JSON.stringify(h.server.requests[0]!.body.messages)).toContain("clock/idle");
+    expect(h.server.requests).toHaveLength(3);
+    expect(JSON.stringify(h.server.requests[1]!.body.messages)).toContain("clock/idle");
 
     await h.ticks(117, MINUTE); // 30-minute idle wakes would have fired three times here
-    expect(h.server.requests).toHaveLength(2);
-    await h.ticks(4, MINUTE);
     expect(h.server.requests).toHaveLength(3);
-    expect(JSON.stringify(h.server.requests[2]!.body.messages)).toContain("sleep ended");
+    await h.ticks(4, MINUTE);
+    expect(h.server.requests).toHaveLength(4);
+    expect(JSON.stringify(h.server.requests[3]!.body.messages)).toContain("sleep ended");
   });
 
   it("quiet hours hold back ordinary events but let urgent ones through", async () => {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { journalOf, openLink, rawRequest, ranLines, seedReviewHome, startReviewDaemon } from "../support/review-page-fixture.js";
@@ -20,7 +21,7 @@ describe("the review page's HTTP security", () => {
   it("no session → 401 on every page and API route, while /healthz stays open", async () => {
     const seeded = await seedReviewHome();
     const { url } = await startReviewDaemon(seeded);
-    for (const route of ["/", "/?day=2026-01-01", "/api/day", "/api/approvals", "/api/entries/1", "/api/search?q=build", "/api/chain", "/assets/review.js", "/assets/uPlot.js"]) {
+    for (const route of ["/", "/?day=2026-01-01", "/api/day", "/api/approvals", "/api/entries/1", "/api/search?q=build", "/api/chain", "/assets/uPlot.js", "/assets/uPlot.css"]) {
       const response = await rawRequest(`${url}${route}`);
       expect(response.status, route).toBe(401);
     }
@@ -52,8 +53,13 @@ describe("the review page's HTTP security", () => {
 
     const page = await rawRequest(`${url}/`, { headers: { cookie: cookie.split(";")[0]! } });
     expect(page.status).toBe(200);
-    expect(page.headers["content-security-policy"]).toMatch(/default-src 'none'; script-src 'self'/);
-    expect(page.body).not.toMatch(/<script>(?!\s*$)|https?:\/\/(?!127\.0\.0\.1)/);
+    // Strict CSP: only this server, and inline exactly the page's own script and style, by hash.
+    const csp = String(page.headers["content-security-policy"]);
+    expect(csp).toMatch(/^default-src 'none'; script-src 'self' 'sha256-[A-Za-z0-9+/=]+'; style-src 'self' 'sha256-[A-Za-z0-9+/=]+';/);
+    expect(csp).not.toMatch(/unsafe|\*|https?:/);
+    const inline = /<script>([\s\S]*?)<\/script>/.exec(page.body)![1]!;
+    expect(csp).toContain(`'sha256-${createHash("sha256").update(inline).digest("base64")}'`);
+    expect(page.body).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(statSync(path.join(seeded.home, "page.secret")).mode & 0o777).toBe(0o600);
   });
 

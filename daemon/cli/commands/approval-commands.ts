@@ -3,6 +3,7 @@ import type { VigilContext } from "../../context/open-context.js";
 import { buildNotifier } from "../../notify/build-notifier.js";
 import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
 import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
+import type { Tool } from "../../toolkit/tool.js";
 import { approveCall, denyCall } from "../../tools/resolve-approval.js";
 import { withContext } from "../with-context.js";
 import { listApprovalDecisions } from "../../review/approval-decisions.js";
@@ -54,8 +55,7 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
 
 async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<number> {
   const runtime = assembleRuntime(ctx, { client: undefined, notifier: buildNotifier(ctx), foreground: true });
-  await _startMcpServerFor(runtime, runtime.turn.toolDeps.approvals.get(id)?.tool);
-  const outcome = await approveCall(runtime.turn.toolDeps, id, { now: ctx.now(), timeZone: ctx.loaded.timezone, by: "cli" });
+  const outcome = await approveCall(runtime.turn.toolDeps, id, { now: ctx.now(), timeZone: ctx.loaded.timezone, by: "cli", findTool: (name) => _findTool(runtime, name) });
   if (!outcome.ok) {
     writeLine(io.stderr, `approval #${id} is ${outcome.state}: nothing to run`);
     return EXIT.failed;
@@ -66,11 +66,15 @@ async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<numbe
   return result.isError ? EXIT.failed : EXIT.ok;
 }
 
-/** An MCP tool's one server, started in this process just for the approved call. */
-async function _startMcpServerFor(runtime: Runtime, tool: string | undefined): Promise<void> {
-  if (!tool?.includes("__") || runtime.turn.toolDeps.registry.get(tool)) return;
-  runtime.mcp.start([tool.slice(0, tool.indexOf("__"))]);
-  await runtime.mcp.settled(MCP_START_WAIT_MS);
+/** A built-in tool, or an MCP tool, whose one server this process starts just for the call. */
+async function _findTool(runtime: Runtime, name: string): Promise<Tool | undefined> {
+  const { registry } = runtime.turn.toolDeps;
+  const server = name.includes("__") ? name.slice(0, name.indexOf("__")) : undefined;
+  if (!registry.get(name) && server) {
+    runtime.mcp.start([server]);
+    await runtime.mcp.settled(MCP_START_WAIT_MS);
+  }
+  return registry.get(name);
 }
 
 function _deny(io: CliIo, ctx: VigilContext, id: number): number {

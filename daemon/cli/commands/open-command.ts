@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
 import type { VigilContext } from "../../context/open-context.js";
-import { readServerAddress } from "../../http/server-address.js";
+import { readHttpRunState } from "../../locks/http-run-file.js";
 import { createLoginTokens } from "../../review/page/login-tokens.js";
-import { isProcessAlive, readInstanceLock } from "../../locks/instance-lock.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
@@ -22,7 +21,7 @@ export function registerOpenCommand(program: Command, io: CliIo, setExit: (code:
 export function runOpen(ctx: VigilContext, io: CliIo, options: { print?: boolean }): number {
   const url = _pageUrl(ctx);
   if (!url) {
-    writeLine(io.stderr, "vigil: the daemon is not running, so nothing serves the page: start it with `vigil start` (or `vigil install` for a service)");
+    writeLine(io.stderr, "vigil: the daemon is not running (or its HTTP server is not listening: see vigil status), so nothing serves the page: start it with `vigil start` (or `vigil install` for a service)");
     return EXIT.failed;
   }
   const link = `${url}/login?token=${createLoginTokens(ctx.db).issue(ctx.now())}`;
@@ -32,12 +31,10 @@ export function runOpen(ctx: VigilContext, io: CliIo, options: { print?: boolean
   return EXIT.ok;
 }
 
-/** The running daemon's own address (it writes run/http.json when its server is up). */
+/** The running daemon's own address (run/http.json, when its server listens). */
 function _pageUrl(ctx: VigilContext): string | undefined {
-  const holder = readInstanceLock(ctx.paths.lockFile);
-  if (!holder || !isProcessAlive(holder.pid)) return undefined;
-  const address = readServerAddress(ctx.paths.runDir);
-  return address?.pid === holder.pid ? address.url : undefined;
+  const state = readHttpRunState(ctx.paths.runDir);
+  return state?.listening ? state.url : undefined;
 }
 
 /** The desktop's opener, when there is a desktop; on failure the printed link is still there. */

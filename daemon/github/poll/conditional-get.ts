@@ -18,7 +18,7 @@ export type ConditionalGet = (route: string, params: Record<string, unknown>) =>
  * API uses) of the last answer to the same URL. Undefined when nothing changed. Every answer's
  * `X-Poll-Interval`, `Retry-After` and an exhausted rate limit stretch the next poll.
  */
-export function createConditionalGet(db: VigilDatabase, github: () => GithubClient, report: PollReport, now: () => Date): ConditionalGet {
+export function createConditionalGet(db: VigilDatabase, github: () => Promise<GithubClient>, report: PollReport, now: () => Date): ConditionalGet {
   const getCache = db.prepare<[string], { etag: string | null; snapshot: string | null }>("SELECT etag, snapshot FROM poll_cache WHERE url = ?");
   const putCache = db.prepare("INSERT INTO poll_cache (url, etag, snapshot) VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag");
   return async (route, params) => {
@@ -29,7 +29,7 @@ export function createConditionalGet(db: VigilDatabase, github: () => GithubClie
       const headers: Record<string, string> = {};
       if (validators.etag) headers["if-none-match"] = validators.etag;
       if (validators.lastModified) headers["if-modified-since"] = validators.lastModified;
-      const response = await github().request(`GET ${route}`, { ...params, headers });
+      const response = await (await github()).request(`GET ${route}`, { ...params, headers });
       report.nextDelayMs = Math.max(report.nextDelayMs, readRateLimitDelay(response.headers, now()));
       putCache.run(url, _formatValidators(response.headers.etag as string | undefined, response.headers["last-modified"] as string | undefined), null);
       return response.data;

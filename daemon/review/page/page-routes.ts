@@ -6,7 +6,7 @@ import { hostNameOf } from "../../http/check-host.js";
 import { createLoginTokens } from "./login-tokens.js";
 import { createPageActions } from "./page-actions.js";
 import { BadDayError, createPageApi } from "./page-api.js";
-import { loadPageAssets } from "./page-assets.js";
+import { loadInlinePageCode, loadPageAssets } from "./page-assets.js";
 import { createPageSessions, type PageSession } from "./page-session.js";
 import { renderPageHtml } from "./render-page-html.js";
 import { sendPageJson, sendPageResponse } from "./send-page-response.js";
@@ -22,6 +22,7 @@ export function createPageHandler(ctx: VigilContext, runtime: Runtime, secret: B
   const sessions = createPageSessions(secret);
   const logins = createLoginTokens(ctx.db);
   const assets = loadPageAssets();
+  const code = loadInlinePageCode();
   const api = createPageApi(ctx, runtime);
   const actions = createPageActions(ctx, runtime);
 
@@ -49,7 +50,7 @@ export function createPageHandler(ctx: VigilContext, runtime: Runtime, secret: B
 
   function _page(req: IncomingMessage, res: ServerResponse, url: URL, session: PageSession): void {
     try {
-      sendPageResponse(req, res, 200, HTML, renderPageHtml(api.boot(url.searchParams.get("day")), session.csrf));
+      sendPageResponse(req, res, 200, HTML, renderPageHtml(api.boot(url.searchParams.get("day")), session.csrf, code), { headers: { "content-security-policy": code.csp } });
     } catch (error) {
       if (!(error instanceof BadDayError)) throw error;
       sendPageResponse(req, res, 400, HTML, _message(_escape(error.message), '<a href="/">Back to the review</a>'));

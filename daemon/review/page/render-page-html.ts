@@ -10,9 +10,10 @@ export interface PageBoot {
 
 /**
  * The page's shell: static structure, the boot data as a JSON block (inert under the CSP; `<` is
- * escaped so no journal text can close the block), and the two files that draw it.
+ * escaped so no journal text can close the block), and the page's own style and script inlined
+ * (the CSP allows exactly those two blocks by hash), so the first paint needs one request.
  */
-export function renderPageHtml(boot: PageBoot, csrf: string): string {
+export function renderPageHtml(boot: PageBoot, csrf: string, code: { script: string; style: string }): string {
   const json = JSON.stringify(boot).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
   const title = boot.days.length === 1 ? boot.days[0]! : `${boot.days[0]} – ${boot.days.at(-1)}`;
   return `<!doctype html>
@@ -23,9 +24,8 @@ export function renderPageHtml(boot: PageBoot, csrf: string): string {
 <meta name="csrf-token" content="${csrf}">
 <title>Vigil — ${title}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/review.css">
+<style>${code.style}</style>
 <script type="application/json" id="boot">${json}</script>
-<script defer src="/assets/review.js"></script>
 </head>
 <body>
 <header>
@@ -48,6 +48,7 @@ export function renderPageHtml(boot: PageBoot, csrf: string): string {
     <ol class="results"></ol></section>
   <section id="chain" aria-labelledby="chain-title"><h2 id="chain-title">Journal chain</h2><div class="body">checking…</div></section>
 </main>
+<script>${code.script}</script>
 </body>
 </html>
 `;

@@ -2,14 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 
 /**
- * Nothing but this machine: scripts and styles from the daemon itself, no inline script, no
- * frames, no form posting elsewhere. The boot data is a JSON block, which CSP does not run.
+ * Nothing but this machine: scripts and styles from the daemon itself, and inline only the blocks
+ * whose hashes are named (the page's own script and style); no frames, no form posting elsewhere.
+ * The boot data is a JSON block, which CSP does not run.
  */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export function pageContentSecurityPolicy(scriptHash = "", styleHash = ""): string {
+  const with_ = (hash: string) => (hash ? ` ${hash}` : "");
+  return `default-src 'none'; script-src 'self'${with_(scriptHash)}; style-src 'self'${with_(styleHash)}; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+}
 
 const SECURITY_HEADERS = {
-  "content-security-policy": CONTENT_SECURITY_POLICY,
+  "content-security-policy": pageContentSecurityPolicy(),
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",
