@@ -1,6 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { Prompt } from "./prompt/build-prompt.js";
 import type { TokenUsage } from "./usage-ledger.js";
+import { isAuthFailure } from "./model-health.js";
 
 export type ModelMessage = Anthropic.MessageParam;
 export type ModelReply = Anthropic.Message;
@@ -29,14 +30,8 @@ export interface AnthropicClientOptions {
 }
 
 /** Key and base URL come from the SDK's own variables, so any Messages-API server can stand in. */
-export function createAnthropicClient({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions = {}): ModelClient {
-  const sdk = new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY ?? null,
-    authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
-    baseURL: env.ANTHROPIC_BASE_URL || undefined,
-    maxRetries,
-    timeout: timeoutMs,
-  });
+export function createAnthropicClient(options: AnthropicClientOptions = {}): ModelClient {
+  const sdk = _createSdk(options);
   const body = (request: ModelRequest) => ({
     model: request.model,
     max_tokens: request.maxTokens,
@@ -48,6 +43,29 @@ export function createAnthropicClient({ env = process.env, maxRetries = 2, timeo
     send: (request) => sdk.messages.stream(body(request), { signal: request.signal }).finalMessage(),
     ask: (request) => sdk.messages.create({ ...body(request), stream: false }, { signal: request.signal }),
   };
+}
+
+/**
+ * Is the key accepted? One `GET /v1/models` (free, authenticated). `unknown` when the answer
+ * says nothing about the key: the network is down, or a compatible server has no such route.
+ */
+export async function checkAnthropicKey(options: AnthropicClientOptions = {}): Promise<{ verdict: "accepted" | "refused" | "unknown"; error?: Error }> {
+  try {
+    await _createSdk({ maxRetries: 0, timeoutMs: 5_000, ...options }).models.list({ limit: 1 });
+    return { verdict: "accepted" };
+  } catch (error) {
+    return { verdict: isAuthFailure(error) ? "refused" : "unknown", error: error as Error };
+  }
+}
+
+function _createSdk({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions): Anthropic {
+  return new Anthropic({
+    apiKey: env.ANTHROPIC_API_KEY ?? null,
+    authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
+    baseURL: env.ANTHROPIC_BASE_URL || undefined,
+    maxRetries,
+    timeout: timeoutMs,
+  });
 }
 
 export function usageOf(reply: ModelReply): TokenUsage {

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
+import { AUTH_BLOCK_KEY, AUTH_FIX, type AuthBlock } from "../brain/model-health.js";
+import { createDaemonState } from "../state/daemon-state.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
@@ -30,6 +32,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     _checkDatabase(ctx),
     _checkMemory(ctx),
     await _checkModel(ctx),
+    ..._checkModelBlock(ctx),
     _checkNotifiers(ctx),
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
@@ -81,6 +84,12 @@ async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
       fix: status === 401 ? "ANTHROPIC_API_KEY is wrong or revoked: set a valid key" : "check the network, ANTHROPIC_BASE_URL and the model names in config",
     };
   }
+}
+
+/** The daemon's own verdict: it stopped calling the model after the API refused its key. */
+function _checkModelBlock(ctx: VigilContext): CheckResult[] {
+  const block = createDaemonState(ctx.db).get<AuthBlock>(AUTH_BLOCK_KEY);
+  return block ? [{ name: "model calls", ok: false, detail: `paused since ${block.since}: the API refused the daemon's key (${block.message})`, fix: AUTH_FIX }] : [];
 }
 
 function _checkNotifiers(ctx: VigilContext): CheckResult {

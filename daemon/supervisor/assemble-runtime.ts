@@ -1,5 +1,5 @@
 import type { VigilContext } from "../context/open-context.js";
-import { createModelHealth, type ModelHealth } from "../brain/model-health.js";
+import { createModelHealth, fingerprintKey, type ModelHealth } from "../brain/model-health.js";
 import type { ModelClient } from "../brain/model-client.js";
 import type { TurnDeps } from "../brain/turn-deps.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
@@ -101,7 +101,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
+  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, github };
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {

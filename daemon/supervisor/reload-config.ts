@@ -3,6 +3,7 @@ import type { VigilContext } from "../context/open-context.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import type { FileWatcher } from "../sources/file-watcher.js";
 import type { Runtime } from "./assemble-runtime.js";
+import { checkModelKey } from "./check-model-key.js";
 
 /**
  * SIGHUP: re-read config.yaml and apply what can change live — watch roots, subscriptions from
@@ -20,6 +21,8 @@ export async function reloadConfig(ctx: VigilContext, runtime: Runtime, files: F
   await files.setRoots(next.config.watch);
   runtime.subscriptions.addFromConfig(next.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
   runtime.wakeups.syncConfigSchedules(next.config.schedules, ctx.now());
+  // A refused key is asked about again: the user may have fixed it. Still refused: no new row.
+  if (runtime.health.authBlock()) await checkModelKey(ctx, runtime, (line) => ctx.logger.info(line));
   ctx.journal.append({
     kind: "system",
     summary: `config reloaded: watching ${next.config.watch.length} root(s)`,

@@ -13,6 +13,7 @@ import { recoverInterrupted } from "./recover-interrupted.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
 import { reloadConfig } from "./reload-config.js";
+import { checkModelKey } from "./check-model-key.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
@@ -70,6 +71,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);
+    if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop()]);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { AUTH_BLOCK_KEY, AUTH_FIX, type AuthBlock } from "../../brain/model-health.js";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
 import { isProcessAlive, readInstanceLock } from "../../run/instance-lock.js";
@@ -28,6 +29,8 @@ export interface StatusReport {
   tokensToday: TokenUsage & { total: number };
   nextRuns: Array<{ at: string; note: string; origin: string }>;
   lastEntry: { seq: number; ts: string; kind: string; summary: string } | null;
+  /** Set when the API refused the key: the daemon calls no model until it changes. */
+  modelBlocked: AuthBlock | null;
 }
 
 export function registerStatusCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -76,6 +79,7 @@ export function readStatus(ctx: VigilContext): StatusReport {
     tokensToday: { ...tokens, total: totalTokens(tokens) },
     nextRuns: createWakeupStore(db).upcoming(now, ctx.loaded.timezone),
     lastEntry: last ? { seq: last.seq, ts: last.ts, kind: last.kind, summary: last.summary } : null,
+    modelBlocked: createDaemonState(db).get<AuthBlock>(AUTH_BLOCK_KEY) ?? null,
   };
 }
 
@@ -94,6 +98,7 @@ function _formatStatus(report: StatusReport): string {
   return [
     report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s)` : "vigil is not running",
     `home:           ${report.home}`,
+    ...(report.modelBlocked ? [`model:          key refused since ${report.modelBlocked.since} (${report.modelBlocked.message}); no model calls: ${AUTH_FIX}`] : []),
     `pending events: ${report.pendingEvents}`,
     `approvals:      ${report.approvalsWaiting} waiting${report.approvalsWaiting ? " (vigil approvals)" : ""}`,
     `last tick:      ${report.lastTickAt ?? "never"}`,
