@@ -27,3 +27,15 @@ export function localDateParts(instant: Date, timeZone: string): { day: string; 
 export function localDay(instant: Date, timeZone: string): string {
   return localDateParts(instant, timeZone).day;
 }
+
+/** The instant a local wall time (`YYYY-MM-DD`, `HH:MM:SS`) names in a time zone (DST gaps move forward). */
+export function zonedInstant(day: string, time: string, timeZone: string): Date {
+  const wall = Date.parse(`${day}T${time}Z`);
+  let guess = wall;
+  // Two rounds settle the offset, also across a DST change between the guess and the answer.
+  for (let round = 0; round < 2; round++) {
+    const parts = localDateParts(new Date(guess), timeZone);
+    guess += wall - Date.parse(`${parts.day}T${parts.time}Z`);
+  }
+  return new Date(guess);
+}

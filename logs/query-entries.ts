@@ -7,7 +7,16 @@ export interface EntryQuery {
   kind?: JournalKind;
   /** Case-insensitive text to find in the summary or the data. */
   grep?: string;
+  /** ISO instants: rows at or after `since`, before `until`. */
+  since?: string;
+  until?: string;
+  /** The source of a noticed event (`github`, `files`, `user`, `schedule`, `clock`). */
+  source?: string;
+  /** Only rows after this seq (`vigil log --follow`). */
+  afterSeq?: number;
   limit?: number;
+  /** The newest `last` matching rows, still printed oldest first. */
+  last?: number;
 }
 
 /** Journal rows in seq order, filtered; `day` uses the (day, seq) index so one day among millions is cheap. */
@@ -26,13 +35,35 @@ export function queryEntries(db: VigilDatabase, query: EntryQuery = {}): Journal
     where.push("(summary LIKE @grep ESCAPE '\\' OR data LIKE @grep ESCAPE '\\')");
     params.grep = `%${query.grep.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
+  _addBounds(query, where, params);
   const sql = [
     "SELECT * FROM journal",
     where.length ? `WHERE ${where.join(" AND ")}` : "",
-    "ORDER BY seq",
-    query.limit ? `LIMIT ${Math.trunc(query.limit)}` : "",
+    query.last ? "ORDER BY seq DESC" : "ORDER BY seq",
+    query.limit || query.last ? `LIMIT ${Math.trunc(query.last ?? query.limit!)}` : "",
   ].join(" ");
-  return db.prepare<Record<string, unknown>, JournalRow>(sql).all(params).map(toJournalEntry);
+  const rows = db.prepare<Record<string, unknown>, JournalRow>(sql).all(params);
+  return (query.last ? rows.reverse() : rows).map(toJournalEntry);
+}
+
+function _addBounds(query: EntryQuery, where: string[], params: Record<string, unknown>): void {
+  // ts is ISO UTC text throughout, so text order is time order.
+  if (query.since) {
+    where.push("ts >= @since");
+    params.since = query.since;
+  }
+  if (query.until) {
+    where.push("ts < @until");
+    params.until = query.until;
+  }
+  if (query.source) {
+    where.push("json_extract(data, '$.source') = @source");
+    params.source = query.source;
+  }
+  if (query.afterSeq !== undefined) {
+    where.push("seq > @afterSeq");
+    params.afterSeq = query.afterSeq;
+  }
 }
 
 export function lastEntry(db: VigilDatabase): JournalEntry | undefined {

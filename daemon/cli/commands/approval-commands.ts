@@ -5,6 +5,7 @@ import { assembleRuntime } from "../../supervisor/assemble-runtime.js";
 import { executeToolCall } from "../../tools/run-tool-call.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
+import { formatLocalTime } from "../format-local-time.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
 export function registerApprovalCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -37,7 +38,7 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
   }
   const pending = runtime.turn.toolDeps.approvals.pending(ctx.now());
   for (const item of pending) {
-    writeLine(io.stdout, options.json ? JSON.stringify({ ...item, input: JSON.parse(item.input) }) : `#${item.id}  ${item.tool} ${item.input}\n     why: ${item.reason}; expires ${item.expiresAt}`);
+    writeLine(io.stdout, options.json ? JSON.stringify({ ...item, input: JSON.parse(item.input) }) : `#${item.id}  ${item.tool} ${item.input}\n     why: ${item.reason}; expires ${formatLocalTime(item.expiresAt, ctx.now(), ctx.loaded.timezone)}`);
   }
   if (!options.json && pending.length === 0) writeLine(io.stderr, "nothing is waiting for your approval");
   return EXIT.ok;

@@ -12,6 +12,7 @@ import { LAST_TICK_KEY } from "../../supervisor/supervisor.js";
 import { lastEntry } from "../../../logs/query-entries.js";
 import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
+import { formatLocalTime } from "../format-local-time.js";
 import { EXIT } from "../exit-codes.js";
 
 export interface StatusReport {
@@ -47,7 +48,7 @@ export async function runStatus(io: CliIo, options: { json?: boolean }): Promise
     const report = readStatus(ctx);
     const live = report.running ? await _readHealthz(ctx.paths.runDir) : undefined;
     if (live) Object.assign(report, { source: "healthz", pendingEvents: live.pendingEvents, lastTickAt: live.lastTickAt ?? report.lastTickAt, uptimeSeconds: live.uptimeSeconds });
-    writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report));
+    writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report, ctx.now(), ctx.loaded.timezone));
     return report.running ? EXIT.ok : EXIT.failed;
   } finally {
     ctx.close();
@@ -93,18 +94,20 @@ async function _readHealthz(runDir: string): Promise<{ pendingEvents: number; la
   }
 }
 
-function _formatStatus(report: StatusReport): string {
+/** Times in the user's zone, as `vigil log` prints them; --json keeps ISO UTC for scripts. */
+function _formatStatus(report: StatusReport, now: Date, timeZone: string): string {
   const tokens = report.tokensToday;
+  const at = (iso: string | null | undefined) => formatLocalTime(iso, now, timeZone);
   return [
-    report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s)` : "vigil is not running",
+    report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s, since ${at(report.startedAt)})` : "vigil is not running",
     `home:           ${report.home}`,
-    ...(report.modelBlocked ? [`model:          key refused since ${report.modelBlocked.since} (${report.modelBlocked.message}); no model calls: ${AUTH_FIX}`] : []),
+    ...(report.modelBlocked ? [`model:          key refused since ${at(report.modelBlocked.since)} (${report.modelBlocked.message}); no model calls: ${AUTH_FIX}`] : []),
     `pending events: ${report.pendingEvents}`,
     `approvals:      ${report.approvalsWaiting} waiting${report.approvalsWaiting ? " (vigil approvals)" : ""}`,
-    `last tick:      ${report.lastTickAt ?? "never"}`,
-    `last turn:      ${report.lastTurn ? `${report.lastTurn.startedAt} ${report.lastTurn.outcome ?? "running"} (${report.lastTurn.reason})` : "none"}`,
+    `last tick:      ${at(report.lastTickAt)}`,
+    `last turn:      ${report.lastTurn ? `${at(report.lastTurn.startedAt)} ${report.lastTurn.outcome ?? "running"} (${report.lastTurn.reason})` : "none"}`,
     `tokens today:   ${tokens.total} in ${tokens.calls} call(s) (cache read ${tokens.cacheRead}, write ${tokens.cacheWrite})`,
-    `next runs:      ${report.nextRuns.length ? report.nextRuns.map((run) => `${run.at} ${run.note}`).join("; ") : "none scheduled"}`,
-    `last entry:     ${report.lastEntry ? `#${report.lastEntry.seq} ${report.lastEntry.ts} ${report.lastEntry.kind}: ${report.lastEntry.summary}` : "none"}`,
+    `next runs:      ${report.nextRuns.length ? report.nextRuns.map((run) => `${at(run.at)} ${run.note}`).join("; ") : "none scheduled"}`,
+    `last entry:     ${report.lastEntry ? `#${report.lastEntry.seq} ${at(report.lastEntry.ts)} ${report.lastEntry.kind}: ${report.lastEntry.summary}` : "none"}`,
   ].join("\n");
 }
