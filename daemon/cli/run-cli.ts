@@ -16,6 +16,7 @@ import { registerDoctorCommand } from "./commands/doctor-command.js";
 import { registerApprovalCommands } from "./commands/approval-commands.js";
 import { registerMemoryCommands } from "./commands/memory-commands.js";
 import { registerDreamCommand } from "./commands/dream-command.js";
+import { registerLifecycleCommands } from "./commands/lifecycle-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -44,6 +45,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerInitCommand(program, io, setExit);
   registerStartCommand(program, io, setExit);
   registerStatusCommand(program, io, setExit);
+  registerLifecycleCommands(program, io, setExit);
   registerTellCommand(program, io, setExit);
   registerLogCommand(program, io, setExit);
   registerSubscriptionCommands(program, io, setExit);
