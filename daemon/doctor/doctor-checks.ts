@@ -4,6 +4,9 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import { AUTH_BLOCK_KEY, AUTH_FIX, type AuthBlock } from "../brain/model-health.js";
 import { createDaemonState } from "../state/daemon-state.js";
+import { describeGithubDelivery } from "../github/github-delivery.js";
+import { createSubscriptionStore } from "../github/subscriptions.js";
+import { formatSubscriptionRef } from "../github/subscription-ref.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
@@ -34,6 +37,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkModel(ctx),
     ..._checkModelBlock(ctx),
     _checkNotifiers(ctx),
+    _checkGithubDelivery(ctx),
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
@@ -90,6 +94,17 @@ async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
 function _checkModelBlock(ctx: VigilContext): CheckResult[] {
   const block = createDaemonState(ctx.db).get<AuthBlock>(AUTH_BLOCK_KEY);
   return block ? [{ name: "model calls", ok: false, detail: `paused since ${block.since}: the API refused the daemon's key (${block.message})`, fix: AUTH_FIX }] : [];
+}
+
+/** Subscriptions that nothing can deliver are a silent failure: fail them here, with the fix. */
+function _checkGithubDelivery(ctx: VigilContext): CheckResult {
+  const refs = [...createSubscriptionStore(ctx.db).list().map(formatSubscriptionRef), ...ctx.loaded.config.github.subscriptions.map((text) => text.toLowerCase())];
+  const followed = new Set(refs).size;
+  const delivery = describeGithubDelivery(ctx.loaded.config, Boolean(ctx.loaded.secrets.githubToken));
+  if (followed === 0) return { name: "github", ok: true, detail: delivery.ok ? `no subscriptions; events would arrive by ${delivery.how}` : "no subscriptions" };
+  return delivery.ok
+    ? { name: "github", ok: true, detail: `${followed} subscription(s); events arrive by ${delivery.how}` }
+    : { name: "github", ok: false, detail: `${followed} subscription(s), but ${delivery.why}`, fix: delivery.fix };
 }
 
 function _checkNotifiers(ctx: VigilContext): CheckResult {
