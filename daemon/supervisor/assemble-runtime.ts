@@ -61,8 +61,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
-    createGithubCommentTool({ github }),
-    createGithubReviewTool({ github }),
+    // Not offered without a token: the model would only plan around a tool that must fail.
+    ...(ctx.loaded.secrets.githubToken ? [createGithubCommentTool({ github }), createGithubReviewTool({ github })] : []),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
     ...createMemoryTools({

@@ -53,7 +53,12 @@ async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<numbe
     writeLine(io.stderr, `approval #${id} is ${approval ? approval.state : "unknown"}: nothing to run`);
     return EXIT.failed;
   }
-  const tool = registry.get(approval.tool)!;
+  const tool = registry.get(approval.tool);
+  if (!tool) {
+    approvals.finish(id, "failed", `${approval.tool} is not available now`);
+    writeLine(io.stderr, `approval #${id}: ${approval.tool} is not available now (for a GitHub tool: no github.token); nothing was run`);
+    return EXIT.failed;
+  }
   const input = JSON.parse(approval.input) as unknown;
   const scope = { turnId: `approval-${id}`, now: ctx.now(), timeZone: ctx.loaded.timezone, previousTurns: [] };
   const result = await executeToolCall(runtime.turn.toolDeps, tool, input, { id: approval.toolUseId, name: tool.name, input }, scope, { approvalId: id });
