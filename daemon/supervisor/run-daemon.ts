@@ -69,9 +69,10 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
     const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
+    // Before the sources: an event must not arrive while the heartbeat is not listening yet.
+    if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);
-    if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop()]);

@@ -35,7 +35,7 @@ export async function runLifecycle(io: CliIo, verb: LifecycleVerb): Promise<numb
   const service = serviceCommandFor(verb, serviceEnvironment(io));
   if (service) return _throughService(io, service, verb, paths);
   if (verb === "stop") return _stop(io, paths);
-  if (verb === "reload") return _reload(io, paths);
+  if (verb === "reload") return reloadRunningDaemon(io);
   const stopped = await _stop(io, paths);
   return stopped === EXIT.ok ? _startInBackground(io, paths) : stopped;
 }
@@ -65,7 +65,9 @@ async function _stop(io: CliIo, paths: VigilPaths): Promise<number> {
   return EXIT.ok;
 }
 
-async function _reload(io: CliIo, paths: VigilPaths): Promise<number> {
+/** SIGHUP to the daemon in the lock, then its own verdict from the journal. */
+export async function reloadRunningDaemon(io: CliIo): Promise<number> {
+  const paths = resolvePaths(io.env);
   const holder = runningDaemon(paths.lockFile);
   if (!holder) {
     writeLine(io.stderr, "vigil is not running: nothing to reload (the next vigil start reads the config)");
