@@ -18,6 +18,7 @@ import { registerMemoryCommands } from "./commands/memory-commands.js";
 import { registerDreamCommand } from "./commands/dream-command.js";
 import { registerLifecycleCommands } from "./commands/lifecycle-commands.js";
 import { registerConfigCommands } from "./commands/config-commands.js";
+import { registerDataCommands } from "./commands/data-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
 /** Parses argv, runs one verb, and returns its exit code; never calls process.exit itself. */
@@ -48,6 +49,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerStatusCommand(program, io, setExit);
   registerLifecycleCommands(program, io, setExit);
   registerConfigCommands(program, io, setExit);
+  registerDataCommands(program, io, setExit);
   registerTellCommand(program, io, setExit);
   registerLogCommand(program, io, setExit);
   registerSubscriptionCommands(program, io, setExit);

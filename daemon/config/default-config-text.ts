@@ -86,6 +86,12 @@ rules: []
 #  - when: { source: github, event: pull_request.review_requested }
 #    do: notify
 
+# What may be dropped after a while; null keeps it forever. Journal rows are never dropped.
+retention:
+  transcriptsDays: null   # past turns' transcripts (memory_search finds less once dropped)
+  outboxDays: null        # files delivered to outbox/
+  memoryVersions: null    # how many old memory versions to keep (vigil memory revert)
+
 server:
   host: 127.0.0.1         # keep it on loopback unless you put a proxy in front
   port: 8750

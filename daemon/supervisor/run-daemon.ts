@@ -19,6 +19,7 @@ import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
+import { createRetentionJob } from "../schedule/apply-retention.js";
 import { createHeartbeatWaker } from "../heartbeat/heartbeat-waker.js";
 import { createMagicDocJob } from "../schedule/magic-doc-job.js";
 import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-magic-docs.js";
@@ -67,7 +68,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     recoverMemory(ctx);
     const dream = createDreamJob(ctx, runtime, provider);
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick]);
+    const retention = createRetentionJob(ctx, runtime.state);
+    await retention(ctx.now());
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, retention]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     // Before the sources: an event must not arrive while the heartbeat is not listening yet.
     if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);
