@@ -19,23 +19,27 @@ export interface EntryQuery {
   last?: number;
 }
 
+/** Each filter: its SQL (ts is ISO UTC text throughout, so text order is time order) and its parameter. */
+const FILTERS: ReadonlyArray<[keyof EntryQuery, string, (value: never) => unknown]> = [
+  ["day", "day = @day", (day: string) => day],
+  ["kind", "kind = @kind", (kind: string) => kind],
+  ["grep", "(summary LIKE @grep ESCAPE '\\' OR data LIKE @grep ESCAPE '\\')", (grep: string) => `%${grep.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+  ["since", "ts >= @since", (since: string) => since],
+  ["until", "ts < @until", (until: string) => until],
+  ["source", "json_extract(data, '$.source') = @source", (source: string) => source],
+  ["afterSeq", "seq > @afterSeq", (seq: number) => seq],
+];
+
 /** Journal rows in seq order, filtered; `day` uses the (day, seq) index so one day among millions is cheap. */
 export function queryEntries(db: VigilDatabase, query: EntryQuery = {}): JournalEntry[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  if (query.day) {
-    where.push("day = @day");
-    params.day = query.day;
+  for (const [key, sql, toParam] of FILTERS) {
+    const value = query[key];
+    if (value === undefined || value === "") continue;
+    where.push(sql);
+    params[key] = toParam(value as never);
   }
-  if (query.kind) {
-    where.push("kind = @kind");
-    params.kind = query.kind;
-  }
-  if (query.grep) {
-    where.push("(summary LIKE @grep ESCAPE '\\' OR data LIKE @grep ESCAPE '\\')");
-    params.grep = `%${query.grep.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  }
-  _addBounds(query, where, params);
   const sql = [
     "SELECT * FROM journal",
     where.length ? `WHERE ${where.join(" AND ")}` : "",
@@ -44,26 +48,6 @@ export function queryEntries(db: VigilDatabase, query: EntryQuery = {}): Journal
   ].join(" ");
   const rows = db.prepare<Record<string, unknown>, JournalRow>(sql).all(params);
   return (query.last ? rows.reverse() : rows).map(toJournalEntry);
-}
-
-function _addBounds(query: EntryQuery, where: string[], params: Record<string, unknown>): void {
-  // ts is ISO UTC text throughout, so text order is time order.
-  if (query.since) {
-    where.push("ts >= @since");
-    params.since = query.since;
-  }
-  if (query.until) {
-    where.push("ts < @until");
-    params.until = query.until;
-  }
-  if (query.source) {
-    where.push("json_extract(data, '$.source') = @source");
-    params.source = query.source;
-  }
-  if (query.afterSeq !== undefined) {
-    where.push("seq > @afterSeq");
-    params.afterSeq = query.afterSeq;
-  }
 }
 
 export function lastEntry(db: VigilDatabase): JournalEntry | undefined {
