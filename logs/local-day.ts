@@ -39,3 +39,9 @@ export function zonedInstant(day: string, time: string, timeZone: string): Date 
   }
   return new Date(guess);
 }
+
+/** A calendar date `days` away, by calendar arithmetic (DST-proof, unlike subtracting 24 hours). */
+export function shiftDay(day: string, days: number): string {
+  const [year, month, date] = day.split("-").map(Number);
+  return new Date(Date.UTC(year!, month! - 1, date! + days)).toISOString().slice(0, 10);
+}

@@ -1,5 +1,4 @@
-import { localDateParts } from "../../logs/local-day.js";
-import { shiftDay } from "./parse-day.js";
+import { localDateParts, shiftDay } from "../../logs/local-day.js";
 
 /** An instant as a person reads it in their time zone: `today 14:03:22`, `yesterday 09:10:00`, else the date. */
 export function formatLocalTime(iso: string | null | undefined, now: Date, timeZone: string): string {

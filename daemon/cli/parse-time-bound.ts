@@ -1,6 +1,5 @@
-import { localDay, zonedInstant } from "../../logs/local-day.js";
+import { localDay, shiftDay, zonedInstant } from "../../logs/local-day.js";
 import { UsageError } from "./exit-codes.js";
-import { shiftDay } from "./parse-day.js";
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 

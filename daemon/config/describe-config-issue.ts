@@ -52,6 +52,12 @@ export function describeConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
       const plain = issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1 ? "must not be empty" : `must be ${bound}${what}`;
       return { keyPath, problem: `${plain}${got}`, fix: `set ${name} to a value ${bound}${what}` };
     }
+    case "invalid_key": {
+      // A map keyed by names (tools.policy, mcp.servers): the key's own rule says what is allowed.
+      const key = String(issue.path.at(-1) ?? "");
+      const why = issue.issues[0]?.message ?? "is not an allowed key";
+      return { keyPath, problem: `"${key}" ${why.replace(/^[A-Z]/, (c) => c.toLowerCase())}`, fix: `rename or remove ${name}` };
+    }
     default: {
       const own = ZOD_WORDING.test(issue.message) ? `is not accepted (${issue.message.replace(/^[A-Z]/, (c) => c.toLowerCase())})` : issue.message;
       return { keyPath, problem: `${own}${got}`, fix: `${name} ${own}` };
@@ -77,12 +83,20 @@ function _knownKeysAt(keyPath: ReadonlyArray<string | number>): string[] {
     schema = _unwrap(schema);
     const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
     if (def.type === "array") schema = def.element;
+    else if (def.type === "record") schema = def.valueType;
     else if (def.type === "object") schema = (def.shape as Record<string, unknown>)[String(part)];
     else return [];
     if (!schema) return [];
   }
-  const def = (_unwrap(schema) as { _zod: { def: Record<string, unknown> } })._zod.def;
-  return def.type === "object" ? Object.keys(def.shape as object) : [];
+  return _objectKeys(_unwrap(schema));
+}
+
+/** An object's keys; for a union of objects (an MCP server: stdio or HTTP), every branch's. */
+function _objectKeys(schema: unknown): string[] {
+  const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
+  if (def.type === "object") return Object.keys(def.shape as object);
+  if (def.type === "union") return [...new Set((def.options as unknown[]).flatMap((option) => _objectKeys(_unwrap(option))))];
+  return [];
 }
 
 function _unwrap(schema: unknown): unknown {

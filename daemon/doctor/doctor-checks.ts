@@ -4,15 +4,18 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import { AUTH_BLOCK_KEY, AUTH_FIX, type AuthBlock } from "../brain/model-health.js";
 import { createDaemonState } from "../state/daemon-state.js";
+import { hasGithubToken } from "../github/find-github-token.js";
 import { describeGithubDelivery } from "../github/github-delivery.js";
-import { createSubscriptionStore } from "../github/subscriptions.js";
 import { formatSubscriptionRef } from "../github/subscription-ref.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
-import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
+import { isProcessAlive, readInstanceLock } from "../locks/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
+import { checkMcpServers } from "./check-mcp-servers.js";
+import { checkGithub } from "./check-github.js";
+import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
 /** One thing `vigil doctor` looked at; a failed check says how to fix it. */
@@ -41,6 +44,8 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
+    ...(await checkGithub(ctx, createSubscriptionStore(ctx.db).list().length)),
+    ...(await checkMcpServers(ctx)),
   ];
 }
 
@@ -100,7 +105,7 @@ function _checkModelBlock(ctx: VigilContext): CheckResult[] {
 function _checkGithubDelivery(ctx: VigilContext): CheckResult {
   const refs = [...createSubscriptionStore(ctx.db).list().map(formatSubscriptionRef), ...ctx.loaded.config.github.subscriptions.map((text) => text.toLowerCase())];
   const followed = new Set(refs).size;
-  const delivery = describeGithubDelivery(ctx.loaded.config, Boolean(ctx.loaded.secrets.githubToken));
+  const delivery = describeGithubDelivery(ctx.loaded.config, hasGithubToken(ctx.loaded, ctx.env));
   if (followed === 0) return { name: "github", ok: true, detail: delivery.ok ? `no subscriptions; events would arrive by ${delivery.how}` : "no subscriptions" };
   return delivery.ok
     ? { name: "github", ok: true, detail: `${followed} subscription(s); events arrive by ${delivery.how}` }

@@ -12,6 +12,7 @@ const LIVE_KEYS: ReadonlyArray<readonly string[]> = [
   ["github", "subscriptions"],
   ["schedules"],
   ["rules"],
+  ["hooks"],
   ["heartbeat", "idleWakeMinutes"],
   ["heartbeat", "maxSteps"],
   ["heartbeat", "quietHours"],

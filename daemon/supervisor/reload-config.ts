@@ -27,6 +27,7 @@ export async function reloadConfig(ctx: VigilContext, runtime: Runtime, files: F
   await files.setRoots(ctx.loaded.config.watch);
   runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
   runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
+  runtime.hooks.setHooks(ctx.loaded.config.hooks);
   // A refused key is asked about again: the user may have fixed it. Still refused: no new row.
   if (runtime.health.authBlock()) await checkModelKey(ctx, runtime, (line) => ctx.logger.info(line));
   ctx.journal.append({

@@ -3,6 +3,7 @@ import path from "node:path";
 import { extract } from "tar";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../daemon/store/open-database.js";
+import { MIGRATIONS } from "../../daemon/context/migrations.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 import { startNtfyServer, type NtfyServer } from "../support/ntfy-server.js";
 import { cleanEnv, runVigil, runVigilAsync, spawnVigil, waitFor, type RunningVigil } from "../support/run-vigil.js";
@@ -39,7 +40,7 @@ describe("data you own", () => {
 
     const out = makeTempHome();
     await extract({ file: archive, cwd: out });
-    const copy = openDatabase(path.join(out, "vigil.db"));
+    const copy = openDatabase(path.join(out, "vigil.db"), MIGRATIONS);
     const verdict = verifyChain(copy);
     const summaries = copy.prepare<[], { summary: string }>("SELECT summary FROM journal WHERE kind = 'noticed'").all().map((row) => row.summary);
     copy.close();
@@ -69,7 +70,7 @@ describe("data you own", () => {
     const env = cleanEnv(home);
     runVigil(["tell", "keep me in the journal"], env);
     const old = new Date(Date.now() - 30 * 86_400_000);
-    const db = openDatabase(path.join(home, "vigil.db"));
+    const db = openDatabase(path.join(home, "vigil.db"), MIGRATIONS);
     const insert = db.prepare("INSERT INTO transcripts (turn_id, ts, day, body) VALUES (?, ?, ?, ?)");
     insert.run("old-turn", old.toISOString(), old.toISOString().slice(0, 10), "user: an old conversation about zebras");
     insert.run("new-turn", new Date().toISOString(), new Date().toISOString().slice(0, 10), "user: a fresh conversation about yaks");
@@ -90,7 +91,7 @@ describe("data you own", () => {
     expect(existsSync(path.join(home, "outbox", "new-report.md"))).toBe(true);
     expect(runVigil(["memory", "search", "zebras"], env).code).toBe(1);
     expect(runVigil(["memory", "search", "yaks"], env).code).toBe(0);
-    const check = openDatabase(path.join(home, "vigil.db"));
+    const check = openDatabase(path.join(home, "vigil.db"), MIGRATIONS);
     expect(check.prepare<[], { reason: string }>("SELECT reason FROM memory_versions ORDER BY version").all().map((row) => row.reason)).toEqual(["v3", "v4"]);
     check.close();
   });

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isProcessAlive, readInstanceLock } from "../../daemon/run/instance-lock.js";
+import { isProcessAlive, readInstanceLock } from "../../daemon/locks/instance-lock.js";
 import { startMessagesApiServer, text, toolUse, type MessagesApiServer } from "../support/messages-api-server.js";
 import { cleanEnv, runVigil, runVigilAsync, spawnVigil, waitFor } from "../support/run-vigil.js";
 import { makeTempHome } from "../support/temp-home.js";

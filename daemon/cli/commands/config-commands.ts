@@ -8,7 +8,7 @@ import { addWatchRoot, removeWatchRoot } from "../../config/edit-watch-list.js";
 import { parseConfigText } from "../../config/load-config.js";
 import { expandHome } from "../../paths/expand-home.js";
 import { resolvePaths } from "../../paths/resolve-paths.js";
-import { runningDaemon } from "../../run/signal-daemon.js";
+import { runningDaemon } from "../../locks/signal-daemon.js";
 import { writeFileAtomic } from "../../store/write-file-atomic.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";

@@ -3,9 +3,10 @@ import { mkdirSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { resolvePaths, type VigilPaths } from "../../paths/resolve-paths.js";
-import { runningDaemon, stopDaemon, waitUntil } from "../../run/signal-daemon.js";
+import { runningDaemon, stopDaemon, waitUntil } from "../../locks/signal-daemon.js";
 import { serviceCommandFor, type LifecycleVerb } from "../../service/service-control.js";
 import { openDatabase } from "../../store/open-database.js";
+import { MIGRATIONS } from "../../context/migrations.js";
 import { queryEntries } from "../../../logs/query-entries.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
@@ -81,7 +82,7 @@ export async function reloadRunningDaemon(io: CliIo): Promise<number> {
 /** The daemon journals every reload, good or bad: wait for that row and print it. */
 async function _reportReload(io: CliIo, paths: VigilPaths, afterSeq: number): Promise<number> {
   let row: { summary: string; data: Record<string, unknown> } | undefined;
-  const db = openDatabase(paths.database);
+  const db = openDatabase(paths.database, MIGRATIONS);
   try {
     await waitUntil(() => {
       row = queryEntries(db, { afterSeq }).find((entry) => entry.data.event === "reloaded" || entry.data.event === "reload-failed");
@@ -118,7 +119,7 @@ async function _startInBackground(io: CliIo, paths: VigilPaths): Promise<number>
 }
 
 function _headSeq(paths: VigilPaths): number {
-  const db = openDatabase(paths.database);
+  const db = openDatabase(paths.database, MIGRATIONS);
   try {
     return db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM journal").get()?.seq ?? 0;
   } finally {

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { openContext, type VigilContext } from "../../context/open-context.js";
 import { noticeEvent } from "../../events/notice-event.js";
-import { nudgeDaemon } from "../../run/nudge-daemon.js";
-import { runningDaemon, waitUntil } from "../../run/signal-daemon.js";
+import { nudgeDaemon } from "../../locks/nudge-daemon.js";
+import { runningDaemon, waitUntil } from "../../locks/signal-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
