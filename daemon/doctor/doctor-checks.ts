@@ -106,10 +106,10 @@ function _checkGithubDelivery(ctx: VigilContext): CheckResult {
   const refs = [...createSubscriptionStore(ctx.db).list().map(formatSubscriptionRef), ...ctx.loaded.config.github.subscriptions.map((text) => text.toLowerCase())];
   const followed = new Set(refs).size;
   const delivery = describeGithubDelivery(ctx.loaded.config, hasGithubToken(ctx.loaded, ctx.env));
-  if (followed === 0) return { name: "github", ok: true, detail: delivery.ok ? `no subscriptions; events would arrive by ${delivery.how}` : "no subscriptions" };
+  if (followed === 0) return { name: "github delivery", ok: true, detail: delivery.ok ? `no subscriptions; events would arrive by ${delivery.how}` : "no subscriptions" };
   return delivery.ok
-    ? { name: "github", ok: true, detail: `${followed} subscription(s); events arrive by ${delivery.how}` }
-    : { name: "github", ok: false, detail: `${followed} subscription(s), but ${delivery.why}`, fix: delivery.fix };
+    ? { name: "github delivery", ok: true, detail: `${followed} subscription(s); events arrive by ${delivery.how}` }
+    : { name: "github delivery", ok: false, detail: `${followed} subscription(s), but ${delivery.why}`, fix: delivery.fix };
 }
 
 function _checkNotifiers(ctx: VigilContext): CheckResult {

@@ -28,7 +28,7 @@ describe("subscriptions", () => {
     const nothing = runVigil(["subscribe", "octo/app#42"], env);
     expect(nothing).toMatchObject({ code: 0, stdout: "following octo/app#42\n" });
     expect(nothing.stderr).toContain("vigil: warning: nothing delivers them yet: github.poll and github.webhooks are both off; to receive octo/app#42's events: enable github.poll (with a token: GITHUB_TOKEN or gh auth login) or github.webhooks");
-    const github = (extra: NodeJS.ProcessEnv = {}) => (JSON.parse(runVigil(["doctor", "--json"], { ...env, ...extra }).stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>).find((check) => check.name === "github")!;
+    const github = (extra: NodeJS.ProcessEnv = {}) => (JSON.parse(runVigil(["doctor", "--json"], { ...env, ...extra }).stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>).find((check) => check.name === "github delivery")!;
     expect(github()).toMatchObject({ ok: false, detail: "1 subscription(s), but nothing delivers them yet: github.poll and github.webhooks are both off", fix: expect.stringContaining("GitHub on a laptop") });
     expect(runVigil(["doctor"], env).code).toBe(1);
 
