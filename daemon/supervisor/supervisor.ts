@@ -3,7 +3,7 @@ import { localDateParts, localDay } from "../../logs/local-day.js";
 import { runRulesTurn } from "../brain/run-rules-turn.js";
 import { runTurn } from "../brain/run-turn.js";
 import { isAuthFailure } from "../brain/model-health.js";
-import { reportAuthFailure } from "./report-auth-failure.js";
+import { liftAuthBlock, reportAuthFailure } from "./report-auth-failure.js";
 import type { TurnOutcome } from "../brain/turn-deps.js";
 import { totalTokens } from "../brain/usage-ledger.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -181,6 +181,8 @@ function _reportHealth(outcome: TurnOutcome, runtime: Runtime, journal: Journal)
   const { health, turn: deps } = runtime;
   if (outcome.outcome !== "failed") {
     const ended = health.recordSuccess();
+    // A call went through: a block left by another key (a restart with a new one) is over.
+    if (deps.client) liftAuthBlock(runtime, "a model call went through");
     if (ended > 0) journal.append({ kind: "system", summary: `model reachable again after ${ended} failed turn(s)`, data: { event: "model-recovered", failures: ended } });
     return;
   }
