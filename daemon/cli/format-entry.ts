@@ -11,6 +11,7 @@ const KIND_STYLE: Record<JournalKind, Parameters<Paint>[0]> = {
   error: "red",
   system: "magenta",
   dream: "yellow",
+  task: "yellow",
 };
 
 const KIND_WIDTH = 7;

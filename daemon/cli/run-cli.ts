@@ -19,6 +19,7 @@ import { registerDreamCommand } from "./commands/dream-command.js";
 import { registerLifecycleCommands } from "./commands/lifecycle-commands.js";
 import { registerConfigCommands } from "./commands/config-commands.js";
 import { registerDataCommands } from "./commands/data-commands.js";
+import { registerTaskCommands } from "./commands/task-commands.js";
 import { registerMcpCommands } from "./commands/mcp-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
@@ -60,6 +61,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerApprovalCommands(program, io, setExit);
   registerMemoryCommands(program, io, setExit);
   registerDreamCommand(program, io, setExit);
+  registerTaskCommands(program, io, setExit);
   registerMcpCommands(program, io, setExit);
   _overrideExits(program);
   return program;

@@ -30,6 +30,8 @@ export interface ReviewDigest {
   costUsd: number;
   unpriced: string[];
   dreams: Array<{ ts: string; summary: string }>;
+  /** Each task that moved on these days, at its latest state (from its `task` journal rows). */
+  tasks: Array<{ id: number; state: string; ts: string; summary: string }>;
   approvalsWaiting: Array<{ id: number; tool: string; reason: string }>;
   logs: string[];
 }
@@ -66,10 +68,20 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
     costUsd: priced.reduce((sum, row) => sum + _cost(row, deps.prices[row.model]!), 0),
     unpriced: usage.filter((row) => !deps.prices[row.model]).map((row) => row.model),
     dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
+    tasks: _latestPerTask(ofKind("task")),
     approvalsWaiting: createApprovalQueue(deps.db).pending(deps.now).map(({ id, tool, reason }) => ({ id, tool, reason })),
     // Only days whose log file is there: a link to nothing helps nobody.
     logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)).filter((file) => existsSync(file)),
   };
+}
+
+function _latestPerTask(rows: JournalEntry[]): ReviewDigest["tasks"] {
+  const latest = new Map<number, ReviewDigest["tasks"][number]>();
+  for (const row of rows) {
+    if (typeof row.data.taskId !== "number" || typeof row.data.to !== "string") continue;
+    latest.set(row.data.taskId, { id: row.data.taskId, state: row.data.to, ts: row.ts, summary: row.summary });
+  }
+  return [...latest.values()].sort((a, b) => a.id - b.id);
 }
 
 function _cost(usage: TokenUsage, price: Prices[string]): number {
@@ -92,6 +104,7 @@ export function renderReviewDigest(digest: ReviewDigest, timeZone = "UTC"): stri
   section("Waiting for your approval", digest.approvalsWaiting.map((item) => `#${item.id} ${item.tool}: ${item.reason} (vigil approve ${item.id})`));
   section("Errors", digest.errors.map((error) => `${at(error.ts)} ${error.summary}`));
   section("For you", digest.notable.slice(0, 20).map((item) => `${at(item.ts)} ${item.summary}`));
+  section("Tasks", digest.tasks.map((task) => `#${task.id} ${task.state}: ${task.summary} (vigil task show ${task.id})`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));
   lines.push("", digest.logs.length ? `Full log: ${digest.logs.join(", ")}` : "No daily log file for these days.");
   return lines.join("\n");
