@@ -42,6 +42,18 @@ export function localDay(instant: Date, timeZone: string): string {
   return localDateParts(instant, timeZone).day;
 }
 
+/** The instant a local wall time (`YYYY-MM-DD`, `HH:MM:SS`) names in a time zone (DST gaps move forward). */
+export function zonedInstant(day: string, time: string, timeZone: string): Date {
+  const wall = Date.parse(`${day}T${time}Z`);
+  let guess = wall;
+  // Two rounds settle the offset, also across a DST change between the guess and the answer.
+  for (let round = 0; round < 2; round++) {
+    const parts = localDateParts(new Date(guess), timeZone);
+    guess += wall - Date.parse(`${parts.day}T${parts.time}Z`);
+  }
+  return new Date(guess);
+}
+
 /** A calendar date `days` away, by calendar arithmetic (DST-proof, unlike subtracting 24 hours). */
 export function shiftDay(day: string, days: number): string {
   const [year, month, date] = day.split("-").map(Number);

@@ -7,32 +7,47 @@ export interface EntryQuery {
   kind?: JournalKind;
   /** Case-insensitive text to find in the summary or the data. */
   grep?: string;
+  /** ISO instants: rows at or after `since`, before `until`. */
+  since?: string;
+  until?: string;
+  /** The source of a noticed event (`github`, `files`, `user`, `schedule`, `clock`). */
+  source?: string;
+  /** Only rows after this seq (`vigil log --follow`). */
+  afterSeq?: number;
   limit?: number;
+  /** The newest `last` matching rows, still printed oldest first. */
+  last?: number;
 }
+
+/** Each filter: its SQL (ts is ISO UTC text throughout, so text order is time order) and its parameter. */
+const FILTERS: ReadonlyArray<[keyof EntryQuery, string, (value: never) => unknown]> = [
+  ["day", "day = @day", (day: string) => day],
+  ["kind", "kind = @kind", (kind: string) => kind],
+  ["grep", "(summary LIKE @grep ESCAPE '\\' OR data LIKE @grep ESCAPE '\\')", (grep: string) => `%${grep.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+  ["since", "ts >= @since", (since: string) => since],
+  ["until", "ts < @until", (until: string) => until],
+  ["source", "json_extract(data, '$.source') = @source", (source: string) => source],
+  ["afterSeq", "seq > @afterSeq", (seq: number) => seq],
+];
 
 /** Journal rows in seq order, filtered; `day` uses the (day, seq) index so one day among millions is cheap. */
 export function queryEntries(db: VigilDatabase, query: EntryQuery = {}): JournalEntry[] {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  if (query.day) {
-    where.push("day = @day");
-    params.day = query.day;
-  }
-  if (query.kind) {
-    where.push("kind = @kind");
-    params.kind = query.kind;
-  }
-  if (query.grep) {
-    where.push("(summary LIKE @grep ESCAPE '\\' OR data LIKE @grep ESCAPE '\\')");
-    params.grep = `%${query.grep.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  for (const [key, sql, toParam] of FILTERS) {
+    const value = query[key];
+    if (value === undefined || value === "") continue;
+    where.push(sql);
+    params[key] = toParam(value as never);
   }
   const sql = [
     "SELECT * FROM journal",
     where.length ? `WHERE ${where.join(" AND ")}` : "",
-    "ORDER BY seq",
-    query.limit ? `LIMIT ${Math.trunc(query.limit)}` : "",
+    query.last ? "ORDER BY seq DESC" : "ORDER BY seq",
+    query.limit || query.last ? `LIMIT ${Math.trunc(query.last ?? query.limit!)}` : "",
   ].join(" ");
-  return db.prepare<Record<string, unknown>, JournalRow>(sql).all(params).map(toJournalEntry);
+  const rows = db.prepare<Record<string, unknown>, JournalRow>(sql).all(params);
+  return (query.last ? rows.reverse() : rows).map(toJournalEntry);
 }
 
 export function lastEntry(db: VigilDatabase): JournalEntry | undefined {

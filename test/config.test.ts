@@ -59,7 +59,23 @@ describe("config", () => {
     const error = configError("heartbeat:\n  tickSeconds: fast\n");
     expect(error.keyPath).toBe("heartbeat.tickSeconds");
     expect(error.line).toBe(2);
-    expect(error.message).toMatch(/expected number, got "fast"/);
+    expect(error.message).toContain('`heartbeat.tickSeconds` must be a number (it is "fast")');
+  });
+
+  it("every problem of a file at once, in plain words, each with its line", () => {
+    const error = configError("watch: { path: ~/a }\nserver:\n  port: 70000\nheartbeat:\n  tickSecs: 5\nmodel: { provider: gpt }\n");
+    expect(error.problems.map((problem) => [problem.keyPath, problem.line])).toEqual([
+      ["watch", 1],
+      ["server.port", 3],
+      ["heartbeat.tickSecs", 5],
+      ["model.provider", 6],
+    ]);
+    expect(error.message).toMatch(/^4 problems in \S+config\.yaml:\n/);
+    expect(error.message).toContain("config.yaml:1: `watch` must be a list (it is a mapping)");
+    expect(error.message).toContain("config.yaml:3: `server.port` must be at most 65535 (it is 70000)");
+    expect(error.message).toContain("config.yaml:5: `heartbeat.tickSecs` is not a known key\n  fix: remove it or correct the spelling; keys allowed under heartbeat:");
+    expect(error.message).toContain('config.yaml:6: `model.provider` must be one of "anthropic", "rules" (it is "gpt")');
+    expect(error.message).not.toMatch(/expected|Invalid input/);
   });
 
   it("keys inside lists are named with their index", () => {

@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Prompt } from "./prompt/build-prompt.js";
 import type { TokenUsage } from "./usage-ledger.js";
+import { isAuthFailure } from "./model-health.js";
 
 export type ModelMessage = Anthropic.MessageParam;
 export type ModelReply = Anthropic.Message;
@@ -32,19 +33,9 @@ export interface AnthropicClientOptions {
  * Key and base URL come from the SDK's own variables, so any Messages-API server can stand in.
  * The SDK (a thousand modules) is imported on the first call or `warmUp`, not at process start.
  */
-export function createAnthropicClient({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions = {}): ModelClient & { warmUp(): Promise<void> } {
+export function createAnthropicClient(options: AnthropicClientOptions = {}): ModelClient & { warmUp(): Promise<void> } {
   let loading: Promise<Anthropic> | undefined;
-  const sdk = () =>
-    (loading ??= import("@anthropic-ai/sdk").then(
-      ({ default: Sdk }) =>
-        new Sdk({
-          apiKey: env.ANTHROPIC_API_KEY ?? null,
-          authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
-          baseURL: env.ANTHROPIC_BASE_URL || undefined,
-          maxRetries,
-          timeout: timeoutMs,
-        }),
-    ));
+  const sdk = () => (loading ??= _createSdk(options));
   const body = (request: ModelRequest) => ({
     model: request.model,
     max_tokens: request.maxTokens,
@@ -57,6 +48,30 @@ export function createAnthropicClient({ env = process.env, maxRetries = 2, timeo
     ask: async (request) => (await sdk()).messages.create({ ...body(request), stream: false }, { signal: request.signal }),
     warmUp: async () => void (await sdk()),
   };
+}
+
+/**
+ * Is the key accepted? One `GET /v1/models` (free, authenticated). `unknown` when the answer
+ * says nothing about the key: the network is down, or a compatible server has no such route.
+ */
+export async function checkAnthropicKey(options: AnthropicClientOptions = {}): Promise<{ verdict: "accepted" | "refused" | "unknown"; error?: Error }> {
+  try {
+    await (await _createSdk({ maxRetries: 0, timeoutMs: 5_000, ...options })).models.list({ limit: 1 });
+    return { verdict: "accepted" };
+  } catch (error) {
+    return { verdict: isAuthFailure(error) ? "refused" : "unknown", error: error as Error };
+  }
+}
+
+async function _createSdk({ env = process.env, maxRetries = 2, timeoutMs = 120_000 }: AnthropicClientOptions): Promise<Anthropic> {
+  const { default: Sdk } = await import("@anthropic-ai/sdk");
+  return new Sdk({
+    apiKey: env.ANTHROPIC_API_KEY ?? null,
+    authToken: env.ANTHROPIC_AUTH_TOKEN ?? null,
+    baseURL: env.ANTHROPIC_BASE_URL || undefined,
+    maxRetries,
+    timeout: timeoutMs,
+  });
 }
 
 export function usageOf(reply: ModelReply): TokenUsage {

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { runCli } from "./run-cli.js";
 
+// A reader that went away (`vigil log --json | head -1`) is not an error: stop quietly, like cat.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(0);
+  });
+}
+
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,

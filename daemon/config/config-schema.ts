@@ -238,6 +238,14 @@ export const configSchema = z.strictObject({
       prices: z.record(z.string(), priceSchema).default(DEFAULT_PRICES),
     })
     .prefault({}),
+  /** What may be dropped after a while (null keeps it forever). Journal rows are never dropped. */
+  retention: z
+    .strictObject({
+      transcriptsDays: z.number().int().positive().nullable().default(null),
+      outboxDays: z.number().int().positive().nullable().default(null),
+      memoryVersions: z.number().int().positive().nullable().default(null),
+    })
+    .prefault({}),
   server: z
     .strictObject({
       host: z.string().min(1).default("127.0.0.1"),

@@ -4,7 +4,9 @@
  */
 export const DEFAULT_CONFIG_TEXT = `# Vigil configuration. Every key is optional; what is shown is the default.
 # Secrets are never written here: use env:NAME to read an environment variable.
-# After editing: \`vigil doctor\` checks it, and a running daemon reloads it on SIGHUP.
+# Edit it with \`vigil config edit\` (validates before saving) and \`vigil watch add PATH\`;
+# \`vigil doctor\` checks it. \`vigil reload\` (SIGHUP) applies most keys to a running daemon and
+# names the ones that need \`vigil restart\` (server, github.webhooks/poll, notify, timezone, …).
 
 # IANA time zone for days in the journal, quiet hours and schedules (default: the system's).
 # timezone: Europe/Berlin
@@ -95,6 +97,12 @@ tasks:
 rules: []
 #  - when: { source: github, event: pull_request.review_requested }
 #    do: notify
+
+# What may be dropped after a while; null keeps it forever. Journal rows are never dropped.
+retention:
+  transcriptsDays: null   # past turns' transcripts (memory_search finds less once dropped)
+  outboxDays: null        # files delivered to outbox/
+  memoryVersions: null    # how many old memory versions to keep (vigil memory revert)
 
 server:
   host: 127.0.0.1         # keep it on loopback unless you put a proxy in front

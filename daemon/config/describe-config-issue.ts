@@ -7,26 +7,53 @@ export interface ConfigIssue {
   fix: string;
 }
 
+/** zod's own wording starts like this; a message the schema wrote itself ("must look like …") is kept. */
+const ZOD_WORDING = /^(Invalid|Too (small|big)|Unrecognized|Expected)/;
+
+const TYPE_WORDS: Record<string, string> = {
+  array: "a list",
+  object: "a mapping (key: value lines)",
+  number: "a number",
+  int: "a whole number",
+  string: "text",
+  boolean: "true or false",
+};
+
 /**
- * Turns one zod issue into a sentence a person can act on, with the key it concerns. `schema` is
+ * Turns one zod issue into plain words a person can act on ("must be a list"), with the key it concerns. `schema` is
  * the one that was checked (config by default; eval scenarios reuse this), for the allowed keys.
  */
 export function describeConfigIssue(issue: z.core.$ZodIssue, schema: z.ZodType = configSchema): ConfigIssue {
   const keyPath = issue.path.map((part) => (typeof part === "symbol" ? String(part) : part));
   const name = formatKeyPath(keyPath) || "the top level";
+  const input = "input" in issue ? issue.input : undefined;
+  const got = input === undefined ? "" : ` (it is ${_describeValue(input)})`;
   // A value written where a secret reference belongs may be the secret itself: never echo it.
   if (_isSecretKey(keyPath) && issue.code !== "unrecognized_keys") {
-    return { keyPath, problem: "is not an env: reference (the value is not shown)", fix: `set ${name} to env:NAME and export NAME` };
+    return { keyPath, problem: "must be an env: reference (the value is not shown)", fix: `set ${name} to env:NAME and export NAME` };
   }
   switch (issue.code) {
     case "unrecognized_keys": {
       const unknown = issue.keys[0] ?? "";
       const allowed = _knownKeysAt(schema, keyPath);
-      return {
-        keyPath: [...keyPath, unknown],
-        problem: `unknown key "${unknown}"`,
-        fix: `remove it or correct the spelling; keys allowed under ${name}: ${allowed.join(", ")}`,
-      };
+      return { keyPath: [...keyPath, unknown], problem: "is not a known key", fix: `remove it or correct the spelling; keys allowed under ${name}: ${allowed.join(", ")}` };
+    }
+    case "invalid_type": {
+      const wanted = TYPE_WORDS[issue.expected] ?? issue.expected;
+      return input === undefined
+        ? { keyPath, problem: "is required", fix: `add ${name} (${wanted})` }
+        : { keyPath, problem: `must be ${wanted}${got}`, fix: `set ${name} to ${wanted}` };
+    }
+    case "invalid_value": {
+      const choices = issue.values.map((value) => JSON.stringify(value)).join(", ");
+      return { keyPath, problem: `must be one of ${choices}${got}`, fix: `set ${name} to one of: ${choices}` };
+    }
+    case "too_big":
+    case "too_small": {
+      const bound = issue.code === "too_big" ? `at most ${issue.maximum}` : `at least ${issue.minimum}`;
+      const what = issue.origin === "string" ? ` characters long` : issue.origin === "array" ? " item(s)" : "";
+      const plain = issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1 ? "must not be empty" : `must be ${bound}${what}`;
+      return { keyPath, problem: `${plain}${got}`, fix: `set ${name} to a value ${bound}${what}` };
     }
     case "invalid_key": {
       // A map keyed by names (tools.policy, mcp.servers): the key's own rule says what is allowed.
@@ -34,22 +61,10 @@ export function describeConfigIssue(issue: z.core.$ZodIssue, schema: z.ZodType =
       const why = issue.issues[0]?.message ?? "is not an allowed key";
       return { keyPath, problem: `"${key}" ${why.replace(/^[A-Z]/, (c) => c.toLowerCase())}`, fix: `rename or remove ${name}` };
     }
-    case "invalid_type":
-      return issue.input === undefined
-        ? { keyPath, problem: "is required", fix: `add ${name} (${issue.expected})` }
-        : { keyPath, problem: `expected ${issue.expected}, got ${_describeValue(issue.input)}`, fix: `set ${name} to a ${issue.expected}` };
-    case "invalid_value":
-      return {
-        keyPath,
-        problem: `got ${_describeValue(issue.input)}`,
-        fix: `set ${name} to one of: ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`,
-      };
-    default:
-      return {
-        keyPath,
-        problem: "input" in issue && issue.input !== undefined ? `${_describeValue(issue.input)} is not accepted` : "is not accepted",
-        fix: `${name} ${issue.message.replace(/^[A-Z]/, (c) => c.toLowerCase())}`,
-      };
+    default: {
+      const own = ZOD_WORDING.test(issue.message) ? `is not accepted (${issue.message.replace(/^[A-Z]/, (c) => c.toLowerCase())})` : issue.message;
+      return { keyPath, problem: `${own}${got}`, fix: `${name} ${own}` };
+    }
   }
 }
 

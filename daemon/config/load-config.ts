@@ -55,12 +55,12 @@ export function parseConfigText(text: string, file?: string): RawConfig {
   const data: unknown = doc.toJS() ?? {};
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  const issue = describeConfigIssue(result.error.issues[0]!);
-  throw new ConfigError({
-    keyPath: formatKeyPath(issue.keyPath),
-    file,
-    line: file ? locateYamlKey(doc, lines, issue.keyPath) : undefined,
-    problem: issue.problem,
-    fix: issue.fix,
+  // Every problem at once, in file order: fixing one at a time through restarts is no way to edit.
+  const problems = result.error.issues.map((zodIssue) => {
+    const issue = describeConfigIssue(zodIssue);
+    return { keyPath: formatKeyPath(issue.keyPath), line: file ? locateYamlKey(doc, lines, issue.keyPath) : undefined, problem: issue.problem, fix: issue.fix };
   });
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const [first, ...more] = problems;
+  throw new ConfigError({ ...first!, file, more });
 }

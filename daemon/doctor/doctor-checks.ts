@@ -2,6 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
+import { AUTH_BLOCK_KEY, AUTH_FIX, type AuthBlock } from "../brain/model-health.js";
+import { createDaemonState } from "../state/daemon-state.js";
+import { hasGithubToken } from "../github/find-github-token.js";
+import { describeGithubDelivery } from "../github/github-delivery.js";
+import { formatSubscriptionRef } from "../github/subscription-ref.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
 import { isLockHolderRunning, readInstanceLock } from "../locks/instance-lock.js";
@@ -39,7 +44,9 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     _checkDatabase(ctx),
     _checkMemory(ctx),
     await _checkModel(ctx),
+    ..._checkModelBlock(ctx),
     _checkNotifiers(ctx),
+    _checkGithubDelivery(ctx),
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
@@ -93,6 +100,23 @@ async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
       fix: status === 401 ? "ANTHROPIC_API_KEY is wrong or revoked: set a valid key" : "check the network, ANTHROPIC_BASE_URL and the model names in config",
     };
   }
+}
+
+/** The daemon's own verdict: it stopped calling the model after the API refused its key. */
+function _checkModelBlock(ctx: VigilContext): CheckResult[] {
+  const block = createDaemonState(ctx.db).get<AuthBlock>(AUTH_BLOCK_KEY);
+  return block ? [{ name: "model calls", ok: false, detail: `paused since ${block.since}: the API refused the daemon's key (${block.message})`, fix: AUTH_FIX }] : [];
+}
+
+/** Subscriptions that nothing can deliver are a silent failure: fail them here, with the fix. */
+function _checkGithubDelivery(ctx: VigilContext): CheckResult {
+  const refs = [...createSubscriptionStore(ctx.db).list().map(formatSubscriptionRef), ...ctx.loaded.config.github.subscriptions.map((text) => text.toLowerCase())];
+  const followed = new Set(refs).size;
+  const delivery = describeGithubDelivery(ctx.loaded.config, hasGithubToken(ctx.loaded, ctx.env));
+  if (followed === 0) return { name: "github delivery", ok: true, detail: delivery.ok ? `no subscriptions; events would arrive by ${delivery.how}` : "no subscriptions" };
+  return delivery.ok
+    ? { name: "github delivery", ok: true, detail: `${followed} subscription(s); events arrive by ${delivery.how}` }
+    : { name: "github delivery", ok: false, detail: `${followed} subscription(s), but ${delivery.why}`, fix: delivery.fix };
 }
 
 /** No channel that can reach the user is a warning, not a failure: notifications are still kept. */

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import type { LoadedConfig } from "../config/load-config.js";
 
 export interface GithubToken {
   token: string;
@@ -22,4 +23,9 @@ export function findGithubToken(configured: { ref: string | undefined; value: st
 function _runGh(env: NodeJS.ProcessEnv): string | undefined {
   const result = spawnSync("gh", ["auth", "token"], { env, encoding: "utf8", timeout: 5_000 });
   return result.status === 0 ? result.stdout : undefined;
+}
+
+/** Whether any token is there (github.token, else gh's): decides which GitHub tools and deliveries exist. */
+export function hasGithubToken(loaded: Pick<LoadedConfig, "config" | "secrets">, env: NodeJS.ProcessEnv, runGh: RunGh = _runGh): boolean {
+  return findGithubToken({ ref: loaded.config.github.token, value: loaded.secrets.githubToken }, env, runGh) !== undefined;
 }

@@ -7,6 +7,8 @@ export interface GateInput {
   quiet: boolean;
   budgetSpent: boolean;
   backoffUntil: Date | undefined;
+  /** The API refused the key: nothing wakes the model until it changes. */
+  authBlocked?: boolean;
   turnInFlight: boolean;
 }
 
@@ -24,6 +26,7 @@ export function decideWake(input: GateInput): GateDecision {
   if (input.turnInFlight) return { wake: false, reason: "a turn is running" };
   if (input.pending.count === 0) return { wake: false, reason: "nothing pending" };
   if (input.budgetSpent) return { wake: false, reason: "daily token budget spent" };
+  if (input.authBlocked) return { wake: false, reason: "the API key was refused" };
   if (input.backoffUntil && input.now < input.backoffUntil) return { wake: false, reason: "backing off after model failures" };
   if (input.quiet && input.pending.urgent === 0) return { wake: false, reason: "quiet hours" };
   const now = input.now.getTime();

@@ -11,9 +11,14 @@ import { guardAgainstSpam } from "./spam-guard.js";
  * notifications live in the journal only.
  */
 export function buildNotifier(ctx: Pick<VigilContext, "loaded" | "journal" | "now">): Notifier {
+  return guardAgainstSpam(createFallbackNotifier(buildChannels(ctx)), { journal: ctx.journal, now: ctx.now, perHour: ctx.loaded.config.notify.maxPerHour });
+}
+
+/** The configured channels in fallback order (`vigil notify --test` tries each one). */
+export function buildChannels(ctx: Pick<VigilContext, "loaded">): NotifyChannel[] {
   const { desktop, ntfy } = ctx.loaded.config.notify;
   const channels: NotifyChannel[] = [];
   if (ntfy.topic) channels.push(createNtfyChannel({ server: ntfy.server, topic: ntfy.topic, token: ctx.loaded.secrets.ntfyToken }));
   if (desktop) channels.push(createDesktopChannel());
-  return guardAgainstSpam(createFallbackNotifier(channels), { journal: ctx.journal, now: ctx.now, perHour: ctx.loaded.config.notify.maxPerHour });
+  return channels;
 }

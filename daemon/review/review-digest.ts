@@ -6,6 +6,9 @@ import { createApprovalQueue } from "../policy/approvals.js";
 import { dailyMarkdownPath } from "../../logs/daily-markdown.js";
 import type { JournalEntry } from "../../logs/journal-entry.js";
 import { queryEntries } from "../../logs/query-entries.js";
+import { localDateParts } from "../../logs/local-day.js";
+import { listDecisions, listUserMessages, type ReviewDecision, type ReviewMessage } from "./review-messages.js";
+import { existsSync } from "node:fs";
 
 type Prices = RawConfig["review"]["prices"];
 
@@ -13,6 +16,10 @@ export interface ReviewDigest {
   days: string[];
   wakes: number;
   quiet: number;
+  /** Every turn's end, with the why. */
+  decisions: ReviewDecision[];
+  /** Your messages, each marked handled or not. */
+  messages: ReviewMessage[];
   actions: Array<{ ts: string; tool: string; outcome: string; summary: string; link: string | null }>;
   errors: Array<{ ts: string; summary: string }>;
   /** Events from people and GitHub (not the clock or file saves), which a person may want to see. */
@@ -43,6 +50,8 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
     days: [...days],
     wakes: turnEnds.length,
     quiet: turnEnds.filter((entry) => entry.kind === "quiet").length,
+    decisions: listDecisions(entries),
+    messages: listUserMessages(deps.db, entries),
     actions: ofKind("acted").map((entry) => ({
       ts: entry.ts,
       tool: String(entry.data.tool ?? "?"),
@@ -61,7 +70,8 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
     dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
     tasks: _latestPerTask(ofKind("task")),
     approvalsWaiting: createApprovalQueue(deps.db).pending(deps.now).map(({ id, tool, reason }) => ({ id, tool, reason })),
-    logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)),
+    // Only days whose log file is there: a link to nothing helps nobody.
+    logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)).filter((file) => existsSync(file)),
   };
 }
 
@@ -79,21 +89,24 @@ export function estimateCostUsd(usage: Omit<TokenUsage, "calls">, price: Prices[
   return (usage.input * price.input + usage.output * price.output + usage.cacheWrite * price.cacheWrite + usage.cacheRead * price.cacheRead) / 1e6;
 }
 
-/** The digest as a person reads it over coffee. */
-export function renderReviewDigest(digest: ReviewDigest): string {
+/** The digest as a person reads it over coffee; times in `timeZone`, multi-line text indented under its item. */
+export function renderReviewDigest(digest: ReviewDigest, timeZone = "UTC"): string {
+  const at = (ts: string) => localDateParts(new Date(ts), timeZone).time.slice(0, 5);
   const lines = [
     `Vigil review — ${digest.days.join(", ")}`,
     "",
     `${digest.wakes} wake(s), ${digest.quiet} stayed quiet; ${digest.events} event(s) noticed; ${digest.actions.length} action(s); ${digest.errors.length} error(s).`,
     `Tokens: ${digest.tokens.total.toLocaleString("en-US")} in ${digest.tokens.calls} call(s) (fresh ${digest.tokens.input}, cache write ${digest.tokens.cacheWrite}, cache read ${digest.tokens.cacheRead}, output ${digest.tokens.output}); estimated cost $${digest.costUsd.toFixed(4)}${digest.unpriced.length ? ` (no price for ${digest.unpriced.join(", ")})` : ""}.`,
   ];
-  const section = (title: string, items: string[]) => (items.length ? lines.push("", `${title}:`, ...items.map((item) => `- ${item}`)) : 0);
-  section("Actions", digest.actions.map((action) => `${action.ts.slice(11, 16)} ${action.summary} [${action.outcome}]${action.link ? ` ${action.link}` : ""}`));
+  const section = (title: string, items: string[]) => (items.length ? lines.push("", `${title}:`, ...items.map((item) => `- ${item.replace(/\n/g, "\n  ")}`)) : 0);
+  section("Your messages", digest.messages.map((message) => `${at(message.ts)} "${message.text}" — ${message.outcome}`));
+  section("Decisions", digest.decisions.map((decision) => `${at(decision.ts)} ${decision.kind === "quiet" ? "stayed quiet" : `acted (${decision.actions.join(", ")})`}: ${decision.summary} (woke for: ${decision.wake})`));
+  section("Actions", digest.actions.map((action) => `${at(action.ts)} ${action.summary} [${action.outcome}]${action.link ? ` ${action.link}` : ""}`));
   section("Waiting for your approval", digest.approvalsWaiting.map((item) => `#${item.id} ${item.tool}: ${item.reason} (vigil approve ${item.id})`));
-  section("Errors", digest.errors.map((error) => `${error.ts.slice(11, 16)} ${error.summary}`));
-  section("For you", digest.notable.slice(0, 20).map((item) => `${item.ts.slice(11, 16)} ${item.summary}`));
+  section("Errors", digest.errors.map((error) => `${at(error.ts)} ${error.summary}`));
+  section("For you", digest.notable.slice(0, 20).map((item) => `${at(item.ts)} ${item.summary}`));
   section("Tasks", digest.tasks.map((task) => `#${task.id} ${task.state}: ${task.summary} (vigil task show ${task.id})`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));
-  lines.push("", `Full log: ${digest.logs.join(", ")}`);
+  lines.push("", digest.logs.length ? `Full log: ${digest.logs.join(", ")}` : "No daily log file for these days.");
   return lines.join("\n");
 }

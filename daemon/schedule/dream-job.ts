@@ -17,6 +17,10 @@ export function createDreamJob(ctx: VigilContext, runtime: Runtime, provider: "a
   return {
     async tick(now) {
       if (!schedule.claimDue(now) || slot.busy()) return;
+      if (runtime.health.authBlock()) {
+        ctx.journal.append({ kind: "system", summary: "dream skipped: the API key was refused; no model calls until it changes", data: { event: "dream-skipped", reason: "key refused" } });
+        return;
+      }
       if (provider !== "anthropic") {
         ctx.journal.append({ kind: "system", summary: "dream skipped: dreaming needs a model (set ANTHROPIC_API_KEY)", data: { event: "dream-skipped", reason: "no model" } });
         return;

@@ -46,6 +46,7 @@ function _isIdle(ctx: VigilContext, runtime: Runtime, now: Date): boolean {
   if (ctx.db.prepare("SELECT 1 FROM turns WHERE ended_at IS NULL LIMIT 1").get()) return false;
   const backoff = runtime.health.backoffUntil();
   if (backoff && backoff > now) return false;
+  if (runtime.health.authBlock()) return false;
   return totalTokens(runtime.turn.usage.forDay(localDay(now, ctx.loaded.timezone))) < ctx.loaded.config.model.dailyTokenBudget;
 }
 

@@ -15,7 +15,7 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
       { db: ctx.db, usage: runtime.turn.usage, prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now },
       [shiftDay(today, -1), today],
     );
-    const body = renderReviewDigest(digest).split("\n").slice(2, 4).join("\n");
+    const body = renderReviewDigest(digest, ctx.loaded.timezone).split("\n").slice(2, 4).join("\n");
     const http = readHttpRunState(ctx.paths.runDir);
     const page = http?.listening && http.pid === process.pid ? `${http.url}/` : undefined;
     const result = await runtime.notifier.send({

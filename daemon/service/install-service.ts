@@ -19,6 +19,10 @@ export interface ServiceEnvironment {
   node: string;
   script: string;
   vigilHome: string;
+  /** The config file when VIGIL_CONFIG names one: the service must read the same file. */
+  vigilConfig?: string;
+  /** The login name, for `loginctl show-user`. */
+  user?: string;
   run: CommandRunner;
 }
 
@@ -40,6 +44,7 @@ export function planInstall(env: ServiceEnvironment): ServicePlan {
     vigilHome: env.vigilHome,
     envFile: path.join(env.vigilHome, "service.env"),
     logDir: path.join(env.userHome, "Library", "Logs", "vigil"),
+    vigilConfig: env.vigilConfig,
   };
   if (env.platform === "darwin") {
     const file = path.join(env.userHome, "Library", "LaunchAgents", `${LAUNCHD_LABEL}.plist`);
@@ -63,8 +68,7 @@ export function planInstall(env: ServiceEnvironment): ServicePlan {
       ["systemctl", "--user", "enable", "--now", "vigil.service"],
     ],
     hints: [
-      `secrets: put NAME=value lines in ${paths.envFile} (chmod 600)`,
-      "to keep Vigil running when you are logged out: loginctl enable-linger $USER",
+      `secrets: put NAME=value lines in ${paths.envFile} (chmod 600), or vigil install --env-from-shell`,
       "logs: journalctl --user -u vigil",
     ],
   };
@@ -119,4 +123,17 @@ function _realpath(file: string): string {
   } catch {
     return path.resolve(file);
   }
+}
+
+/**
+ * Does a systemd user service outlive the login session? Only with lingering on; says how to
+ * turn it on. Undefined where it cannot be told (no logind, not Linux).
+ */
+export function describeLingering(env: ServiceEnvironment): string | undefined {
+  if (env.platform !== "linux" || !env.user) return undefined;
+  const result = env.run("loginctl", ["show-user", env.user, "--property=Linger", "--value"]);
+  if (result.code !== 0) return `could not tell whether Vigil outlives your login (loginctl: ${result.stderr.trim() || `exit ${result.code}`}); to be sure: loginctl enable-linger ${env.user}`;
+  return result.stdout.trim() === "yes"
+    ? "lingering is on: Vigil keeps running when you log out"
+    : `lingering is off: Vigil stops when you log out; to keep it running: loginctl enable-linger ${env.user}`;
 }

@@ -16,7 +16,12 @@ function _template(name: string): string {
 }
 
 function _fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  // The template's own notes about its placeholders are for whoever edits the template, not the unit.
+  const body = template
+    .split("\n")
+    .filter((line) => !(/^\s*(#|<!--)/.test(line) && line.includes("{{")))
+    .join("\n");
+  return body.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     if (!(key in values)) throw new Error(`no value for {{${key}}}`);
     return values[key]!;
   });
@@ -38,12 +43,14 @@ export interface ServicePaths {
   vigilHome: string;
   envFile: string;
   logDir: string;
+  /** VIGIL_CONFIG of the shell that ran `vigil install`, carried into the service. */
+  vigilConfig?: string;
 }
 
 export function renderSystemdUnit(paths: ServicePaths): string {
   return _fill(_template("vigil.service"), {
     EXEC_START: [paths.node, paths.script, "start"].map(quoteSystemd).join(" "),
-    ENVIRONMENT: quoteSystemd(`VIGIL_HOME=${paths.vigilHome}`),
+    ENVIRONMENT: [`VIGIL_HOME=${paths.vigilHome}`, ...(paths.vigilConfig ? [`VIGIL_CONFIG=${paths.vigilConfig}`] : [])].map(quoteSystemd).join(" "),
     ENV_FILE: paths.envFile.replace(/%/g, "%%"),
   });
 }
@@ -54,6 +61,7 @@ export function renderLaunchdPlist(paths: ServicePaths): string {
     NODE: escapeXml(paths.node),
     SCRIPT: escapeXml(paths.script),
     VIGIL_HOME: escapeXml(paths.vigilHome),
+    EXTRA_ENV: paths.vigilConfig ? `\n    <key>VIGIL_CONFIG</key>\n    <string>${escapeXml(paths.vigilConfig)}</string>` : "",
     LOG_DIR: escapeXml(paths.logDir),
   });
 }

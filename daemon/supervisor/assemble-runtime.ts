@@ -1,5 +1,5 @@
 import type { VigilContext } from "../context/open-context.js";
-import { createModelHealth, type ModelHealth } from "../brain/model-health.js";
+import { createModelHealth, fingerprintKey, type ModelHealth } from "../brain/model-health.js";
 import type { ModelClient } from "../brain/model-client.js";
 import type { TurnDeps } from "../brain/turn-deps.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
@@ -36,7 +36,7 @@ import { createPushTaskBranchTool } from "../tasks/push-task-branch-tool.js";
 import { createOpenPullRequestTool } from "../tasks/open-pull-request-tool.js";
 import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
 import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
-import { findGithubToken } from "../github/find-github-token.js";
+import { findGithubToken, hasGithubToken } from "../github/find-github-token.js";
 import { buildApprovalNotification } from "../phone/approval-notification.js";
 import { phoneButtons } from "../phone/phone-buttons.js";
 
@@ -77,8 +77,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
-    createGithubCommentTool({ github }),
-    createGithubReviewTool({ github }),
+    // Not offered without a token: the model would only plan around a tool that must fail.
+    ...(hasGithubToken(ctx.loaded, ctx.env) ? [createGithubCommentTool({ github }), createGithubReviewTool({ github })] : []),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
     ...createMemoryTools({
@@ -129,7 +129,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, tasks, github, hooks, mcp };
+  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp };
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */

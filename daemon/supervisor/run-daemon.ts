@@ -15,11 +15,13 @@ import { startDaemonHttp } from "./start-daemon-http.js";
 import { removeHttpRunState, type HttpRunState } from "../locks/http-run-file.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
 import { reloadConfig } from "./reload-config.js";
+import { checkModelKey } from "./check-model-key.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
+import { createRetentionJob } from "../schedule/apply-retention.js";
 import { createHeartbeatWaker } from "../heartbeat/heartbeat-waker.js";
 import { createMagicDocJob } from "../schedule/magic-doc-job.js";
 import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-magic-docs.js";
@@ -80,8 +82,12 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
     const hookFeed = feedJournalToHooks(ctx.db, runtime.state, runtime.hooks);
     const tasks = _createTaskRunner(ctx, runtime, provider);
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick]);
+    const retention = createRetentionJob(ctx, runtime.state);
+    await retention(ctx.now());
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
+    // Before the sources: an event must not arrive while the heartbeat is not listening yet.
+    if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);
     const sources = options.once
       ? undefined
       : await _startSources(ctx, runtime, supervisor, tracker, options).catch(async (error: Error) => {

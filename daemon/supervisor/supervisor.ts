@@ -2,6 +2,8 @@ import type { Journal } from "../../logs/journal.js";
 import { localDateParts, localDay } from "../../logs/local-day.js";
 import { runRulesTurn } from "../brain/run-rules-turn.js";
 import { runTurn } from "../brain/run-turn.js";
+import { isAuthFailure } from "../brain/model-health.js";
+import { liftAuthBlock, reportAuthFailure } from "./report-auth-failure.js";
 import type { TurnOutcome } from "../brain/turn-deps.js";
 import { totalTokens } from "../brain/usage-ledger.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -140,6 +142,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       quiet,
       budgetSpent: (idle || pending.count > 0) && !inFlight ? budgetSpent(now) : false,
       backoffUntil: health.backoffUntil(),
+      authBlocked: provider === "anthropic" && health.authBlock() !== undefined,
       turnInFlight: inFlight !== undefined,
     });
     if (decision.wake) startTurn(decision.reason, idle !== undefined && pending.count === 0);
@@ -154,7 +157,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     lastTickAt: () => lastTick,
     async runOnce() {
       _fireDueWakeups(runtime, deps.now());
-      if (deps.events.pendingStats().count === 0 || budgetSpent(deps.now())) return undefined;
+      if (deps.events.pendingStats().count === 0 || (provider === "anthropic" && health.authBlock()) || budgetSpent(deps.now())) return undefined;
       return runOneTurn("vigil start --once");
     },
   };
@@ -188,10 +191,17 @@ function _localSlot(iso: string, timeZone: string): string {
 }
 
 /** Journals the first failure of a streak and the recovery after one; logs the rest. */
-function _reportHealth(outcome: TurnOutcome, { health, turn: deps }: Runtime, journal: Journal): void {
+function _reportHealth(outcome: TurnOutcome, runtime: Runtime, journal: Journal): void {
+  const { health, turn: deps } = runtime;
   if (outcome.outcome !== "failed") {
     const ended = health.recordSuccess();
+    // A call went through: a block left by another key (a restart with a new one) is over.
+    if (deps.client) liftAuthBlock(runtime, "a model call went through");
     if (ended > 0) journal.append({ kind: "system", summary: `model reachable again after ${ended} failed turn(s)`, data: { event: "model-recovered", failures: ended } });
+    return;
+  }
+  if (isAuthFailure(outcome.error)) {
+    reportAuthFailure(outcome.error, runtime, { turnId: outcome.turnId });
     return;
   }
   const { failures, backoffMs, firstOfStreak } = health.recordFailure(deps.now());

@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,24 +9,12 @@ import { guardAgainstSpam } from "../../daemon/notify/spam-guard.js";
 import { startHarness } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
+import { startNtfyRecorder } from "../support/ntfy-recorder.js";
 import { checkSystemTools } from "../support/system-tools.js";
-
-/** A loopback server speaking ntfy's JSON publish API: records each message, or fails on demand. */
-async function startNtfyServer(status = 200) {
-  const received: Array<{ headers: IncomingMessage["headers"]; body: any }> = [];
-  const server: Server = createServer(async (req, res) => {
-    let raw = "";
-    for await (const chunk of req) raw += chunk;
-    received.push({ headers: req.headers, body: JSON.parse(raw) });
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(status === 200 ? { id: "m1", event: "message" } : { error: "boom" }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe("notifications", () => {
   it("ntfy: JSON publish with topic, title, message, priority, tags, click URL and the bearer token", async () => {
-    const ntfy = await startNtfyServer();
+    const ntfy = await startNtfyRecorder();
     await createNtfyChannel({ server: ntfy.url, topic: "vigil-me", token: "tk_secret" }).send({ title: "PR 42", body: "CI is red", priority: "high", url: "https://github.com/octo/app/pull/42" });
     await ntfy.close();
     expect(ntfy.received).toHaveLength(1);
@@ -37,8 +23,8 @@ describe("notifications", () => {
   });
 
   it("a failing channel falls back to the next, and the failure is reported", async () => {
-    const failing = await startNtfyServer(500);
-    const working = await startNtfyServer();
+    const failing = await startNtfyRecorder(500);
+    const working = await startNtfyRecorder();
     const notifier = createFallbackNotifier([createNtfyChannel({ server: failing.url, topic: "a" }), { ...createNtfyChannel({ server: working.url, topic: "b" }), name: "second" }]);
     const result = await notifier.send({ title: "t", body: "b" });
     await failing.close();
@@ -49,7 +35,7 @@ describe("notifications", () => {
 
   it("duplicates inside the window collapse into one, there is an hourly cap, and what is held back is journaled", async () => {
     const h = await startHarness();
-    const ntfy = await startNtfyServer();
+    const ntfy = await startNtfyRecorder();
     const notifier = guardAgainstSpam(createFallbackNotifier([createNtfyChannel({ server: ntfy.url, topic: "t" })]), { journal: h.ctx.journal, now: h.clock.now, perHour: 3 });
     await notifier.send({ title: "same", body: "again" });
     const repeat = await notifier.send({ title: "same", body: "again" });
@@ -108,7 +94,7 @@ describe.skipIf(desktopTools.skip)(desktopTools.title("desktop notifications for
   });
 
   it("a failing ntfy falls back to the desktop: dunst shows it and the journal says what happened", async () => {
-    const ntfy = await startNtfyServer(503);
+    const ntfy = await startNtfyRecorder(503);
     const home = makeTempHome();
     writeFileSync(path.join(home, "config.yaml"), `notify: { desktop: true, ntfy: { server: "${ntfy.url}", topic: vigil-test } }\nrules: [ { when: { source: user }, do: notify } ]\nserver: { port: 0 }\n`);
     const env = cleanEnv(home, { DISPLAY: display });

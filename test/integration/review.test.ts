@@ -4,6 +4,7 @@ import { createSupervisor } from "../../daemon/supervisor/supervisor.js";
 import { apiError, text, toolUse } from "../support/messages-api-server.js";
 import { startHarness } from "../support/daemon-harness.js";
 import { cleanEnv, runVigil } from "../support/run-vigil.js";
+import { makeTempHome } from "../support/temp-home.js";
 
 describe("vigil review", () => {
   it("a seeded day: wakes, quiet ones, actions with outcomes, errors, events for you, tokens and cost", async () => {
@@ -39,6 +40,45 @@ describe("vigil review", () => {
     const readable = runVigil(["review", "--day", "2026-11-23"], cleanEnv(h.home)).stdout;
     expect(readable).toContain("2 wake(s), 1 stayed quiet");
     expect(readable).toContain("Full log:");
+  });
+
+  it("the why: each decision's reason, each message handled or not, multi-line text indented, only existing log files", async () => {
+    const h = await startHarness({ start: "2026-11-23T09:00:00Z" });
+    h.server.script(toolUse("stay_quiet", { reason: "nothing due before 3pm" }));
+    h.notice({ summary: "remind me at 3pm" });
+    await h.ticks(2);
+    h.server.script(toolUse("notify", { title: "Plants", body: "water them" }), text("Reminded you.\nAlso noted it for tomorrow."));
+    h.notice({ summary: "tell me about the plants" });
+    await h.ticks(2);
+    h.notice({ summary: "one more thing" });
+    const readable = runVigil(["review", "--day", "2026-11-23"], cleanEnv(h.home)).stdout;
+    expect(readable).toContain('Your messages:\n- 09:00 "remind me at 3pm" — looked at, nothing done: nothing due before 3pm\n- 09:00 "tell me about the plants" — handled: Reminded you.\n  Also noted it for tomorrow.\n- 09:00 "one more thing" — not looked at yet');
+    expect(readable).toContain("Decisions:\n- 09:00 stayed quiet: nothing due before 3pm (woke for: 1 pending event(s))\n- 09:00 acted (notify): Reminded you.\n  Also noted it for tomorrow. (woke for: 1 pending event(s))");
+    expect(readable).toMatch(/Full log: \S+2026-11-23\.md\n$/);
+    expect(runVigil(["review", "--day", "2026-11-01"], cleanEnv(h.home)).stdout).toContain("No daily log file for these days.");
+  });
+
+  it("a message the rules provider cannot act on is flagged as not handled", () => {
+    const home = makeTempHome();
+    expect(runVigil(["tell", "remind me at 3pm"], cleanEnv(home)).code).toBe(0);
+    expect(runVigil(["start", "--once"], cleanEnv(home)).code).toBe(0);
+    const digest = JSON.parse(runVigil(["review", "--day", "today", "--json"], cleanEnv(home)).stdout);
+    expect(digest.messages).toEqual([expect.objectContaining({ text: "remind me at 3pm", status: "unhandled" })]);
+    expect(runVigil(["review", "--day", "today"], cleanEnv(home)).stdout).toContain('"remind me at 3pm" — NOT handled: the rules provider cannot act on a message (set ANTHROPIC_API_KEY, or add a rule)');
+  });
+
+  it("a tool whose precondition is missing is not offered: no GitHub token, no github_comment", async () => {
+    const without = await startHarness();
+    without.notice({ summary: "hello" });
+    await without.ticks(2);
+    const offered = (h: typeof without) => h.server.requests[0]!.body.tools!.map((tool) => tool.name);
+    expect(offered(without)).not.toContain("github_comment");
+    expect(offered(without)).not.toContain("github_review");
+    expect(offered(without)).toContain("notify");
+    const withToken = await startHarness({ env: { GITHUB_TOKEN: "ghp_test_token" } });
+    withToken.notice({ summary: "hello" });
+    await withToken.ticks(2);
+    expect(offered(withToken)).toEqual(expect.arrayContaining(["github_comment", "github_review"]));
   });
 
   it("review.cron sends the digest once per slot, restarts included", async () => {

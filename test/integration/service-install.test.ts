@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import plist from "plist";
@@ -95,19 +95,20 @@ describe("vigil install / uninstall", () => {
     expect(runInstall(first, {}, serviceEnvironment(first, run))).toBe(0);
     const unitFile = path.join(home, ".config/systemd/user/vigil.service");
     const written = readFileSync(unitFile, "utf8");
-    expect(calls).toEqual(["systemctl --user show-environment", "systemctl --user daemon-reload", "systemctl --user enable --now vigil.service"]);
+    const managed = () => calls.filter((call) => !call.startsWith("loginctl"));
+    expect(managed()).toEqual(["systemctl --user show-environment", "systemctl --user daemon-reload", "systemctl --user enable --now vigil.service"]);
     expect(first.out()).toContain("loginctl enable-linger");
 
     const second = io(home);
     expect(runInstall(second, {}, serviceEnvironment(second, run))).toBe(0);
     expect(second.out()).toContain("already installed");
-    expect(calls).toHaveLength(3);
+    expect(managed()).toHaveLength(3);
     expect(readFileSync(unitFile, "utf8")).toBe(written);
 
     const removal = io(home);
     expect(runUninstall(removal, serviceEnvironment(removal, run))).toBe(0);
     expect(existsSync(unitFile)).toBe(false);
-    expect(calls.slice(3)).toEqual(["systemctl --user show-environment", "systemctl --user disable --now vigil.service", "systemctl --user daemon-reload"]);
+    expect(managed().slice(3)).toEqual(["systemctl --user show-environment", "systemctl --user disable --now vigil.service", "systemctl --user daemon-reload"]);
   });
 
   it("on macOS: the LaunchAgent plist, then launchctl bootstrap gui/UID", () => {
@@ -131,5 +132,52 @@ describe("vigil install / uninstall", () => {
     expect(runInstall(cli, {}, serviceEnvironment(cli, run))).toBe(1);
     expect(cli.err()).toMatch(/no systemd user manager is reachable.*container/);
     expect(existsSync(path.join(home, ".config/systemd/user/vigil.service"))).toBe(false);
+  });
+
+  it("carries VIGIL_CONFIG, warns for each secret service.env lacks, and --env-from-shell writes them (0600)", () => {
+    const home = makeTempHome();
+    const alt = path.join(makeTempHome(), "alt.yaml");
+    writeFileSync(alt, "github: { poll: { enabled: true } }\n");
+    const env = cleanEnv(home, { VIGIL_CONFIG: alt, ANTHROPIC_API_KEY: "sk-shell-key", GITHUB_TOKEN: "ghp_fromshell" });
+    const dry = runVigil(["install", "--dry-run"], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`Environment=VIGIL_HOME=${home} VIGIL_CONFIG=${alt}\n`);
+    expect(dry.stdout).not.toContain("placeholders");
+    expect(dry.stdout).not.toContain("{{");
+    const envFile = path.join(home, "service.env");
+    expect(dry.stderr).toContain(`vigil: warning: the service will not have ANTHROPIC_API_KEY (set in this shell; without it the service runs on the rules provider): ${envFile} does not set it; vigil install --env-from-shell copies it from this shell`);
+    expect(dry.stderr).toContain("the service will not have GITHUB_TOKEN (github.poll is on)");
+    expect(existsSync(envFile)).toBe(false);
+
+    // No user manager on this machine: the unit cannot be enabled, but service.env is written first.
+    const carried = runVigil(["install", "--env-from-shell"], env);
+    expect(carried.stdout).toContain(`wrote ANTHROPIC_API_KEY, GITHUB_TOKEN from this shell to ${envFile} (0600)`);
+    expect(readFileSync(envFile, "utf8")).toBe("ANTHROPIC_API_KEY=sk-shell-key\nGITHUB_TOKEN=ghp_fromshell\n");
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    const again = runVigil(["install", "--dry-run"], { ...env, GITHUB_TOKEN: undefined });
+    expect(again.stderr).not.toContain("warning");
+  });
+
+  it("on Linux it checks lingering and says how to turn it on", () => {
+    for (const [linger, says] of [["no", "lingering is off: Vigil stops when you log out; to keep it running: loginctl enable-linger alice"], ["yes", "lingering is on: Vigil keeps running when you log out"]] as const) {
+      const home = makeTempHome();
+      const calls: string[] = [];
+      const run: CommandRunner = (command, args) => {
+        calls.push([command, ...args].join(" "));
+        return { code: 0, stdout: command === "loginctl" ? `${linger}\n` : "", stderr: "" };
+      };
+      const cli = io(home);
+      expect(runInstall(cli, {}, { ...serviceEnvironment(cli, run), platform: "linux", user: "alice" })).toBe(0);
+      expect(calls).toContain("loginctl show-user alice --property=Linger --value");
+      expect(cli.out()).toContain(says);
+    }
+  });
+
+  it("the plist carries VIGIL_CONFIG too, and neither file keeps the template's placeholder note", () => {
+    const home = makeTempHome();
+    const xml = renderLaunchdPlist({ ...paths(home), vigilConfig: "/etc/vigil & co.yaml" });
+    expect(plist.parse(xml)).toMatchObject({ EnvironmentVariables: { VIGIL_HOME: paths(home).vigilHome, VIGIL_CONFIG: "/etc/vigil & co.yaml" } });
+    expect(xml).not.toContain("placeholders");
+    expect(renderSystemdUnit(paths(home))).not.toContain("placeholders");
   });
 });

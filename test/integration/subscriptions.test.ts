@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { toolUse } from "../support/messages-api-server.js";
 import { startHarness } from "../support/daemon-harness.js";
@@ -18,6 +20,24 @@ describe("subscriptions", () => {
     expect(runVigil(["subscriptions"], env).stdout).toBe(`octo/lib  (cli, since ${listed[1].createdAt})\n`);
     expect(runVigil(["subscribe", "not a repo"], env).code).toBe(2);
     expect(runVigil(["log", "--kind", "system"], env).stdout).toMatch(/subscribed to octo\/app#42[\s\S]*unsubscribed from octo\/app#42/);
+  });
+
+  it("subscribe says how the events will arrive, and doctor fails a subscription nothing can deliver", () => {
+    const home = makeTempHome();
+    const env = cleanEnv(home);
+    const nothing = runVigil(["subscribe", "octo/app#42"], env);
+    expect(nothing).toMatchObject({ code: 0, stdout: "following octo/app#42\n" });
+    expect(nothing.stderr).toContain("vigil: warning: nothing delivers them yet: github.poll and github.webhooks are both off; to receive octo/app#42's events: enable github.poll (with a token: GITHUB_TOKEN or gh auth login) or github.webhooks");
+    const github = (extra: NodeJS.ProcessEnv = {}) => (JSON.parse(runVigil(["doctor", "--json"], { ...env, ...extra }).stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>).find((check) => check.name === "github delivery")!;
+    expect(github()).toMatchObject({ ok: false, detail: "1 subscription(s), but nothing delivers them yet: github.poll and github.webhooks are both off", fix: expect.stringContaining("GitHub on a laptop") });
+    expect(runVigil(["doctor"], env).code).toBe(1);
+
+    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\ngithub: { poll: { enabled: true, intervalSeconds: 120 } }\n");
+    const polled = runVigil(["subscribe", "octo/lib"], { ...env, GITHUB_TOKEN: "ghp_test" });
+    expect(polled).toMatchObject({ code: 0, stdout: "following octo/lib\n  its events arrive by polling the GitHub API every 120 s\n", stderr: "" });
+    writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\ngithub: { webhooks: { enabled: true, secret: env:HOOK } }\n");
+    expect(runVigil(["subscribe", "octo/app#42"], { ...env, HOOK: "s3cret" }).stdout).toContain("its events arrive by webhooks at http://127.0.0.1:0/webhooks/github (GitHub must reach it: a relay such as smee forwards to a laptop)");
+    expect(github({ HOOK: "s3cret" })).toMatchObject({ ok: true, detail: expect.stringMatching(/^2 subscription\(s\); events arrive by webhooks/) });
   });
 
   it("config subscriptions are added once; one that ended stays ended", async () => {

@@ -48,6 +48,8 @@ export const apiError = (status: number, retryAfterMs = 5): ScriptedReply => ({
 export interface MessagesApiServer {
   url: string;
   requests: RecordedRequest[];
+  /** Every request refused for its key ("METHOD path"): keys with sk-revoked get 401, sk-forbidden 403. */
+  refused: string[];
   /** Replies used in order; when none are left the fallback answers. */
   script(...replies: Array<ScriptedReply | Responder>): void;
   setFallback(responder: Responder): void;
@@ -63,6 +65,7 @@ export interface MessagesApiServerOptions {
 export async function startMessagesApiServer(options: MessagesApiServerOptions = {}): Promise<MessagesApiServer> {
   const queue: Array<ScriptedReply | Responder> = [];
   const requests: RecordedRequest[] = [];
+  const refused: string[] = [];
   const cache = new Map<string, number>();
   const now = options.now ?? Date.now;
   const hanging = new Set<ServerResponse>();
@@ -71,12 +74,19 @@ export async function startMessagesApiServer(options: MessagesApiServerOptions =
 
   const server: Server = createServer(async (req, res) => {
     const raw = await _readBody(req);
-    if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
-      _sendJson(res, 404, { type: "error", error: { type: "not_found_error", message: `no route ${req.method} ${req.url}` } });
+    const credential = String(req.headers.authorization ?? req.headers["x-api-key"]);
+    if (credential.includes("sk-revoked") || credential.includes("sk-forbidden")) {
+      refused.push(`${req.method} ${req.url}`);
+      if (credential.includes("sk-revoked")) _sendJson(res, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+      else _sendJson(res, 403, { type: "error", error: { type: "permission_error", message: "this key may not use this organization" } });
       return;
     }
-    if (String(req.headers.authorization ?? req.headers["x-api-key"]).includes("sk-revoked")) {
-      _sendJson(res, 401, { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } });
+    if (req.method === "GET" && req.url?.startsWith("/v1/models")) {
+      _sendJson(res, 200, { data: [{ type: "model", id: "claude-haiku-5-5", display_name: "Claude Haiku", created_at: "2026-01-01T00:00:00Z" }], has_more: false, first_id: "claude-haiku-5-5", last_id: "claude-haiku-5-5" });
+      return;
+    }
+    if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
+      _sendJson(res, 404, { type: "error", error: { type: "not_found_error", message: `no route ${req.method} ${req.url}` } });
       return;
     }
     const request: RecordedRequest = { raw, body: JSON.parse(raw) as RecordedRequest["body"], headers: req.headers };
@@ -117,6 +127,7 @@ export async function startMessagesApiServer(options: MessagesApiServerOptions =
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    refused,
     script: (...replies) => queue.push(...replies),
     setFallback: (responder) => {
       fallback = responder;

@@ -9,6 +9,7 @@ import { withContext } from "../with-context.js";
 import { listApprovalDecisions } from "../../review/approval-decisions.js";
 import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
+import { formatLocalTime } from "../format-local-time.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
 export function registerApprovalCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -41,13 +42,13 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
   }
   const pending = runtime.turn.toolDeps.approvals.pending(ctx.now());
   for (const item of pending) {
-    writeLine(io.stdout, options.json ? JSON.stringify({ ...item, input: JSON.parse(item.input) }) : `#${item.id}  ${item.tool} ${item.input}\n     why: ${item.reason}; expires ${item.expiresAt}`);
+    writeLine(io.stdout, options.json ? JSON.stringify({ ...item, input: JSON.parse(item.input) }) : `#${item.id}  ${item.tool} ${item.input}\n     why: ${item.reason}; expires ${formatLocalTime(item.expiresAt, ctx.now(), ctx.loaded.timezone)}`);
   }
   if (!options.json && pending.length === 0) writeLine(io.stderr, "nothing is waiting for your approval");
   if (!options.json) {
     const where = { cli: "in the shell", page: "on the review page", phone: "from the phone" } as Record<string, string>;
     for (const decision of listApprovalDecisions(ctx.db, localDay(ctx.now(), ctx.loaded.timezone))) {
-      writeLine(io.stdout, `#${decision.approvalId}  ${decision.tool} ${decision.decision} ${where[decision.by] ?? decision.by} at ${decision.ts}`);
+      writeLine(io.stdout, `#${decision.approvalId}  ${decision.tool} ${decision.decision} ${where[decision.by] ?? decision.by} at ${formatLocalTime(decision.ts, ctx.now(), ctx.loaded.timezone)}`);
     }
   }
   return EXIT.ok;

@@ -26,7 +26,7 @@ export function runReview(io: CliIo, options: { day?: string; json?: boolean }):
     const state = createDaemonState(ctx.db);
     const days = options.day ? [parseDay(options.day, ctx.now(), tz)] : daysSinceLastReview(state, today);
     const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days);
-    writeLine(io.stdout, options.json ? JSON.stringify(digest) : renderReviewDigest(digest));
+    writeLine(io.stdout, options.json ? JSON.stringify(digest) : renderReviewDigest(digest, tz));
     if (!options.day) state.set(LAST_REVIEWED_KEY, today);
     return EXIT.ok;
   } finally {

@@ -6,6 +6,7 @@ import { LockHeldError } from "../../locks/instance-lock.js";
 import { runDaemon } from "../../supervisor/run-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
+import { nextStopSignal } from "../next-stop-signal.js";
 
 export function registerStartCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -24,7 +25,7 @@ export async function runStart(io: CliIo, options: { once?: boolean }): Promise<
     ctx = openContext({ env: io.env, now: io.now, logDestination: io.stdout });
     await runDaemon(ctx, {
       once: options.once,
-      stopSignal: _nextStopSignal(),
+      stopSignal: nextStopSignal(),
       announce: (line) => writeLine(io.stderr, line),
       onReload: (reload) => _onSignal("SIGHUP", reload),
       onNudge: (nudge) => _onSignal(NUDGE_SIGNAL, nudge),
@@ -50,16 +51,4 @@ export async function runStart(io: CliIo, options: { once?: boolean }): Promise<
 function _onSignal(signal: NodeJS.Signals, handler: () => void): () => void {
   process.on(signal, handler);
   return () => process.off(signal, handler);
-}
-
-function _nextStopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { AUTH_BLOCK_KEY, AUTH_FIX, type AuthBlock } from "../../brain/model-health.js";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
 import { ConfigError } from "../../config/config-error.js";
 import type { VigilContext } from "../../context/open-context.js";
@@ -11,6 +12,7 @@ import { createDaemonState, LAST_TICK_KEY } from "../../state/daemon-state.js";
 import { lastEntry } from "../../../logs/query-entries.js";
 import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
+import { formatLocalTime } from "../format-local-time.js";
 import { EXIT } from "../exit-codes.js";
 
 export interface StatusReport {
@@ -28,6 +30,8 @@ export interface StatusReport {
   tokensToday: TokenUsage & { total: number };
   nextRuns: Array<{ at: string; note: string; origin: string }>;
   lastEntry: { seq: number; ts: string; kind: string; summary: string } | null;
+  /** Set when the API refused the key: the daemon calls no model until it changes. */
+  modelBlocked: AuthBlock | null;
   /** The running daemon's HTTP server (run/http.json); null when not running or not recorded. */
   http: Omit<HttpRunState, "pid" | "procStart"> | null;
   /** Whether the config file on disk loads; a running daemon keeps the config it loaded. */
@@ -48,7 +52,7 @@ export async function runStatus(io: CliIo, options: { json?: boolean }): Promise
     const report = readStatus(ctx, configError);
     const live = report.http?.url ? await _readHealthz(report.http.url) : undefined;
     if (live) Object.assign(report, { source: "healthz", pendingEvents: live.pendingEvents, lastTickAt: live.lastTickAt ?? report.lastTickAt, uptimeSeconds: live.uptimeSeconds });
-    writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report));
+    writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report, ctx.now(), ctx.loaded.timezone));
     return report.running ? EXIT.ok : EXIT.failed;
   } finally {
     ctx.close();
@@ -97,6 +101,7 @@ export function readStatus(ctx: VigilContext, configError?: ConfigError): Status
     tokensToday: { ...tokens, total: totalTokens(tokens) },
     nextRuns: createWakeupStore(db).upcoming(now, ctx.loaded.timezone),
     lastEntry: last ? { seq: last.seq, ts: last.ts, kind: last.kind, summary: last.summary } : null,
+    modelBlocked: createDaemonState(db).get<AuthBlock>(AUTH_BLOCK_KEY) ?? null,
     http: http && http.pid === lock!.pid ? { address: http.address, listening: http.listening, url: http.url, problem: http.problem } : null,
     config: configError
       ? { file: configError.file ?? paths.config, loads: false, line: configError.line ?? null, problem: configError.message.split("\n")[0]!, fix: configError.fix }
@@ -113,18 +118,21 @@ async function _readHealthz(url: string): Promise<{ pendingEvents: number; lastT
   }
 }
 
-function _formatStatus(report: StatusReport): string {
+/** Times in the user's zone, as `vigil log` prints them; --json keeps ISO UTC for scripts. */
+function _formatStatus(report: StatusReport, now: Date, timeZone: string): string {
   const tokens = report.tokensToday;
+  const at = (iso: string | null | undefined) => formatLocalTime(iso, now, timeZone);
   return [
-    report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s)` : "vigil is not running",
+    report.running ? `vigil is running (pid ${report.pid}, up ${report.uptimeSeconds}s, since ${at(report.startedAt)})` : "vigil is not running",
     `home:           ${report.home}`,
+    ...(report.modelBlocked ? [`model:          key refused since ${at(report.modelBlocked.since)} (${report.modelBlocked.message}); no model calls: ${AUTH_FIX}`] : []),
     `pending events: ${report.pendingEvents}`,
     `approvals:      ${report.approvalsWaiting} waiting${report.approvalsWaiting ? " (vigil approvals)" : ""}`,
-    `last tick:      ${report.lastTickAt ?? "never"}`,
-    `last turn:      ${report.lastTurn ? `${report.lastTurn.startedAt} ${report.lastTurn.outcome ?? "running"} (${report.lastTurn.reason})` : "none"}`,
+    `last tick:      ${at(report.lastTickAt)}`,
+    `last turn:      ${report.lastTurn ? `${at(report.lastTurn.startedAt)} ${report.lastTurn.outcome ?? "running"} (${report.lastTurn.reason})` : "none"}`,
     `tokens today:   ${tokens.total} in ${tokens.calls} call(s) (cache read ${tokens.cacheRead}, write ${tokens.cacheWrite})`,
-    `next runs:      ${report.nextRuns.length ? report.nextRuns.map((run) => `${run.at} ${run.note}`).join("; ") : "none scheduled"}`,
-    `last entry:     ${report.lastEntry ? `#${report.lastEntry.seq} ${report.lastEntry.ts} ${report.lastEntry.kind}: ${report.lastEntry.summary}` : "none"}`,
+    `next runs:      ${report.nextRuns.length ? report.nextRuns.map((run) => `${at(run.at)} ${run.note}`).join("; ") : "none scheduled"}`,
+    `last entry:     ${report.lastEntry ? `#${report.lastEntry.seq} ${at(report.lastEntry.ts)} ${report.lastEntry.kind}: ${report.lastEntry.summary}` : "none"}`,
     ..._formatHttp(report.http),
     ..._formatConfig(report),
   ].join("\n");

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { openContext } from "../../context/open-context.js";
 import { createSubscriptionStore } from "../../github/subscriptions.js";
 import { formatSubscriptionRef, parseSubscriptionRef, type SubscriptionRef } from "../../github/subscription-ref.js";
+import { hasGithubToken } from "../../github/find-github-token.js";
+import { describeGithubDelivery } from "../../github/github-delivery.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
@@ -38,6 +40,11 @@ export function runSubscribe(io: CliIo, text: string, subscribe: boolean): numbe
     const changed = subscribe ? store.add(ref, "cli", ctx.now()) : store.end(ref, "unsubscribed by the user", ctx.now());
     if (changed) ctx.journal.append({ kind: "system", summary: `${subscribe ? "subscribed to" : "unsubscribed from"} ${name}`, data: { event: subscribe ? "subscribed" : "unsubscribed", repo: ref.repo, number: ref.number } });
     writeLine(io.stdout, changed ? `${subscribe ? "following" : "no longer following"} ${name}` : `${subscribe ? "already following" : "was not following"} ${name}`);
+    if (subscribe) {
+      const delivery = describeGithubDelivery(ctx.loaded.config, hasGithubToken(ctx.loaded, ctx.env));
+      if (delivery.ok) writeLine(io.stdout, `  its events arrive by ${delivery.how}`);
+      else writeLine(io.stderr, `vigil: warning: ${delivery.why}; to receive ${name}'s events: ${delivery.fix}`);
+    }
     return changed || subscribe ? EXIT.ok : EXIT.failed;
   } finally {
     ctx.close();
