@@ -1,4 +1,5 @@
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { withServiceEnv } from "../config/service-env.js";
 import { createLogger, type Logger } from "../logger/create-logger.js";
 import { createRedactor, type Redactor } from "../logger/redact-secrets.js";
 import { resolvePaths, type VigilPaths } from "../paths/resolve-paths.js";
@@ -8,6 +9,7 @@ import { createEventQueue, type EventQueue } from "../events/event-queue.js";
 
 /** What every verb and the daemon work with; built once per process from the environment. */
 export interface VigilContext {
+  /** The process's environment over `$VIGIL_HOME/service.env`: what the service sees too. */
   env: NodeJS.ProcessEnv;
   paths: VigilPaths;
   loaded: LoadedConfig;
@@ -27,8 +29,9 @@ export interface ContextOptions {
 }
 
 /** Loads config (throws ConfigError), opens the database and the journal. */
-export function openContext({ env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
-  const paths = resolvePaths(env);
+export function openContext({ env: processEnv = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
+  const paths = resolvePaths(processEnv);
+  const env = withServiceEnv(processEnv, paths.home);
   const loaded = loadConfig(paths.config, env);
   const redact = createRedactor([...loaded.secrets.values, env.ANTHROPIC_API_KEY ?? ""]);
   const logger = createLogger({ env, redact, destination: logDestination ?? process.stderr });

@@ -6,6 +6,8 @@ import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
+import { findMissingSecrets, listSecretNames } from "../config/resolve-secrets.js";
+import { readServiceEnv, serviceEnvFile } from "../config/service-env.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { validateMemory } from "../../memory/validate-memory.js";
@@ -22,6 +24,8 @@ export interface DoctorEnv {
   /** Where a systemd user unit or launchd agent would be; undefined skips the check. */
   serviceFile?: string;
   inotifyFile?: string;
+  /** This shell's own environment, before service.env: to tell what only this shell has. */
+  shellEnv?: NodeJS.ProcessEnv;
 }
 
 export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promise<CheckResult[]> {
@@ -30,6 +34,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     _checkDatabase(ctx),
     _checkMemory(ctx),
     await _checkModel(ctx),
+    _checkSecrets(ctx, env),
     _checkNotifiers(ctx),
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
@@ -81,6 +86,30 @@ async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
       fix: status === 401 ? "ANTHROPIC_API_KEY is wrong or revoked: set a valid key" : "check the network, ANTHROPIC_BASE_URL and the model names in config",
     };
   }
+}
+
+/**
+ * What the service will see: service.env plus its own environment. Names only, never values; a
+ * secret that only this shell has is a failure once the service is installed, since it runs
+ * without it.
+ */
+function _checkSecrets(ctx: VigilContext, env: DoctorEnv): CheckResult {
+  const file = serviceEnvFile(ctx.paths.home);
+  const missing = findMissingSecrets(ctx.loaded.config, ctx.env, ctx.loaded.file)[0];
+  if (missing) return { name: "secrets", ok: false, detail: missing.message.split("\n")[0]!, fix: missing.fix };
+  const fromFile = readServiceEnv(ctx.paths.home);
+  const present = listSecretNames(ctx.loaded.config).filter((name) => ctx.env[name]);
+  const shellOnly = present.filter((name) => !fromFile[name] && env.shellEnv?.[name]);
+  if (shellOnly.length && env.serviceFile && existsSync(env.serviceFile)) {
+    return {
+      name: "secrets",
+      ok: false,
+      detail: `${shellOnly.join(", ")} ${shellOnly.length > 1 ? "are" : "is"} set in this shell only: the installed service will not see ${shellOnly.length > 1 ? "them" : "it"}`,
+      fix: `add ${shellOnly.map((name) => `${name}=…`).join(" and ")} to ${file} (chmod 600)`,
+    };
+  }
+  const where = (name: string) => `${name} (${fromFile[name] ? "service.env" : "this shell"})`;
+  return { name: "secrets", ok: true, detail: present.length ? present.map(where).join(", ") : `none set (${file} holds them for the service)` };
 }
 
 function _checkNotifiers(ctx: VigilContext): CheckResult {

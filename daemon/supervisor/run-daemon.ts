@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { chooseProvider } from "../brain/choose-provider.js";
+import { requireEnabledSecrets } from "../config/resolve-secrets.js";
 import { createAnthropicClient } from "../brain/model-client.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Notifier } from "../notify/notifier.js";
@@ -10,6 +11,7 @@ import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
 import { createGithubPoller } from "../github/github-poller.js";
 import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
+import { noticeLostSecrets } from "./notice-lost-secrets.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
 import { reloadConfig } from "./reload-config.js";
@@ -48,6 +50,7 @@ const NUDGE_MARGIN_MS = 20;
  * when the provider cannot run.
  */
 export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Promise<void> {
+  requireEnabledSecrets(ctx.loaded.config, ctx.env, ctx.loaded.file);
   const provider = chooseProvider(ctx.loaded, ctx.env);
   const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION });
   try {
@@ -60,6 +63,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
       summary: `started vigil ${VERSION} (provider ${provider})`,
       data: { event: "started", version: VERSION, pid: process.pid, configHash: ctx.loaded.hash, configFile: ctx.loaded.file ?? null, provider },
     });
+    await noticeLostSecrets(ctx, runtime.state, runtime.notifier, provider);
     recoverInterrupted(runtime);
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());

@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,20 +8,8 @@ import { createNtfyChannel } from "../../daemon/notify/ntfy-channel.js";
 import { guardAgainstSpam } from "../../daemon/notify/spam-guard.js";
 import { startHarness } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
+import { startNtfyServer } from "../support/ntfy-server.js";
 import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
-
-/** A loopback server speaking ntfy's JSON publish API: records each message, or fails on demand. */
-async function startNtfyServer(status = 200) {
-  const received: Array<{ headers: IncomingMessage["headers"]; body: any }> = [];
-  const server: Server = createServer(async (req, res) => {
-    let raw = "";
-    for await (const chunk of req) raw += chunk;
-    received.push({ headers: req.headers, body: JSON.parse(raw) });
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(status === 200 ? { id: "m1", event: "message" } : { error: "boom" }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe("notifications", () => {
   it("ntfy: JSON publish with topic, title, message, priority, tags, click URL and the bearer token", async () => {
