@@ -24,7 +24,7 @@ export function createMagicDocTools({ file, root, header, onWrite }: { file: str
       run({ content }) {
         const next = `${[...header.lines, _withoutHeader(content, header).trim()].join("\n")}\n`;
         if (next === readFileSync(file, "utf8")) return { content: "no change: the document already says exactly that" };
-        writeFileAtomic(file, next);
+        writeFileAtomic(file, next, { mode: "keep" });
         onWrite(next);
         return { content: "document updated" };
       },

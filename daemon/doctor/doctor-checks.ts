@@ -6,6 +6,7 @@ import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
+import { findWideModes, formatMode } from "../store/private-files.js";
 import { findMissingSecrets, listSecretNames } from "../config/resolve-secrets.js";
 import { readServiceEnv, serviceEnvFile } from "../config/service-env.js";
 
@@ -32,6 +33,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
   return [
     { name: "config", ok: true, detail: ctx.loaded.file ? `${ctx.loaded.file} is valid` : "no config file: running on defaults (vigil init writes one)" },
     _checkDatabase(ctx),
+    _checkModes(ctx),
     _checkMemory(ctx),
     await _checkModel(ctx),
     _checkSecrets(ctx, env),
@@ -49,6 +51,18 @@ function _checkDatabase(ctx: VigilContext): CheckResult {
   return verdict.ok
     ? { name: "database", ok: true, detail: `journal intact: ${verdict.rows} rows` }
     : { name: "database", ok: false, detail: `journal broken at seq ${verdict.seq}: ${verdict.reason}`, fix: "run vigil log verify; the journal was changed outside Vigil" };
+}
+
+function _checkModes(ctx: VigilContext): CheckResult {
+  const wide = findWideModes(ctx.paths.home);
+  if (wide.length === 0) return { name: "file modes", ok: true, detail: `${ctx.paths.home} is private (directories 0700, files 0600)` };
+  const shown = wide.slice(0, 3).map((entry) => `${entry.path || ctx.paths.home} is ${formatMode(entry.mode)}`).join(", ");
+  return {
+    name: "file modes",
+    ok: false,
+    detail: `${wide.length} path(s) readable by other accounts: ${shown}${wide.length > 3 ? ", …" : ""}`,
+    fix: `chmod -R go-rwx ${ctx.paths.home} (vigil start also does this, and journals it)`,
+  };
 }
 
 function _checkMemory(ctx: VigilContext): CheckResult {

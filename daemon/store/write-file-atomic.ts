@@ -1,15 +1,38 @@
 import { randomUUID } from "node:crypto";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PRIVATE_FILE_MODE } from "./private-files.js";
+
+export interface WriteFileAtomicOptions {
+  /**
+   * The new file's mode: private (0600) by default, for everything under VIGIL_HOME; "keep" for a
+   * user's own file in a workspace, which keeps the mode it had (0666 less the umask when new).
+   */
+  mode?: number | "keep";
+}
 
 /** Write to a temporary file beside the target, then rename: readers see the old or the new file, never half. */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
+export function writeFileAtomic(file: string, content: string | Buffer, { mode = PRIVATE_FILE_MODE }: WriteFileAtomicOptions = {}): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
   try {
-    writeFileSync(temporary, content, { flag: "wx" });
+    if (mode === "keep") {
+      writeFileSync(temporary, content, { flag: "wx" });
+      const existing = _modeOf(file);
+      if (existing !== undefined) chmodSync(temporary, existing);
+    } else {
+      writeFileSync(temporary, content, { flag: "wx", mode });
+    }
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+function _modeOf(file: string): number | undefined {
+  try {
+    return statSync(file).mode & 0o7777;
+  } catch {
+    return undefined;
   }
 }

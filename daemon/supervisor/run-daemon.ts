@@ -11,6 +11,7 @@ import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
 import { createGithubPoller } from "../github/github-poller.js";
 import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
+import { formatMode, type ModeProblem } from "../store/private-files.js";
 import { noticeLostSecrets } from "./notice-lost-secrets.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
@@ -37,6 +38,8 @@ export interface DaemonOptions {
   stopGraceMs?: number;
   /** Registers the reload trigger (SIGHUP); returns its unregister function. */
   onReload?: (reload: () => void) => () => void;
+  /** What start found readable by others under VIGIL_HOME and made private; journaled. */
+  tightened?: ModeProblem[];
   /** Registers how another process (`vigil tell`) asks for a tick now; returns the unregister. */
   onNudge?: (nudge: () => void) => () => void;
 }
@@ -63,6 +66,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
       summary: `started vigil ${VERSION} (provider ${provider})`,
       data: { event: "started", version: VERSION, pid: process.pid, configHash: ctx.loaded.hash, configFile: ctx.loaded.file ?? null, provider },
     });
+    _journalTightened(ctx, options.tightened ?? []);
     await noticeLostSecrets(ctx, runtime.state, runtime.notifier, provider);
     recoverInterrupted(runtime);
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
@@ -105,6 +109,17 @@ async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Su
       await http?.close();
     },
   };
+}
+
+function _journalTightened(ctx: VigilContext, tightened: ModeProblem[]): void {
+  if (tightened.length === 0) return;
+  const changes = tightened.map((entry) => ({ path: entry.path || ".", from: formatMode(entry.mode), to: formatMode(entry.wanted) }));
+  const shown = changes.slice(0, 5).map((change) => `${change.path} ${change.from}→${change.to}`).join(", ");
+  ctx.journal.append({
+    kind: "system",
+    summary: `made ${changes.length} path(s) under ${ctx.paths.home} private: ${shown}${changes.length > 5 ? ", …" : ""}`,
+    data: { event: "modes-tightened", changes: changes.slice(0, 100), count: changes.length },
+  });
 }
 
 function _announceReady(ctx: VigilContext, provider: "anthropic" | "rules", announce: (line: string) => void): void {

@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { PRIVATE_FILE_MODE } from "../store/private-files.js";
 import path from "node:path";
 import type { VigilContext } from "../context/open-context.js";
 import { createHealthHandler } from "../http/health-handler.js";
@@ -31,7 +32,7 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
   if (webhook) routes[config.github.webhooks.path] = webhook.handle;
   try {
     const server = await startHttpServer({ host: config.server.host, port: config.server.port, routes, logger: ctx.logger });
-    writeFileSync(path.join(ctx.paths.runDir, "http.json"), JSON.stringify({ url: server.url, pid: process.pid }));
+    writeFileSync(path.join(ctx.paths.runDir, "http.json"), JSON.stringify({ url: server.url, pid: process.pid }), { mode: PRIVATE_FILE_MODE });
     return server;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;

@@ -22,7 +22,7 @@ describe("vigil doctor", () => {
     const { code, checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\n");
     expect(checks.filter((check) => !check.ok)).toEqual([]);
     expect(code).toBe(0);
-    expect(checks.map((check) => check.name)).toEqual(["config", "database", "memory", "model", "secrets", "notifiers", "webhook port", "watch roots", "service"]);
+    expect(checks.map((check) => check.name)).toEqual(["config", "database", "file modes", "memory", "model", "secrets", "notifiers", "webhook port", "watch roots", "service"]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body).toMatchObject({ model: "claude-haiku-5-5", max_tokens: 1 });
   });
