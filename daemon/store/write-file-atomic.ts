@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PRIVATE_FILE_MODE } from "./private-files.js";
 
@@ -15,13 +15,9 @@ export interface WriteFileAtomicOptions {
 export function writeFileAtomic(file: string, content: string | Buffer, { mode = PRIVATE_FILE_MODE }: WriteFileAtomicOptions = {}): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
   try {
-    if (mode === "keep") {
-      writeFileSync(temporary, content, { flag: "wx" });
-      const existing = _modeOf(file);
-      if (existing !== undefined) chmodSync(temporary, existing);
-    } else {
-      writeFileSync(temporary, content, { flag: "wx", mode });
-    }
+    // The mode is given at creation (less the umask), never by a later chmod: a watcher would see
+    // that as one more change of the file.
+    writeFileSync(temporary, content, { flag: "wx", mode: mode === "keep" ? (_modeOf(file) ?? 0o666) : mode });
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });

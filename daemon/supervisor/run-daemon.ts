@@ -15,6 +15,7 @@ import { formatMode, type ModeProblem } from "../store/private-files.js";
 import { noticeLostSecrets } from "./notice-lost-secrets.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
+import { createAnchorJob } from "../schedule/anchor-job.js";
 import { reloadConfig } from "./reload-config.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -74,7 +75,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     recoverMemory(ctx);
     const dream = createDreamJob(ctx, runtime, provider);
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick]);
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), createAnchorJob(ctx, runtime), dream.tick, magicDocs.tick]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);

@@ -11,7 +11,7 @@ afterEach(async () => server?.close());
 async function doctor(config: string, key = "sk-test-loopback", prepare: (home: string) => void = () => {}) {
   server = await startMessagesApiServer({ fallback: () => text("pong") });
   const home = makeTempHome();
-  writeFileSync(path.join(home, "config.yaml"), config);
+  writeFileSync(path.join(home, "config.yaml"), config, { mode: 0o600 });
   prepare(home);
   const result = await runVigilAsync(["doctor", "--json"], cleanEnv(home, { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url }));
   return { code: result.code, checks: result.stdout ? (JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>) : [], stderr: result.stderr };
