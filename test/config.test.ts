@@ -42,6 +42,13 @@ describe("config", () => {
     expect(error.fix).toContain("maxTokens");
   });
 
+  it("an unknown name in a map keyed by tool names lists the tool names", () => {
+    const error = configError("tools:\n  policy:\n    start_taks: ask\n");
+    expect(error.keyPath).toBe("tools.policy.start_taks");
+    expect(error.line).toBe(3);
+    expect(error.fix).toMatch(/keys allowed under tools\.policy: notify, deliver_file, .*run_command.*stay_quiet$/);
+  });
+
   it("a wrong type names the key and what it expects", () => {
     const error = configError("heartbeat:\n  tickSeconds: fast\n");
     expect(error.keyPath).toBe("heartbeat.tickSeconds");

@@ -63,11 +63,18 @@ function _knownKeysAt(keyPath: ReadonlyArray<string | number>): string[] {
     const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
     if (def.type === "array") schema = def.element;
     else if (def.type === "object") schema = (def.shape as Record<string, unknown>)[String(part)];
+    else if (def.type === "record") schema = def.valueType;
     else return [];
     if (!schema) return [];
   }
   const def = (_unwrap(schema) as { _zod: { def: Record<string, unknown> } })._zod.def;
-  return def.type === "object" ? Object.keys(def.shape as object) : [];
+  if (def.type === "object") return Object.keys(def.shape as object);
+  // A map keyed by names (tools.policy: tool names): the names its key enum allows.
+  if (def.type === "record") {
+    const keyDef = (def.keyType as { _zod: { def: { type: string; entries?: Record<string, string> } } })._zod.def;
+    return keyDef.type === "enum" ? Object.values(keyDef.entries ?? {}) : [];
+  }
+  return [];
 }
 
 function _unwrap(schema: unknown): unknown {
