@@ -35,6 +35,7 @@ export function serviceEnvironment(io: CliIo, run: CommandRunner = _runCommand):
 
 export function runInstall(io: CliIo, options: { dryRun?: boolean }, env = serviceEnvironment(io)): number {
   const plan = planInstall(env);
+  for (const warning of plan.warnings) writeLine(io.stderr, `vigil: warning: ${warning}`);
   if (options.dryRun) {
     writeLine(io.stdout, `would write ${plan.file}:\n`);
     io.stdout.write(plan.content);
