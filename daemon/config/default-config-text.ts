@@ -3,7 +3,8 @@
  * checks that this text loads to exactly the schema's defaults.
  */
 export const DEFAULT_CONFIG_TEXT = `# Vigil configuration. Every key is optional; what is shown is the default.
-# Secrets are never written here: use env:NAME to read an environment variable.
+# Secrets are never written here: use env:NAME to read a variable from the environment or from
+# $VIGIL_HOME/service.env (NAME=value lines, chmod 600; the environment wins).
 # After editing: \`vigil doctor\` checks it, and a running daemon reloads it on SIGHUP.
 
 # IANA time zone for days in the journal, quiet hours and schedules (default: the system's).
@@ -87,4 +88,12 @@ rules: []
 server:
   host: 127.0.0.1         # keep it on loopback unless you put a proxy in front
   port: 8750
+
+# The journal's head (seq and hash) is anchored outside VIGIL_HOME, so a truncated or rewritten
+# journal no longer verifies: vigil log verify --anchors FILE.
+journal:
+  anchor:
+    # file: ~/.local/state/vigil/anchors.jsonl   # default: your state dir (env-paths)
+    cron: "0 0 * * *"     # when the daily anchor is written; also: vigil log anchor
+    notify: false         # true: the morning review notification carries the head too
 `;
