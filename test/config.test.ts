@@ -42,11 +42,18 @@ describe("config", () => {
     expect(error.fix).toContain("maxTokens");
   });
 
-  it("an unknown name in a map keyed by tool names lists the tool names", () => {
+  it("a map keyed by tool names lists the allowed names; MCP tools and patterns are allowed", () => {
     const error = configError("tools:\n  policy:\n    start_taks: ask\n");
     expect(error.keyPath).toBe("tools.policy.start_taks");
-    expect(error.line).toBe(3);
-    expect(error.fix).toMatch(/keys allowed under tools\.policy: notify, deliver_file, .*run_command.*stay_quiet$/);
+    expect(error.message).toMatch(/is not a tool: use one of notify, deliver_file, .*run_command.*, or an MCP tool or pattern such as linear__create_issue or linear__\*/);
+    const loaded = parseConfigText('tools: { policy: { "linear__*": critic, linear__create_issue: ask } }\n');
+    expect(loaded.tools.policy).toEqual({ "linear__*": "critic", linear__create_issue: "ask" });
+  });
+
+  it("an MCP server's unknown key lists the keys of both kinds of server; hooks need a command", () => {
+    expect(configError("mcp: { servers: { linear: { command: npx, bogus: 1 } } }\n").fix).toContain("command, args, env, cwd, url, headers");
+    expect(configError('hooks: [ { on: "user.tell" } ]\n').keyPath).toBe("hooks[0].run");
+    expect(parseConfigText('hooks: [ { on: "github.pull_request_review.*", run: "notify-send review" } ]\n').hooks).toEqual([{ on: "github.pull_request_review.*", run: "notify-send review", timeoutSeconds: 10 }]);
   });
 
   it("a wrong type names the key and what it expects", () => {

@@ -71,6 +71,8 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     let quietReason: string | undefined;
     for (const call of calls) {
       const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
+      // Outside text (an MCP result) taints the rest of the turn, as an untrusted event would.
+      if (result.untrusted) scope.tainted = true;
       if (result.quietReason !== undefined) quietReason = result.quietReason;
       // Only effects the user can see make a turn a decision; sleep and schedule are bookkeeping.
       else if (!result.isError && !result.repeated && !result.deferred && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);

@@ -21,7 +21,8 @@ export interface ResolvedSecrets {
 export function listSecretSlots(config: RawConfig): Record<"githubToken" | "webhookSecret" | "ntfyToken", SecretSlot> {
   const slot = (keyPath: string, ref: string | undefined, required: boolean): SecretSlot => ({ keyPath, variable: ref?.slice("env:".length), required });
   return {
-    githubToken: slot("github.token", config.github.token, config.github.poll.enabled),
+    // Polling can also use the GitHub CLI's token (gh auth token): its absence is found when polling starts.
+    githubToken: slot("github.token", config.github.token, false),
     webhookSecret: slot("github.webhooks.secret", config.github.webhooks.secret, config.github.webhooks.enabled),
     ntfyToken: slot("notify.ntfy.token", config.notify.ntfy.token, false),
   };

@@ -1,10 +1,15 @@
 import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS, type Migration } from "./migrations.js";
 import { makePrivateHome, PRIVATE_FILE_MODE } from "./private-files.js";
 
 export type VigilDatabase = Database.Database;
+
+/** One step of a schema history; the list is composed above the ground (daemon/context/migrations.ts). */
+export interface Migration {
+  version: number;
+  sql: string;
+}
 
 export class DatabaseVersionError extends Error {}
 
@@ -12,7 +17,7 @@ export class DatabaseVersionError extends Error {}
  * Opens `vigil.db` in WAL mode and brings its schema up to date. Safe when several processes
  * open it at once: migrations run inside an IMMEDIATE transaction and re-read the version there.
  */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): VigilDatabase {
+export function openDatabase(file: string, migrations: readonly Migration[]): VigilDatabase {
   makePrivateHome(path.dirname(file));
   // SQLite creates files 0644 less the umask and gives the -wal and -shm files the database's
   // mode: creating it 0600 first keeps all three private.

@@ -10,6 +10,7 @@ import { startHarness } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
 import { startNtfyServer } from "../support/ntfy-server.js";
 import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
+import { checkSystemTools } from "../support/system-tools.js";
 
 describe("notifications", () => {
   it("ntfy: JSON publish with topic, title, message, priority, tags, click URL and the bearer token", async () => {
@@ -78,15 +79,18 @@ describe("desktop notifications with no bus at all", () => {
   });
 });
 
-describe("desktop notifications for real (Xvfb, a session bus, dunst)", () => {
+const desktopTools = checkSystemTools({ Xvfb: "xvfb", dunst: "dunst", dunstctl: "dunst", "dbus-run-session": "dbus", "notify-send": "libnotify-bin" });
+
+describe.skipIf(desktopTools.skip)(desktopTools.title("desktop notifications for real (Xvfb, a session bus, dunst)"), () => {
   let xvfb: ChildProcess;
   const display = `:${40 + (process.pid % 50)}`;
   beforeAll(async () => {
+    desktopTools.assertPresent();
     xvfb = spawn("Xvfb", [display, "-nolisten", "tcp"], { stdio: "ignore" });
     await new Promise((resolve) => setTimeout(resolve, 500));
   });
   afterAll(() => {
-    xvfb.kill();
+    xvfb?.kill();
   });
 
   it("a failing ntfy falls back to the desktop: dunst shows it and the journal says what happened", async () => {
