@@ -141,11 +141,11 @@ describe("config", () => {
 
     it("missing env var: a verb that reads the journal runs; the daemon, which needs it, exits 78 naming it", () => {
       const home = makeTempHome();
-      writeFileSync(path.join(home, "config.yaml"), "github:\n  poll: { enabled: true }\n");
+      writeFileSync(path.join(home, "config.yaml"), "github:\n  webhooks: { enabled: true }\n");
       expect(runVigil(["log"], cleanEnv(home)).code).toBe(0);
       const start = runVigil(["start"], cleanEnv(home));
       expect(start.code).toBe(78);
-      expect(start.stderr).toMatch(/github\.token: environment variable GITHUB_TOKEN is not set/);
+      expect(start.stderr).toMatch(/github\.webhooks\.secret: environment variable VIGIL_WEBHOOK_SECRET is not set/);
       expect(start.stderr).toContain(path.join(home, "config.yaml"));
     });
 

@@ -12,7 +12,7 @@ const API_KEY = "sk-test-from-service-env-file";
 /** Every feature that needs a secret, switched on. */
 function everySecretConfig(ntfyUrl = "http://127.0.0.1:9") {
   return `model: { provider: anthropic }
-github: { poll: { enabled: true }, webhooks: { enabled: true } }
+github: { apiBaseUrl: "http://127.0.0.1:9", poll: { enabled: true }, webhooks: { enabled: true } }  # nothing to reach: no network
 notify: { desktop: false, ntfy: { server: "${ntfyUrl}", topic: vigil-test, token: env:NTFY_TOKEN } }
 server: { port: 0 }
 `;
@@ -46,7 +46,7 @@ describe("secrets are resolved by the verb that uses them, from the environment 
     // The daemon does use them: it refuses to start (78), and says where the service reads them.
     const start = runVigil(["start", "--once"], env);
     expect(start.code).toBe(78);
-    expect(start.stderr).toMatch(/github\.token: environment variable GITHUB_TOKEN is not set/);
+    expect(start.stderr).toMatch(/github\.webhooks\.secret: environment variable VIGIL_WEBHOOK_SECRET is not set/);
     expect(start.stderr).toContain("service.env");
   });
 
@@ -69,13 +69,13 @@ describe("secrets are resolved by the verb that uses them, from the environment 
   });
 
   it("doctor in a shell flags a secret only the shell has once the service is installed", async () => {
-    const home = homeWith("server: { port: 0 }\nnotify: { desktop: false }\ngithub: { poll: { enabled: true } }\n");
+    const home = homeWith("server: { port: 0 }\nnotify: { desktop: false }\ngithub: { webhooks: { enabled: true } }\n");
     const unit = path.join(home, ".config", "systemd", "user", "vigil.service");
     mkdirSync(path.dirname(unit), { recursive: true });
     writeFileSync(unit, "[Service]\n");
-    const result = await runVigilAsync(["doctor", "--json"], cleanEnv(home, { GITHUB_TOKEN }));
+    const result = await runVigilAsync(["doctor", "--json"], cleanEnv(home, { VIGIL_WEBHOOK_SECRET: GITHUB_TOKEN }));
     const secrets = (JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>).find((check) => check.name === "secrets");
-    expect(secrets).toMatchObject({ ok: false, detail: expect.stringContaining("GITHUB_TOKEN is set in this shell only"), fix: expect.stringContaining(path.join(home, "service.env")) });
+    expect(secrets).toMatchObject({ ok: false, detail: expect.stringContaining("VIGIL_WEBHOOK_SECRET is set in this shell only"), fix: expect.stringContaining(path.join(home, "service.env")) });
     expect(result.stdout).not.toContain(GITHUB_TOKEN);
   });
 
