@@ -4,6 +4,10 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { hashEntry, GENESIS_HASH } from "../../logs/hash-entry.js";
 import { createAnchorJob } from "../../daemon/schedule/anchor-job.js";
+import { createMorningReviewJob } from "../../daemon/schedule/send-morning-review.js";
+import { createFallbackNotifier } from "../../daemon/notify/create-notifier.js";
+import { createNtfyChannel } from "../../daemon/notify/ntfy-channel.js";
+import { startNtfyServer } from "../support/ntfy-server.js";
 import { startHarness, BASE_CONFIG } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil } from "../support/run-vigil.js";
@@ -110,5 +114,21 @@ describe("the journal's head, anchored outside VIGIL_HOME", () => {
     await job(h.clock.now()); // the same slot never anchors twice
     const lines = readFileSync(anchors, "utf8").trim().split("\n").map((line) => JSON.parse(line));
     expect(lines).toEqual([{ ts: "2026-03-02T00:00:00.000Z", home: h.home, seq: h.journal().at(-1)!.seq, hash: h.journal().at(-1)!.hash }]);
+  });
+
+  it("with journal.anchor.notify, the morning review notification carries the head, and the anchor log has it", async () => {
+    const anchors = path.join(makeTempHome("vigil-state-"), "anchors.jsonl");
+    const h = await startHarness({ config: `${BASE_CONFIG}journal: { anchor: { file: ${JSON.stringify(anchors)}, notify: true } }\n`, start: "2026-03-02T07:59:30Z" });
+    h.notice({ summary: "overnight" });
+    const ntfy = await startNtfyServer();
+    const review = createMorningReviewJob(h.ctx, { ...h.runtime, notifier: createFallbackNotifier([createNtfyChannel({ server: ntfy.url, topic: "me" })]) });
+    await review(h.clock.now());
+    h.clock.advance(60_000);
+    await review(h.clock.now());
+    await ntfy.close();
+    const [anchor] = readFileSync(anchors, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    expect(ntfy.received).toHaveLength(1);
+    expect(ntfy.received[0]!.body.message).toContain(`Journal head: seq ${anchor.seq} ${anchor.hash}`);
+    expect(anchor.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });

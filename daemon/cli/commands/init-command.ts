@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
-import { makePrivateHome } from "../../store/private-files.js";
+import { makePrivateHome, PRIVATE_FILE_MODE } from "../../store/private-files.js";
 import path from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_TEXT } from "../../config/default-config-text.js";
@@ -23,7 +23,7 @@ export function runInit(io: CliIo, { force = false }: { force?: boolean }): numb
   }
   makePrivateHome(path.dirname(config));
   // 0600: the file names which variables hold secrets, and users do paste things into configs.
-  writeFileSync(config, DEFAULT_CONFIG_TEXT, { mode: 0o600 });
+  writeFileSync(config, DEFAULT_CONFIG_TEXT, { mode: PRIVATE_FILE_MODE });
   writeLine(io.stdout, `wrote ${config}`);
   return EXIT.ok;
 }
