@@ -4,7 +4,7 @@ import type { VigilDatabase } from "../store/open-database.js";
 
 export type Trust = "trusted" | "untrusted";
 
-export type EventSource = "files" | "github" | "schedule" | "user" | "clock" | "command";
+export type EventSource = "files" | "github" | "schedule" | "user" | "clock" | "command" | "task";
 
 export interface NewEvent {
   source: EventSource;
