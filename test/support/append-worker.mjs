@@ -5,7 +5,6 @@ import path from "node:path";
 import { createRedactor } from "../../dist/daemon/logger/redact-secrets.js";
 import { MIGRATIONS } from "../../dist/daemon/context/migrations.js";
 import { openDatabase } from "../../dist/daemon/store/open-database.js";
-import { MIGRATIONS } from "../../dist/daemon/context/migrations.js";
 import { createJournal } from "../../dist/logs/journal.js";
 
 const [home, countText, label] = process.argv.slice(2);
