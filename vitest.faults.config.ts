@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 60_000,
     pool: "forks",
+    setupFiles: ["test/support/private-umask.ts"],
     // One scenario at a time: they measure memory and time of a real daemon.
     fileParallelism: false,
   },

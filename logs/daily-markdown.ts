@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "../daemon/store/private-files.js";
 import path from "node:path";
 import type { JournalEntry } from "./journal-entry.js";
 import { localDateParts } from "./local-day.js";
@@ -34,11 +35,11 @@ export function appendDailyMarkdown(
   for (const [day, dayEntries] of _groupByDay(entries)) {
     const file = dailyMarkdownPath(logsDir, day);
     if (existsSync(file) && !rebuild) {
-      appendFileSync(file, dayEntries.map((entry) => renderMarkdownLine(entry, timeZone)).join(""));
+      appendFileSync(file, dayEntries.map((entry) => renderMarkdownLine(entry, timeZone)).join(""), { mode: PRIVATE_FILE_MODE });
     } else {
-      mkdirSync(path.dirname(file), { recursive: true });
+      makePrivateDir(path.dirname(file));
       const body = loadDay(day).map((entry) => renderMarkdownLine(entry, timeZone)).join("");
-      writeFileSync(file, renderMarkdownHeader(day) + body);
+      writeFileSync(file, renderMarkdownHeader(day) + body, { mode: PRIVATE_FILE_MODE });
     }
   }
 }

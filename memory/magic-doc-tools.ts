@@ -22,7 +22,7 @@ export function createMagicDocTools({ file, header, onWrite, readTools }: { file
         if (next === readFileSync(file, "utf8")) return { content: "no change: the document already says exactly that" };
         // Told first: the file watcher may report this write before the sub-turn ends.
         onWrite(next);
-        writeFileAtomic(file, next);
+        writeFileAtomic(file, next, { mode: "keep" });
         return { content: "document updated" };
       },
     }),

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { makePrivateDir } from "../daemon/store/private-files.js";
 import path from "node:path";
 import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 
@@ -23,7 +24,7 @@ export function readMemorySnapshot(memoryDir: string): MemorySnapshot {
  * file is replaced atomically and an unchanged file is not touched (its age stays honest).
  */
 export function writeMemorySnapshot(memoryDir: string, snapshot: MemorySnapshot): void {
-  mkdirSync(path.join(memoryDir, "topics"), { recursive: true });
+  makePrivateDir(path.join(memoryDir, "topics"));
   const current = readMemorySnapshot(memoryDir);
   const write = (file: string) => {
     if (current[file] !== snapshot[file]) writeFileAtomic(path.join(memoryDir, file), snapshot[file]!);

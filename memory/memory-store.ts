@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { makePrivateDir } from "../daemon/store/private-files.js";
 import path from "node:path";
 import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 import { checkIndexLimits, formatIndexLine, parseIndex, type IndexLine } from "./memory-index.js";
@@ -49,7 +50,7 @@ export function createMemoryStore(memoryDir: string, options: MemoryStoreOptions
      */
     write(input: TopicInput): void {
       const commitIndex = writeIndex([...otherLines(input.topic), { title: input.title, topic: input.topic, hook: input.hook }]);
-      mkdirSync(path.dirname(topicFile(input.topic)), { recursive: true });
+      makePrivateDir(path.dirname(topicFile(input.topic)));
       // A pin is the user's: rewriting the topic keeps it.
       const pinned = isPinnedTopic(this.readTopic(input.topic));
       writeFileAtomic(topicFile(input.topic), formatTopic({ name: input.title, description: input.hook, type: input.type, ...(pinned ? { pinned } : {}) }, input.content));

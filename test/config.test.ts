@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../daemon/config/config-error.js";
 import { DEFAULT_CONFIG_TEXT } from "../daemon/config/default-config-text.js";
 import { loadConfig, parseConfigText } from "../daemon/config/load-config.js";
+import { requireEnabledSecrets } from "../daemon/config/resolve-secrets.js";
 import { makeTempHome } from "./support/temp-home.js";
 import { cleanEnv, runVigil } from "./support/run-vigil.js";
 
@@ -96,11 +97,25 @@ describe("config", () => {
     expect(error.message).not.toContain("ghp_notARealToken");
   });
 
-  it("a missing env var is an error only when its feature is enabled", () => {
+  it("a missing env var is an error only when its feature is enabled, and only for the daemon", () => {
     expect(() => loadConfig(path.join(makeTempHome(), "none.yaml"), {})).not.toThrow();
-    const error = configError("github:\n  webhooks: { enabled: true, secret: env:HOOK_SECRET }\n");
+    const text = "github:\n  webhooks: { enabled: true, secret: env:HOOK_SECRET }\n";
+    const loaded = loadConfig(path.join(makeTempHome(), "none.yaml"), {});
+    expect(() => requireEnabledSecrets(loaded.config, {})).not.toThrow();
+    const config = parseConfigText(text);
+    expect(config.github.webhooks.enabled).toBe(true);
+    const error = (() => {
+      try {
+        requireEnabledSecrets(config, {}, "config.yaml");
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
     expect(error.keyPath).toBe("github.webhooks.secret");
     expect(error.message).toContain("HOOK_SECRET is not set");
+    expect(error.fix).toContain("service.env");
     const file = path.join(makeTempHome(), "config.yaml");
     writeFileSync(file, "github:\n  webhooks: { enabled: true, secret: env:HOOK_SECRET }\n");
     expect(loadConfig(file, { HOOK_SECRET: "hunter2hunter2" }).secrets).toMatchObject({
@@ -124,7 +139,6 @@ describe("config", () => {
       ["unknown key", "heartbeat:\n  tickSecs: 5\n", /heartbeat\.tickSecs/],
       ["wrong type", "server:\n  port: eighty\n", /server\.port/],
       ["bad YAML", "model: {name: x\n", /not valid YAML/],
-      ["missing env var", "github:\n  webhooks: { enabled: true }\n", /github\.webhooks\.secret: environment variable VIGIL_WEBHOOK_SECRET is not set/],
     ];
     for (const [name, text, message] of cases) {
       it(`${name}: exit 2 for a verb, 78 for the daemon, and the message names it`, () => {
@@ -145,6 +159,16 @@ describe("config", () => {
         expect(start.stderr).toMatch(message);
       });
     }
+
+    it("missing env var: a verb that reads the journal runs; the daemon, which needs it, exits 78 naming it", () => {
+      const home = makeTempHome();
+      writeFileSync(path.join(home, "config.yaml"), "github:\n  webhooks: { enabled: true }\n");
+      expect(runVigil(["log"], cleanEnv(home)).code).toBe(0);
+      const start = runVigil(["start"], cleanEnv(home));
+      expect(start.code).toBe(78);
+      expect(start.stderr).toMatch(/github\.webhooks\.secret: environment variable VIGIL_WEBHOOK_SECRET is not set/);
+      expect(start.stderr).toContain(path.join(home, "config.yaml"));
+    });
 
     it("VIGIL_CONFIG points at another file", () => {
       const home = makeTempHome();

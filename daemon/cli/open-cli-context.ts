@@ -2,6 +2,7 @@ import path from "node:path";
 import { readCachedConfig, writeCachedConfig } from "../config/config-cache.js";
 import { assembleContext, type VigilContext } from "../context/assemble-context.js";
 import { resolvePaths } from "../paths/resolve-paths.js";
+import { withServiceEnv } from "../config/service-env.js";
 import type { CliIo } from "./cli-io.js";
 
 /**
@@ -11,16 +12,18 @@ import type { CliIo } from "./cli-io.js";
  */
 export async function openCliContext(io: CliIo): Promise<VigilContext> {
   const paths = resolvePaths(io.env);
+  // What the service sees: the shell's environment over $VIGIL_HOME/service.env.
+  const env = withServiceEnv(io.env, paths.home);
   const cacheFile = path.join(paths.runDir, "config-cache.json");
-  let loaded = readCachedConfig(paths.config, cacheFile, io.env);
+  let loaded = readCachedConfig(paths.config, cacheFile, env);
   if (!loaded) {
     const { loadConfig } = await import("../config/load-config.js");
-    loaded = loadConfig(paths.config, io.env);
+    loaded = loadConfig(paths.config, env);
     try {
       writeCachedConfig(paths.config, cacheFile, loaded);
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs the next verb time.
     }
   }
-  return assembleContext(paths, loaded, { env: io.env, now: io.now });
+  return assembleContext(paths, loaded, { env, now: io.now });
 }

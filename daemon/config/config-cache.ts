@@ -41,7 +41,7 @@ export function readCachedConfig(file: string, cacheFile: string, env: NodeJS.Pr
   if (entry.key !== key) return undefined;
   return {
     config: entry.config,
-    secrets: resolveSecrets(entry.config, env, file),
+    secrets: resolveSecrets(entry.config, env),
     file: text === undefined ? undefined : file,
     hash,
     timezone: entry.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,

@@ -231,6 +231,20 @@ export const configSchema = z.strictObject({
   tasks: tasksSchema.prefault({}),
   hooks: z.array(hookSchema).default([]),
   mcp: mcpSchema.prefault({}),
+  journal: z
+    .strictObject({
+      /** The journal's head (seq and hash) is appended here daily and on `vigil log anchor`, outside VIGIL_HOME. */
+      anchor: z
+        .strictObject({
+          /** Default: anchors.jsonl in the user's state dir (env-paths; on Linux ~/.local/state/vigil). */
+          file: z.string().min(1).optional(),
+          cron: cronExpression.default("0 0 * * *"),
+          /** Also put the head in the morning review notification, so a copy lives on another device. */
+          notify: z.boolean().default(false),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   review: z
     .strictObject({
       /** When the morning digest is sent as a notification. */

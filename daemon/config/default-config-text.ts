@@ -3,7 +3,8 @@
  * checks that this text loads to exactly the schema's defaults.
  */
 export const DEFAULT_CONFIG_TEXT = `# Vigil configuration. Every key is optional; what is shown is the default.
-# Secrets are never written here: use env:NAME to read an environment variable.
+# Secrets are never written here: use env:NAME to read a variable from the environment or from
+# $VIGIL_HOME/service.env (NAME=value lines, chmod 600; the environment wins).
 # Edit it with \`vigil config edit\` (validates before saving) and \`vigil watch add PATH\`;
 # \`vigil doctor\` checks it. \`vigil reload\` (SIGHUP) applies most keys to a running daemon and
 # names the ones that need \`vigil restart\` (server, github.webhooks/poll, notify, timezone, …).
@@ -119,4 +120,11 @@ mcp:
   servers: {}
 #    linear: { command: npx, args: [-y, some-linear-mcp], env: { LINEAR_API_KEY: env:LINEAR_API_KEY } }
 #    docs: { url: "http://127.0.0.1:9000/mcp" }
+# The journal's head (seq and hash) is anchored outside VIGIL_HOME, so a truncated or rewritten
+# journal no longer verifies: vigil log verify --anchors FILE.
+journal:
+  anchor:
+    # file: ~/.local/state/vigil/anchors.jsonl   # default: your state dir (env-paths)
+    cron: "0 0 * * *"     # when the daily anchor is written; also: vigil log anchor
+    notify: false         # true: the morning review notification carries the head too
 `;

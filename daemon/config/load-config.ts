@@ -17,7 +17,10 @@ export interface LoadedConfig {
   timezone: string;
 }
 
-/** Reads, validates and resolves `config.yaml`; a missing file means all defaults. */
+/**
+ * Reads, validates and resolves `config.yaml`; a missing file means all defaults. A missing secret
+ * is not an error here (see requireEnabledSecrets): only the verb that uses a secret needs it.
+ */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
   return _loadText(text, file, env);
@@ -32,7 +35,7 @@ function _loadText(text: string | undefined, file: string | undefined, env: Node
   const config = parseConfigText(text ?? "", text === undefined ? undefined : file);
   return {
     config,
-    secrets: resolveSecrets(config, env, file),
+    secrets: resolveSecrets(config, env),
     file: text === undefined ? undefined : file,
     hash: createHash("sha256").update(text ?? "").digest("hex"),
     timezone: config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,

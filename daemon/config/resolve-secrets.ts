@@ -1,10 +1,11 @@
 import type { RawConfig } from "./config-schema.js";
 import { ConfigError } from "./config-error.js";
 
-/** Where a secret reference sits, and whether the feature using it is switched on. */
-interface SecretSlot {
-  keyPath: string[];
-  ref: string | undefined;
+/** A secret the config may use: the variable holding it, and whether an enabled feature needs it. */
+export interface SecretSlot {
+  keyPath: string;
+  /** The variable named by the `env:NAME` reference; undefined when the key is unset. */
+  variable: string | undefined;
   required: boolean;
 }
 
@@ -16,41 +17,54 @@ export interface ResolvedSecrets {
   values: string[];
 }
 
-/**
- * Reads every `env:NAME` reference. A missing variable is an error only when the feature that
- * needs it is enabled, so a default config runs on a machine with none of them set.
- */
-export function resolveSecrets(config: RawConfig, env: NodeJS.ProcessEnv, file?: string): ResolvedSecrets {
-  const slots: Record<"githubToken" | "webhookSecret" | "ntfyToken", SecretSlot> = {
+/** The config's `env:` references, and which of them an enabled feature cannot do without. */
+export function listSecretSlots(config: RawConfig): Record<"githubToken" | "webhookSecret" | "ntfyToken", SecretSlot> {
+  const slot = (keyPath: string, ref: string | undefined, required: boolean): SecretSlot => ({ keyPath, variable: ref?.slice("env:".length), required });
+  return {
     // Polling can also use the GitHub CLI's token (gh auth token): its absence is found when polling starts.
-    githubToken: { keyPath: ["github", "token"], ref: config.github.token, required: false },
-    webhookSecret: {
-      keyPath: ["github", "webhooks", "secret"],
-      ref: config.github.webhooks.secret,
-      required: config.github.webhooks.enabled,
-    },
-    ntfyToken: { keyPath: ["notify", "ntfy", "token"], ref: config.notify.ntfy.token, required: false },
+    githubToken: slot("github.token", config.github.token, false),
+    webhookSecret: slot("github.webhooks.secret", config.github.webhooks.secret, config.github.webhooks.enabled),
+    ntfyToken: slot("notify.ntfy.token", config.notify.ntfy.token, false),
   };
-  const resolved = {} as Omit<ResolvedSecrets, "values">;
-  for (const [name, slot] of Object.entries(slots) as Array<[keyof typeof slots, SecretSlot]>) {
-    resolved[name] = _readSlot(slot, env, file);
-  }
+}
+
+/**
+ * Reads every `env:NAME` reference that is set; never throws. Reading the journal needs no GitHub
+ * token, so a missing secret only matters to the verb that uses it: see requireEnabledSecrets.
+ */
+export function resolveSecrets(config: RawConfig, env: NodeJS.ProcessEnv): ResolvedSecrets {
+  const slots = listSecretSlots(config);
+  const read = (slot: SecretSlot) => (slot.variable ? env[slot.variable] || undefined : undefined);
+  const resolved = { githubToken: read(slots.githubToken), webhookSecret: read(slots.webhookSecret), ntfyToken: read(slots.ntfyToken) };
   const values = Object.values(resolved).filter((value): value is string => Boolean(value));
   return { ...resolved, values };
 }
 
-function _readSlot(slot: SecretSlot, env: NodeJS.ProcessEnv, file?: string): string | undefined {
-  const variable = slot.ref?.slice("env:".length);
-  const value = variable ? env[variable] : undefined;
-  if (value) return value;
-  if (!slot.required) return undefined;
-  const keyPath = slot.keyPath.join(".");
-  throw new ConfigError({
-    keyPath,
-    file,
-    problem: variable ? `environment variable ${variable} is not set` : "is required by an enabled feature",
-    fix: variable
-      ? `export ${variable}=… (for the service, put it in its environment file), or disable the feature`
-      : `set ${keyPath} to an env: reference such as env:MY_SECRET`,
-  });
+/** For the daemon (and a reload): an enabled feature whose secret is missing is a config error. */
+export function requireEnabledSecrets(config: RawConfig, env: NodeJS.ProcessEnv, file?: string): void {
+  const problem = findMissingSecrets(config, env, file)[0];
+  if (problem) throw problem;
+}
+
+/** One ConfigError per enabled feature whose secret is not set, in config order. */
+export function findMissingSecrets(config: RawConfig, env: NodeJS.ProcessEnv, file?: string): ConfigError[] {
+  return Object.values(listSecretSlots(config))
+    .filter((slot) => slot.required && !(slot.variable && env[slot.variable]))
+    .map(
+      ({ keyPath, variable }) =>
+        new ConfigError({
+          keyPath,
+          file,
+          problem: variable ? `environment variable ${variable} is not set` : "is required by an enabled feature",
+          fix: variable
+            ? `export ${variable}=… or put ${variable}=… in $VIGIL_HOME/service.env (read by the service and by every verb), or disable the feature`
+            : `set ${keyPath} to an env: reference such as env:MY_SECRET`,
+        }),
+    );
+}
+
+/** Every variable a secret may come from under this config: the model key and each `env:` reference. */
+export function listSecretNames(config: RawConfig): string[] {
+  const referenced = Object.values(listSecretSlots(config)).flatMap((slot) => (slot.variable ? [slot.variable] : []));
+  return [...new Set(["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", ...referenced])];
 }

@@ -12,6 +12,9 @@ import { expandHome } from "../paths/expand-home.js";
 import { isLockHolderRunning, readInstanceLock } from "../locks/instance-lock.js";
 import { readHttpRunState } from "../locks/http-run-file.js";
 import { verifyChain } from "../../logs/verify-chain.js";
+import { findWideModes, formatMode } from "../store/private-files.js";
+import { findMissingSecrets, listSecretNames } from "../config/resolve-secrets.js";
+import { readServiceEnv, serviceEnvFile } from "../config/service-env.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { checkMcpServers } from "./check-mcp-servers.js";
@@ -36,15 +39,19 @@ export interface DoctorEnv {
   /** Where a systemd user unit or launchd agent would be; undefined skips the check. */
   serviceFile?: string;
   inotifyFile?: string;
+  /** This shell's own environment, before service.env: to tell what only this shell has. */
+  shellEnv?: NodeJS.ProcessEnv;
 }
 
 export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promise<CheckResult[]> {
   return [
     { name: "config", ok: true, detail: ctx.loaded.file ? `${ctx.loaded.file} is valid` : "no config file: running on defaults (vigil init writes one)" },
     _checkDatabase(ctx),
+    _checkModes(ctx),
     _checkMemory(ctx),
     await _checkModel(ctx),
     ..._checkModelBlock(ctx),
+    _checkSecrets(ctx, env),
     _checkNotifiers(ctx),
     _checkGithubDelivery(ctx),
     await _checkPort(ctx),
@@ -63,6 +70,18 @@ function _checkDatabase(ctx: VigilContext): CheckResult {
   return verdict.ok
     ? { name: "database", ok: true, detail: `journal intact: ${verdict.rows} rows` }
     : { name: "database", ok: false, detail: `journal broken at seq ${verdict.seq}: ${verdict.reason}`, fix: "run vigil log verify; the journal was changed outside Vigil" };
+}
+
+function _checkModes(ctx: VigilContext): CheckResult {
+  const wide = findWideModes(ctx.paths.home);
+  if (wide.length === 0) return { name: "file modes", ok: true, detail: `${ctx.paths.home} is private (directories 0700, files 0600)` };
+  const shown = wide.slice(0, 3).map((entry) => `${entry.path || ctx.paths.home} is ${formatMode(entry.mode)}`).join(", ");
+  return {
+    name: "file modes",
+    ok: false,
+    detail: `${wide.length} path(s) readable by other accounts: ${shown}${wide.length > 3 ? ", …" : ""}`,
+    fix: `chmod -R go-rwx ${ctx.paths.home} (vigil start also does this, and journals it)`,
+  };
 }
 
 function _checkMemory(ctx: VigilContext): CheckResult {
@@ -117,6 +136,30 @@ function _checkGithubDelivery(ctx: VigilContext): CheckResult {
   return delivery.ok
     ? { name: "github delivery", ok: true, detail: `${followed} subscription(s); events arrive by ${delivery.how}` }
     : { name: "github delivery", ok: false, detail: `${followed} subscription(s), but ${delivery.why}`, fix: delivery.fix };
+}
+
+/**
+ * What the service will see: service.env plus its own environment. Names only, never values; a
+ * secret that only this shell has is a failure once the service is installed, since it runs
+ * without it.
+ */
+function _checkSecrets(ctx: VigilContext, env: DoctorEnv): CheckResult {
+  const file = serviceEnvFile(ctx.paths.home);
+  const missing = findMissingSecrets(ctx.loaded.config, ctx.env, ctx.loaded.file)[0];
+  if (missing) return { name: "secrets", ok: false, detail: missing.message.split("\n")[0]!, fix: missing.fix };
+  const fromFile = readServiceEnv(ctx.paths.home);
+  const present = listSecretNames(ctx.loaded.config).filter((name) => ctx.env[name]);
+  const shellOnly = present.filter((name) => !fromFile[name] && env.shellEnv?.[name]);
+  if (shellOnly.length && env.serviceFile && existsSync(env.serviceFile)) {
+    return {
+      name: "secrets",
+      ok: false,
+      detail: `${shellOnly.join(", ")} ${shellOnly.length > 1 ? "are" : "is"} set in this shell only: the installed service will not see ${shellOnly.length > 1 ? "them" : "it"}`,
+      fix: `add ${shellOnly.map((name) => `${name}=…`).join(" and ")} to ${file} (chmod 600)`,
+    };
+  }
+  const where = (name: string) => `${name} (${fromFile[name] ? "service.env" : "this shell"})`;
+  return { name: "secrets", ok: true, detail: present.length ? present.map(where).join(", ") : `none set (${file} holds them for the service)` };
 }
 
 /** No channel that can reach the user is a warning, not a failure: notifications are still kept. */

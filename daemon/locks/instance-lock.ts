@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "../store/private-files.js";
 import path from "node:path";
 import { isSameProcess } from "./process-identity.js";
 
@@ -36,10 +37,10 @@ export interface LockOptions {
  * back, so of two processes racing to take over the same stale lock, only one goes on.
  */
 export function acquireInstanceLock(lockFile: string, info: LockInfo, { what, staleAfterMs = Infinity }: LockOptions = {}): { release(): void } {
-  mkdirSync(path.dirname(lockFile), { recursive: true });
+  makePrivateDir(path.dirname(lockFile));
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(lockFile, JSON.stringify(info), { flag: "wx" });
+      writeFileSync(lockFile, JSON.stringify(info), { flag: "wx", mode: PRIVATE_FILE_MODE });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readInstanceLock(lockFile);

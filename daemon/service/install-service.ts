@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { checkInstallSource } from "./check-install-source.js";
 import { LAUNCHD_LABEL, renderLaunchdPlist, renderSystemdUnit, type ServicePaths } from "./render-service-files.js";
 
 export interface CommandResult {
@@ -32,12 +33,19 @@ export interface ServicePlan {
   content: string;
   commands: string[][];
   hints: string[];
+  /** Why the service might not last (it points into a source checkout or an npx cache). */
+  warnings: string[];
 }
 
 export class ServiceManagerMissingError extends Error {}
 
 /** What `vigil install` writes and runs; nothing is touched here. */
 export function planInstall(env: ServiceEnvironment): ServicePlan {
+  const plan = _planFor(env);
+  return { ...plan, warnings: checkInstallSource(_realpath(env.script)) };
+}
+
+function _planFor(env: ServiceEnvironment): Omit<ServicePlan, "warnings"> {
   const paths: ServicePaths = {
     node: env.node,
     script: _realpath(env.script),

@@ -1,6 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { makePrivateHome, PRIVATE_FILE_MODE } from "./private-files.js";
 
 export type VigilDatabase = Database.Database;
 
@@ -17,7 +18,10 @@ export class DatabaseVersionError extends Error {}
  * open it at once: migrations run inside an IMMEDIATE transaction and re-read the version there.
  */
 export function openDatabase(file: string, migrations: readonly Migration[]): VigilDatabase {
-  mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateHome(path.dirname(file));
+  // SQLite creates files 0644 less the umask and gives the -wal and -shm files the database's
+  // mode: creating it 0600 first keeps all three private.
+  closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
   const db = new Database(file);
   // Another process may hold the write lock for a moment (the daemon and `vigil tell`): wait, don't fail.
   db.pragma("busy_timeout = 10000");

@@ -1,4 +1,5 @@
 import { loadConfig } from "../config/load-config.js";
+import { requireEnabledSecrets } from "../config/resolve-secrets.js";
 import type { VigilContext } from "../context/open-context.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import type { FileWatcher } from "../sources/file-watcher.js";
@@ -16,6 +17,7 @@ export async function reloadConfig(ctx: VigilContext, runtime: Runtime, files: F
   let next;
   try {
     next = loadConfig(ctx.paths.config, ctx.env);
+    requireEnabledSecrets(next.config, ctx.env, next.file);
   } catch (error) {
     ctx.journal.append({ kind: "error", summary: `config reload failed, keeping the running config: ${(error as Error).message}`, data: { event: "reload-failed" } });
     return;

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { chooseProvider } from "../brain/choose-provider.js";
+import { requireEnabledSecrets } from "../config/resolve-secrets.js";
 import { createAnthropicClient } from "../brain/model-client.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Notifier } from "../notify/notifier.js";
@@ -11,9 +12,12 @@ import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
 import { createGithubPoller } from "../github/github-poller.js";
 import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
+import { formatMode, type ModeProblem } from "../store/private-files.js";
+import { noticeLostSecrets } from "./notice-lost-secrets.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
 import { removeHttpRunState, type HttpRunState } from "../locks/http-run-file.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
+import { createAnchorJob } from "../schedule/anchor-job.js";
 import { reloadConfig } from "./reload-config.js";
 import { checkModelKey } from "./check-model-key.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
@@ -43,6 +47,8 @@ export interface DaemonOptions {
   stopGraceMs?: number;
   /** Registers the reload trigger (SIGHUP); returns its unregister function. */
   onReload?: (reload: () => void) => () => void;
+  /** What start found readable by others under VIGIL_HOME and made private; journaled. */
+  tightened?: ModeProblem[];
   /** Registers how another process (`vigil tell`) asks for a tick now; returns the unregister. */
   onNudge?: (nudge: () => void) => () => void;
 }
@@ -58,6 +64,7 @@ const HOOK_DRAIN_MS = 5_000;
  * when the provider cannot run.
  */
 export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Promise<void> {
+  requireEnabledSecrets(ctx.loaded.config, ctx.env, ctx.loaded.file);
   const provider = chooseProvider(ctx.loaded, ctx.env);
   const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION, procStart: readProcessStart(process.pid) });
   try {
@@ -72,6 +79,8 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
       summary: `started vigil ${VERSION} (provider ${provider})`,
       data: { event: "started", version: VERSION, pid: process.pid, configHash: ctx.loaded.hash, configFile: ctx.loaded.file ?? null, provider },
     });
+    _journalTightened(ctx, options.tightened ?? []);
+    await noticeLostSecrets(ctx, runtime.state, runtime.notifier, provider);
     recoverInterrupted(runtime);
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
@@ -84,7 +93,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const tasks = _createTaskRunner(ctx, runtime, provider);
     const retention = createRetentionJob(ctx, runtime.state);
     await retention(ctx.now());
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention]);
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), createAnchorJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     // Before the sources: an event must not arrive while the heartbeat is not listening yet.
     if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);
@@ -141,6 +150,17 @@ async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Su
       await http.close();
     },
   };
+}
+
+function _journalTightened(ctx: VigilContext, tightened: ModeProblem[]): void {
+  if (tightened.length === 0) return;
+  const changes = tightened.map((entry) => ({ path: entry.path || ".", from: formatMode(entry.mode), to: formatMode(entry.wanted) }));
+  const shown = changes.slice(0, 5).map((change) => `${change.path} ${change.from}→${change.to}`).join(", ");
+  ctx.journal.append({
+    kind: "system",
+    summary: `made ${changes.length} path(s) under ${ctx.paths.home} private: ${shown}${changes.length > 5 ? ", …" : ""}`,
+    data: { event: "modes-tightened", changes: changes.slice(0, 100), count: changes.length },
+  });
 }
 
 function _announceReady(ctx: VigilContext, provider: "anthropic" | "rules", announce: (line: string) => void, http: HttpRunState | undefined): void {

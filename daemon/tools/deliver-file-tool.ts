@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { makePrivateDir } from "../store/private-files.js";
 import path from "node:path";
 import { z } from "zod";
 import { localDay } from "../../logs/local-day.js";
@@ -32,7 +33,7 @@ export function createDeliverFileTool({ outboxDir, roots, notifier }: { outboxDi
     async run(input, { now, timeZone }) {
       const bytes = "content" in input ? Buffer.from(input.content) : _readWorkspaceFile(roots, input.path);
       const dir = path.join(outboxDir, localDay(now, timeZone));
-      mkdirSync(dir, { recursive: true });
+      makePrivateDir(dir);
       const file = _freeName(dir, sanitizeFileName(input.name));
       writeFileAtomic(file, bytes);
       const result = await notifier.send({ title: `Vigil delivered ${path.basename(file)}`, body: `${input.note ? `${input.note}\n` : ""}${file}`, attachment: file });

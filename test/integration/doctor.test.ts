@@ -11,7 +11,7 @@ afterEach(async () => server?.close());
 async function doctor(config: string, key = "sk-test-loopback", prepare: (home: string) => void = () => {}) {
   server = await startMessagesApiServer({ fallback: () => text("pong") });
   const home = makeTempHome();
-  writeFileSync(path.join(home, "config.yaml"), config);
+  writeFileSync(path.join(home, "config.yaml"), config, { mode: 0o600 });
   prepare(home);
   const result = await runVigilAsync(["doctor", "--json"], cleanEnv(home, { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url }));
   return { code: result.code, checks: result.stdout ? (JSON.parse(result.stdout) as Array<{ name: string; level: string; ok: boolean; detail: string; fix?: string }>) : [], stderr: result.stderr };
@@ -22,7 +22,7 @@ describe("vigil doctor", () => {
     const { code, checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\n");
     expect(checks.filter((check) => check.level !== "ok")).toEqual([]);
     expect(code).toBe(0);
-    expect(checks.map((check) => check.name)).toEqual(["config", "database", "memory", "model", "notifiers", "github delivery", "webhook port", "watch roots", "service"]);
+    expect(checks.map((check) => check.name)).toEqual(["config", "database", "file modes", "memory", "model", "secrets", "notifiers", "github delivery", "webhook port", "watch roots", "service"]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body).toMatchObject({ model: "claude-haiku-5-5", max_tokens: 1 });
   });

@@ -8,8 +8,8 @@ import { createNtfyChannel } from "../../daemon/notify/ntfy-channel.js";
 import { guardAgainstSpam } from "../../daemon/notify/spam-guard.js";
 import { startHarness } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
-import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
 import { startNtfyRecorder } from "../support/ntfy-recorder.js";
+import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
 import { checkSystemTools } from "../support/system-tools.js";
 
 describe("notifications", () => {

@@ -35,9 +35,11 @@ export interface RunningVigil {
   exited: Promise<number | null>;
 }
 
-/** Starts a long-running verb (`start`) and collects its output. */
-export function spawnVigil(args: string[], env: NodeJS.ProcessEnv): RunningVigil {
-  const child = spawn(process.execPath, [VIGIL_BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts a long-running verb (`start`) and collects its output; `umask` runs it under that umask, as a login shell would. */
+export function spawnVigil(args: string[], env: NodeJS.ProcessEnv, { umask }: { umask?: string } = {}): RunningVigil {
+  const child = umask
+    ? spawn("/bin/sh", ["-c", `umask ${umask} && exec "$0" "$@"`, process.execPath, VIGIL_BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(process.execPath, [VIGIL_BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => (stdout += chunk));

@@ -53,5 +53,6 @@ function _doctorEnv(io: CliIo): DoctorEnv {
   return {
     serviceFile: process.platform === "linux" || process.platform === "darwin" ? planInstall(service).file : undefined,
     inotifyFile: process.platform === "linux" ? path.join("/proc/sys/fs/inotify/max_user_watches") : undefined,
+    shellEnv: io.env,
   };
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { makePrivateHome, PRIVATE_FILE_MODE } from "../../store/private-files.js";
 import path from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_CONFIG_TEXT } from "../../config/default-config-text.js";
@@ -20,9 +21,9 @@ export function runInit(io: CliIo, { force = false }: { force?: boolean }): numb
     writeLine(io.stderr, `${config} already exists; run \`vigil init --force\` to replace it with the defaults`);
     return EXIT.usage;
   }
-  mkdirSync(path.dirname(config), { recursive: true });
+  makePrivateHome(path.dirname(config));
   // 0600: the file names which variables hold secrets, and users do paste things into configs.
-  writeFileSync(config, DEFAULT_CONFIG_TEXT, { mode: 0o600 });
+  writeFileSync(config, DEFAULT_CONFIG_TEXT, { mode: PRIVATE_FILE_MODE });
   writeLine(io.stdout, `wrote ${config}`);
   return EXIT.ok;
 }

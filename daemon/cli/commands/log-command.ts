@@ -5,6 +5,7 @@ import { isJournalKind, JOURNAL_KINDS } from "../../../logs/journal-kinds.js";
 import { queryEntries, type EntryQuery } from "../../../logs/query-entries.js";
 import type { JournalEntry } from "../../../logs/journal-entry.js";
 import { verifyChain } from "../../../logs/verify-chain.js";
+import { appendAnchor, readAnchors, resolveAnchorFile, verifyAnchors, type Anchor, type AnchorVerdict } from "../../../logs/anchor-log.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { formatEntries } from "../format-entry.js";
@@ -44,9 +45,14 @@ export function registerLogCommand(program: Command, io: CliIo, setExit: (code: 
     .action(async (options: LogOptions) => setExit(await runLog(io, options, stop)));
   log
     .command("verify")
-    .description("walk the hash chain; exit 1 naming the first bad seq")
+    .description("walk the hash chain; exit 1 naming the first bad seq (or the first anchored seq that no longer matches)")
     .option("--json", "print the verdict as JSON")
-    .action((options: { json?: boolean }) => setExit(runLogVerify(io, options)));
+    .option("--anchors <file>", "also check every head anchored in this file is still in the chain, unchanged")
+    .action((options: VerifyOptions) => setExit(runLogVerify(io, options)));
+  log
+    .command("anchor")
+    .description("append the journal's head (seq and hash) to the anchor log outside VIGIL_HOME")
+    .action(() => setExit(runLogAnchor(io)));
 }
 
 export async function runLog(io: CliIo, options: LogOptions, stop: () => Promise<unknown> = nextStopSignal): Promise<number> {
@@ -107,15 +113,53 @@ function _headSeq(ctx: VigilContext): number {
   return ctx.db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM journal").get()?.seq ?? 0;
 }
 
-export function runLogVerify(io: CliIo, options: { json?: boolean }): number {
+interface VerifyOptions {
+  json?: boolean;
+  anchors?: string;
+}
+
+export function runLogVerify(io: CliIo, options: VerifyOptions): number {
   const ctx = openContext({ env: io.env, now: io.now });
   try {
     const verdict = verifyChain(ctx.db);
-    if (options.json) writeLine(io.stdout, JSON.stringify(verdict));
-    else if (verdict.ok) writeLine(io.stdout, `journal ok: ${verdict.rows} rows, chain intact up to seq ${verdict.headSeq}`);
-    else writeLine(io.stdout, `journal broken at seq ${verdict.seq}: ${verdict.reason}`);
-    return verdict.ok ? EXIT.ok : EXIT.failed;
+    const anchors = options.anchors === undefined ? undefined : verifyAnchors(ctx.db, _readAnchorFile(options.anchors), ctx.paths.home);
+    if (options.json) writeLine(io.stdout, JSON.stringify(anchors ? { ...verdict, anchors } : verdict));
+    else {
+      writeLine(io.stdout, verdict.ok ? `journal ok: ${verdict.rows} rows, chain intact up to seq ${verdict.headSeq}` : `journal broken at seq ${verdict.seq}: ${verdict.reason}`);
+      if (anchors) writeLine(io.stdout, _describeAnchors(anchors, options.anchors!));
+    }
+    return verdict.ok && (anchors?.ok ?? true) ? EXIT.ok : EXIT.failed;
   } finally {
     ctx.close();
   }
+}
+
+export function runLogAnchor(io: CliIo): number {
+  const ctx = openContext({ env: io.env, now: io.now });
+  try {
+    const file = resolveAnchorFile(ctx.loaded.config.journal.anchor.file, ctx.env);
+    const anchor = appendAnchor(ctx.db, file, ctx.paths.home, ctx.now());
+    if (!anchor) {
+      writeLine(io.stderr, "the journal is empty: nothing to anchor yet");
+      return EXIT.ok;
+    }
+    writeLine(io.stdout, `anchored seq ${anchor.seq} ${anchor.hash} in ${file}`);
+    return EXIT.ok;
+  } finally {
+    ctx.close();
+  }
+}
+
+function _readAnchorFile(file: string): Anchor[] {
+  try {
+    return readAnchors(file);
+  } catch (error) {
+    throw new UsageError(`--anchors ${file}: cannot be read (${(error as Error).message}); give the anchor log (journal.anchor.file)`);
+  }
+}
+
+function _describeAnchors(verdict: AnchorVerdict, file: string): string {
+  const others = verdict.otherHomes ? ` (${verdict.otherHomes} for other homes not checked)` : "";
+  if (!verdict.ok) return `anchor mismatch at seq ${verdict.seq}, anchored ${verdict.anchoredAt} in ${file}: ${verdict.reason}`;
+  return verdict.checked ? `anchors ok: all ${verdict.checked} anchored head(s) in ${file} are in the chain, unchanged${others}` : `no anchors for this home in ${file}${others}`;
 }

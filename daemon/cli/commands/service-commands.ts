@@ -47,6 +47,7 @@ interface InstallOptions {
 export function runInstall(io: CliIo, options: InstallOptions, env = serviceEnvironment(io)): number {
   const plan = planInstall(env);
   _checkServiceEnv(io, env, options);
+  for (const warning of plan.warnings) writeLine(io.stderr, `vigil: warning: ${warning}`);
   if (options.dryRun) {
     writeLine(io.stdout, `would write ${plan.file}:\n`);
     io.stdout.write(plan.content);

@@ -4,6 +4,8 @@ import { ConfigError } from "../../config/config-error.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
 import { LockHeldError } from "../../locks/instance-lock.js";
 import { runDaemon } from "../../supervisor/run-daemon.js";
+import { resolvePaths } from "../../paths/resolve-paths.js";
+import { tightenPrivateTree } from "../../store/private-files.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 import { nextStopSignal } from "../next-stop-signal.js";
@@ -22,8 +24,11 @@ export async function runStart(io: CliIo, options: { once?: boolean }): Promise<
   // `vigil tell` may nudge it as soon as the lock holds our pid, before the heartbeat listens.
   const unguardNudges = _onSignal(NUDGE_SIGNAL, () => {});
   try {
+    // Before the database opens: its -wal and -shm files take the mode the database has then.
+    const tightened = tightenPrivateTree(resolvePaths(io.env).home);
     ctx = openContext({ env: io.env, now: io.now, logDestination: io.stdout });
     await runDaemon(ctx, {
+      tightened,
       once: options.once,
       stopSignal: nextStopSignal(),
       announce: (line) => writeLine(io.stderr, line),

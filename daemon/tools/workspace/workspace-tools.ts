@@ -57,7 +57,7 @@ export function createWorkspaceTools({ roots }: { roots: readonly string[] }) {
         const file = inside(requested);
         if (_stat(file)?.isDirectory()) throw new ToolError(`"${requested}" is a directory`);
         if (!_stat(path.dirname(file))?.isDirectory()) throw new ToolError(`the folder of "${requested}" does not exist`);
-        writeFileAtomic(file, content);
+        writeFileAtomic(file, content, { mode: "keep" });
         return { content: `wrote ${Buffer.byteLength(content)} bytes to ${requested}` };
       },
     }),
