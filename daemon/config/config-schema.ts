@@ -104,6 +104,15 @@ const notifySchema = z.strictObject({
 const toolsSchema = z.strictObject({
   workspace: z.array(z.string().min(1)).default([]),
   policy: z.partialRecord(z.enum(TOOL_NAMES), riskPolicy).default({}),
+  /** run_command under bubblewrap: only its workspace root writable, VIGIL_HOME and secrets hidden. */
+  sandbox: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Commands get no network unless this is true. */
+      network: z.boolean().default(false),
+      hide: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
 });
 
 const scheduleSchema = z.strictObject({

@@ -6,6 +6,7 @@ import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
 import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
+import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { validateMemory } from "../../memory/validate-memory.js";
@@ -31,6 +32,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     _checkMemory(ctx),
     await _checkModel(ctx),
     _checkNotifiers(ctx),
+    _checkSandbox(ctx),
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
@@ -44,6 +46,18 @@ function _checkDatabase(ctx: VigilContext): CheckResult {
   return verdict.ok
     ? { name: "database", ok: true, detail: `journal intact: ${verdict.rows} rows` }
     : { name: "database", ok: false, detail: `journal broken at seq ${verdict.seq}: ${verdict.reason}`, fix: "run vigil log verify; the journal was changed outside Vigil" };
+}
+
+function _checkSandbox(ctx: VigilContext): CheckResult {
+  const { sandbox: settings, policy } = ctx.loaded.config.tools;
+  const { sandbox, problem } = planCommandSandbox(settings, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
+  if (sandbox) return { name: "sandbox", ok: true, detail: `run_command runs under ${sandbox.bwrap}: only its workspace root writable, VIGIL_HOME and ${sandbox.hidden.length - 1} secret path(s) hidden, network ${sandbox.network ? "on" : "off"}` };
+  return {
+    name: "sandbox",
+    ok: false,
+    detail: `no command sandbox: ${problem}; run_command ${policy.run_command ? `follows tools.policy (${policy.run_command})` : "defaults to ask"}`,
+    fix: settings.enabled ? "install bubblewrap (apt install bubblewrap) and allow user namespaces" : "set tools.sandbox.enabled: true",
+  };
 }
 
 function _checkMemory(ctx: VigilContext): CheckResult {

@@ -25,6 +25,7 @@ import { createCriticRecord } from "../policy/critic-record.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
+import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
 import { createMemoryTools } from "../tools/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -59,6 +60,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  const { sandbox: sandboxConfig, policy } = ctx.loaded.config.tools;
+  const { sandbox } = planCommandSandbox({ ...sandboxConfig, hide: sandboxConfig.hide.map((file) => expandHome(file, ctx.env)) }, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
@@ -71,7 +74,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
       onChange: (reason, now) => void memoryVersions.capture(reason, now),
     }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
-    createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+    createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
@@ -80,7 +83,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     registry,
     ledger: createActionLedger(ctx.db),
     journal: ctx.journal,
-    policy: ctx.loaded.config.tools.policy,
+    // Unconfined commands are the user's call: without a sandbox run_command defaults to ask.
+    policy: sandbox || policy.run_command ? policy : { ...policy, run_command: "ask" },
     approvals: createApprovalQueue(ctx.db),
     notifier,
     critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),
