@@ -6,6 +6,7 @@ import { acquireInstanceLock, LockHeldError } from "../daemon/run/instance-lock.
 import type { DaemonState } from "../daemon/state/daemon-state.js";
 import { VERSION } from "../daemon/version.js";
 import { localDateParts, localDay } from "../logs/local-day.js";
+import { CHARS_PER_TOKEN, clipText } from "../logs/clip-text.js";
 import { lastEntry } from "../logs/query-entries.js";
 import { diffMemory, hasChanges, renderMemoryPatch, type MemoryChanges } from "./diff-memory.js";
 import { checkDreamGates, LAST_DREAM_KEY, type LastDream } from "./dream-gates.js";
@@ -19,7 +20,8 @@ import { checkPinnedKept } from "./check-pinned.js";
 /** A lock older than this belongs to a dream that can no longer be running (the timeout is at most an hour). */
 const LOCK_STALE_MS = 3600_000;
 const DREAM_STEPS = 24;
-const JOURNAL_ROWS = 300;
+/** One journal row as the dream reads it; memory_search finds the rest. */
+const ROW_CHARS = 400;
 
 export interface DreamDeps {
   ctx: Pick<VigilContext, "db" | "journal" | "paths" | "loaded" | "env" | "now">;
@@ -109,10 +111,11 @@ function _swapIn({ ctx }: DreamDeps, before: MemorySnapshot, after: MemorySnapsh
 
 function _task({ ctx, state }: DreamDeps, stagingDir: string): DreamTask {
   const since = state.get<LastDream>(LAST_DREAM_KEY)?.seq ?? 0;
-  const rows = ctx.db
-    .prepare<[number, number], { ts: string; kind: string; summary: string }>("SELECT ts, kind, summary FROM journal WHERE seq > ? ORDER BY seq DESC LIMIT ?")
-    .all(since, JOURNAL_ROWS)
-    .reverse();
+  const { dreamRows, dreamTokens } = ctx.loaded.config.context;
+  const rows = _boundedRows(
+    ctx.db.prepare<[number, number], { ts: string; kind: string; summary: string }>("SELECT ts, kind, summary FROM journal WHERE seq > ? ORDER BY seq DESC LIMIT ?").all(since, dreamRows),
+    dreamTokens * CHARS_PER_TOKEN,
+  );
   const { day, time } = localDateParts(ctx.now(), ctx.loaded.timezone);
   return {
     stagingDir,
@@ -121,8 +124,21 @@ function _task({ ctx, state }: DreamDeps, stagingDir: string): DreamTask {
     maxTokens: Math.max(ctx.loaded.config.model.maxTokens, 4096),
     maxSteps: DREAM_STEPS,
     localNow: `${day} ${time.slice(0, 5)} (${ctx.loaded.timezone})`,
-    recentJournal: rows.map((row) => `${row.ts} ${row.kind}: ${row.summary}`),
+    recentJournal: rows,
   };
+}
+
+/** Newest first until the budget is spent, each row clipped; returned oldest first. */
+function _boundedRows(newestFirst: ReadonlyArray<{ ts: string; kind: string; summary: string }>, room: number): string[] {
+  const lines: string[] = [];
+  let used = 0;
+  for (const row of newestFirst) {
+    const line = clipText(`${row.ts} ${row.kind}: ${row.summary}`, ROW_CHARS);
+    if (used + line.length > room) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  return lines.reverse();
 }
 
 function _fail({ ctx }: DreamDeps, reason: string): DreamResult {

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMA } from "../events/event-schema.js";
+import { EVENT_QUARANTINE_MIGRATION, EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
 import { APPROVAL_SCHEMA } from "../policy/approvals.js";
 import { SUBSCRIPTION_SCHEMA } from "../github/subscriptions.js";
@@ -37,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
   { version: 6, sql: APPROVAL_SCHEMA },
   { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
+  { version: 8, sql: EVENT_QUARANTINE_MIGRATION },
 ];

@@ -11,6 +11,7 @@ import { createNotifyTool } from "../tools/notify-tool.js";
 import { createScheduleTool } from "../tools/schedule-tool.js";
 import { createSleepTool } from "../tools/sleep-tool.js";
 import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
+import { createListChangesTool } from "../tools/list-changes-tool.js";
 import { createToolRegistry } from "../tools/tool-registry.js";
 import { createGithubClient, type GithubClient } from "../github/create-github-client.js";
 import { createSubscriptionStore, type SubscriptionStore } from "../github/subscriptions.js";
@@ -68,6 +69,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     createGithubReviewTool({ github }),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
+    createListChangesTool(),
     ...createMemoryTools({
       memoryDir: ctx.paths.memoryDir,
       search: (query) => searchRecall(ctx.db, query),

@@ -1,0 +1,16 @@
+/** About four characters a token: the budgets in `context:` are counted with this estimate. */
+export const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+/**
+ * At most `maxChars` of `text`, cut at a character boundary, saying how much was left out, so a
+ * reader (the model, the user) knows the text goes on and where to find the rest.
+ */
+export function clipText(text: string, maxChars: number, where = ""): string {
+  if (text.length <= maxChars) return text;
+  const note = ` … (${(text.length - maxChars).toLocaleString("en-US")} more characters${where ? `; ${where}` : ""})`;
+  return `${text.slice(0, Math.max(0, maxChars - note.length))}${note}`;
+}
