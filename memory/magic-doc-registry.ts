@@ -65,6 +65,10 @@ export function createMagicDocRegistry(db: VigilDatabase) {
     markRefreshed(file: string, now: Date, written?: string): void {
       db.prepare("UPDATE magic_docs SET dirty_since = NULL, changed = '[]', last_refreshed = ?, written_hash = COALESCE(?, written_hash) WHERE path = ?").run(now.toISOString(), written === undefined ? null : hashContent(written), file);
     },
+    /** The refresh just wrote `content`: known at once, since the watcher may report the write before the refresh ends. */
+    markWritten(file: string, content: string): void {
+      db.prepare("UPDATE magic_docs SET written_hash = ? WHERE path = ?").run(hashContent(content), file);
+    },
     /** A refresh failed: it waits out the interval again, and keeps what changed. */
     markAttempted(file: string, now: Date): void {
       db.prepare("UPDATE magic_docs SET last_refreshed = ? WHERE path = ?").run(now.toISOString(), file);

@@ -40,7 +40,11 @@ export async function refreshMagicDoc(deps: RefreshDeps, doc: MagicDoc): Promise
     return "gone";
   }
   let written: string | undefined;
-  const tools = createMagicDocTools({ file: doc.path, root: doc.root, header, onWrite: (content) => (written = content) });
+  const tools = createMagicDocTools({ file: doc.path, root: doc.root, header, onWrite: (content) => {
+      written = content;
+      deps.registry.markWritten(doc.path, content);
+    },
+  });
   const relative = path.relative(doc.root, doc.path);
   try {
     const result = await runSubTurn(
