@@ -124,6 +124,8 @@ const notifySchema = z.strictObject({
   desktop: z.boolean().default(true),
   /** More notifications than this in an hour are held back (and journaled). */
   maxPerHour: z.number().int().positive().default(20),
+  /** During quiet hours notifications wait for the morning digest; this many urgent ones still go out each night. */
+  urgentPerNight: z.number().int().nonnegative().default(3),
   ntfy: z
     .strictObject({
       server: z.url().default("https://ntfy.sh"),

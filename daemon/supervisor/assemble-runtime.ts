@@ -4,6 +4,8 @@ import type { ModelClient } from "../brain/model-client.js";
 import type { TurnDeps } from "../brain/turn-deps.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
 import type { Notifier } from "../notify/notifier.js";
+import { holdForQuietHours, type QuietHoursNotifier } from "../notify/quiet-hours-hold.js";
+import { isQuietTime } from "../heartbeat/quiet-hours.js";
 import { createWakeupStore, type WakeupStore } from "../schedule/wakeups.js";
 import { createDaemonState, type DaemonState } from "../state/daemon-state.js";
 import { createActionLedger } from "../tools/action-ledger.js";
@@ -38,7 +40,8 @@ export interface Runtime {
   state: DaemonState;
   wakeups: WakeupStore;
   health: ModelHealth;
-  notifier: Notifier;
+  /** Holds notifications during quiet hours; the supervisor flushes them as one digest after. */
+  notifier: QuietHoursNotifier;
   subscriptions: SubscriptionStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
@@ -54,8 +57,16 @@ export interface RuntimeOptions {
 }
 
 /** Wires the stores, tools and brain of a running daemon from one context. */
-export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
+export function assembleRuntime(ctx: VigilContext, { client, notifier: channels, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
   const state = createDaemonState(ctx.db);
+  const { heartbeat, notify } = ctx.loaded.config;
+  const notifier = holdForQuietHours(channels, {
+    state,
+    journal: ctx.journal,
+    now: ctx.now,
+    isQuiet: (now) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.timezone),
+    urgentPerNight: notify.urgentPerNight,
+  });
   const wakeups = createWakeupStore(ctx.db);
   const subscriptions = createSubscriptionStore(ctx.db);
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
