@@ -97,6 +97,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
   const { name: model, maxTokens } = deps.config.model;
   const { toolResultTokens, turnTokens } = deps.config.context;
   const actions: string[] = [];
+  const tainted = scope.tainted ?? false;
   let spent = 0;
   for (let step = 1; step <= deps.config.heartbeat.maxSteps; step++) {
     const reply = await deps.client!.send({ model, maxTokens, prompt, messages, signal });
@@ -104,7 +105,7 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     messages.push({ role: "assistant", content: reply.content });
     spent += JSON.stringify(reply.content).length;
     const calls = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
-    if (calls.length === 0) return _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step);
+    if (calls.length === 0) return _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step, tainted);
 
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
@@ -120,18 +121,19 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
       spent += content.length;
       results.push({ type: "tool_result", tool_use_id: call.id, content, is_error: result.isError ?? false });
     }
-    if (quietReason !== undefined) return _close(turn, actions, quietReason, step);
+    if (quietReason !== undefined) return _close(turn, actions, quietReason, step, tainted);
     messages.push({ role: "user", content: results });
   }
-  return _close(turn, actions, `stopped after ${deps.config.heartbeat.maxSteps} steps without a decision`, deps.config.heartbeat.maxSteps);
+  return _close(turn, actions, `stopped after ${deps.config.heartbeat.maxSteps} steps without a decision`, deps.config.heartbeat.maxSteps, tainted);
 }
 
 /** A turn with no action is quiet, whatever ended it; one with actions is a decision. */
-function _close(turn: TurnRecord, actions: string[], summary: string, steps: number): "quiet" | "acted" {
+function _close(turn: TurnRecord, actions: string[], summary: string, steps: number, tainted: boolean): "quiet" | "acted" {
+  // A tainted turn's own words may restate outside text: the dream must know where they came from.
   if (actions.length === 0) {
-    turn.finish("quiet", summary, { steps });
+    turn.finish("quiet", summary, { steps, tainted });
     return "quiet";
   }
-  turn.finish("decided", summary, { steps, actions });
+  turn.finish("decided", summary, { steps, actions, tainted });
   return "acted";
 }

@@ -1,4 +1,5 @@
 import { buildReviewDigest, renderReviewDigest } from "../../logs/review-digest.js";
+import { listUntrustedTopics } from "../../memory/topic-trust.js";
 import { localDay } from "../../logs/local-day.js";
 import { shiftDay } from "../cli/parse-day.js";
 import type { VigilContext } from "../context/open-context.js";
@@ -14,6 +15,7 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
     const digest = buildReviewDigest(
       { db: ctx.db, usage: runtime.turn.usage, prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now },
       [shiftDay(today, -1), today],
+      { untrustedMemory: listUntrustedTopics(ctx.paths.memoryDir) },
     );
     const body = renderReviewDigest(digest).split("\n").slice(2, 4).join("\n");
     const result = await runtime.notifier.send({ title: "Vigil: your morning review", body: `${body}\nRun \`vigil review\` for the rest.` });

@@ -111,7 +111,7 @@ async function _runAndJournal(deps: Pick<ToolRunDeps, "journal">, tool: Tool, in
     deps.journal.append({
       kind: "acted",
       summary: clipText(`${tool.name}: ${result.isError ? "failed: " : ""}${result.content}`, JOURNAL_SUMMARY_CHARS, where),
-      data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(input), outcome: result.isError ? "error" : "ok", result: clipText(result.content, JOURNAL_RESULT_CHARS, where), ...extra },
+      data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(input), outcome: result.isError ? "error" : "ok", result: clipText(result.content, JOURNAL_RESULT_CHARS, where), tainted: scope.tainted ?? false, ...extra },
     });
   }
   return result;

@@ -3,6 +3,7 @@ import { createUsageLedger } from "../../brain/usage-ledger.js";
 import { openContext } from "../../context/open-context.js";
 import { createDaemonState } from "../../state/daemon-state.js";
 import { buildReviewDigest, renderReviewDigest } from "../../../logs/review-digest.js";
+import { listUntrustedTopics } from "../../../memory/topic-trust.js";
 import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
@@ -26,7 +27,7 @@ export function runReview(io: CliIo, options: { day?: string; json?: boolean }):
     const today = localDay(ctx.now(), tz);
     const state = createDaemonState(ctx.db);
     const days = options.day ? [parseDay(options.day, ctx.now(), tz)] : _daysSince(state.get<string>(LAST_REVIEWED_KEY), today);
-    const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days);
+    const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days, { untrustedMemory: listUntrustedTopics(ctx.paths.memoryDir) });
     writeLine(io.stdout, options.json ? JSON.stringify(digest) : renderReviewDigest(digest));
     if (!options.day) state.set(LAST_REVIEWED_KEY, today);
     return EXIT.ok;
