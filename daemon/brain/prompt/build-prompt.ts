@@ -3,16 +3,11 @@ import { localDateParts } from "../../../logs/local-day.js";
 import type { QueuedEvent } from "../../events/event-queue.js";
 import type { ToolDefinition } from "../../tools/tool-registry.js";
 import { CHARS_PER_TOKEN, clipText } from "../../../logs/clip-text.js";
+import { cacheTools, EPHEMERAL, type CachedTool } from "./cache-breakpoints.js";
 import { fenceUntrusted, neutralizeMarkup } from "./fence-untrusted.js";
 import { describeFold, groupEvents, type EventGroup } from "./fold-events.js";
 import { IDENTITY } from "./identity.js";
 
-/**
- * One-hour cache: idle wakes come every 30 minutes by default, so a 5-minute entry would have
- * expired at every wake and been written again (1.25× input price each time); a 1-hour entry is
- * written once (2×) and then read at 0.1×, refreshed by each read.
- */
-const EPHEMERAL = { type: "ephemeral", ttl: "1h" } as const;
 
 export interface PromptInput {
   tools: readonly ToolDefinition[];
@@ -34,7 +29,7 @@ export interface PromptBudget {
 }
 
 export interface Prompt {
-  tools: Array<ToolDefinition & { cache_control?: typeof EPHEMERAL }>;
+  tools: CachedTool[];
   system: Array<{ type: "text"; text: string; cache_control?: typeof EPHEMERAL }>;
   /** The first user message: everything that changes from one wake to the next. */
   dynamic: string;
@@ -46,7 +41,7 @@ export interface Prompt {
  * send a byte-identical prefix and the API serves it from cache.
  */
 export function buildPrompt(input: PromptInput): Prompt {
-  const tools = input.tools.map((tool, index) => (index === input.tools.length - 1 ? { ...tool, cache_control: EPHEMERAL } : { ...tool }));
+  const tools = cacheTools(input.tools);
   const memory = input.memoryIndex
     ? `Memory index (hints from earlier days; verify before relying on them):\n${input.memoryIndex}`
     : "Memory index: empty.";
