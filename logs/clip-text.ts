@@ -14,3 +14,15 @@ export function clipText(text: string, maxChars: number, where = ""): string {
   const note = ` … (${(text.length - maxChars).toLocaleString("en-US")} more characters${where ? `; ${where}` : ""})`;
   return `${text.slice(0, Math.max(0, maxChars - note.length))}${note}`;
 }
+
+/** As many of `newestFirst` as fit in `room` characters (a newline each), returned oldest first. */
+export function fitNewest(newestFirst: readonly string[], room: number): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of newestFirst) {
+    if (used + line.length > room) break;
+    kept.push(line);
+    used += line.length + 1;
+  }
+  return kept.reverse();
+}

@@ -6,7 +6,7 @@ import { acquireInstanceLock, LockHeldError } from "../daemon/run/instance-lock.
 import type { DaemonState } from "../daemon/state/daemon-state.js";
 import { VERSION } from "../daemon/version.js";
 import { localDateParts, localDay } from "../logs/local-day.js";
-import { CHARS_PER_TOKEN, clipText } from "../logs/clip-text.js";
+import { CHARS_PER_TOKEN, clipText, fitNewest } from "../logs/clip-text.js";
 import { lastEntry } from "../logs/query-entries.js";
 import { diffMemory, hasChanges, renderMemoryPatch, type MemoryChanges } from "./diff-memory.js";
 import { checkDreamGates, LAST_DREAM_KEY, type LastDream } from "./dream-gates.js";
@@ -148,17 +148,9 @@ interface DreamRow {
 
 /** Newest first until the budget is spent, each row clipped; returned oldest first, and whether any quotes outside text. */
 function _boundedRows(newestFirst: readonly DreamRow[], room: number): { lines: string[]; untrusted: boolean } {
-  const lines: string[] = [];
-  let used = 0;
-  let untrusted = false;
-  for (const row of newestFirst) {
-    const line = clipText(`${row.ts} ${row.kind}: ${row.summary}`, ROW_CHARS);
-    if (used + line.length > room) break;
-    lines.push(line);
-    used += line.length + 1;
-    untrusted ||= row.outside === 1;
-  }
-  return { lines: lines.reverse(), untrusted };
+  const lines = fitNewest(newestFirst.map((row) => clipText(`${row.ts} ${row.kind}: ${row.summary}`, ROW_CHARS)), room);
+  // The rows kept are the newest `lines.length` ones.
+  return { lines, untrusted: newestFirst.slice(0, lines.length).some((row) => row.outside === 1) };
 }
 
 function _fail({ ctx }: DreamDeps, reason: string): DreamResult {

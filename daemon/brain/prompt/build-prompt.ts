@@ -2,7 +2,7 @@ import type { JournalEntry } from "../../../logs/journal-entry.js";
 import { localDateParts } from "../../../logs/local-day.js";
 import type { QueuedEvent } from "../../events/event-queue.js";
 import type { ToolDefinition } from "../../tools/tool-registry.js";
-import { CHARS_PER_TOKEN, clipText } from "../../../logs/clip-text.js";
+import { CHARS_PER_TOKEN, clipText, fitNewest } from "../../../logs/clip-text.js";
 import { cacheTools, EPHEMERAL, type CachedTool } from "./cache-breakpoints.js";
 import { fenceUntrusted, neutralizeMarkup } from "./fence-untrusted.js";
 import { describeFold, groupEvents, type EventGroup } from "./fold-events.js";
@@ -93,15 +93,8 @@ function renderEvents(events: readonly QueuedEvent[], budget: PromptBudget): str
 
 /** Newest rows kept first, each clipped: the journal is a reminder of what happened, not its record. */
 function renderJournal(entries: readonly JournalEntry[], room: number): string {
-  const lines: string[] = [];
-  let used = 0;
-  for (const entry of [...entries].reverse()) {
-    const line = clipText(`${entry.ts} ${entry.kind}: ${entry.summary}`, 400);
-    if (used + line.length > room) break;
-    lines.unshift(line);
-    used += line.length + 1;
-  }
-  return lines.join("\n") || "(rows too long to show; memory_search finds them)";
+  const newestFirst = [...entries].reverse().map((entry) => clipText(`${entry.ts} ${entry.kind}: ${entry.summary}`, 400));
+  return fitNewest(newestFirst, room).join("\n") || "(rows too long to show; memory_search finds them)";
 }
 
 function renderFold(group: EventGroup): string {
