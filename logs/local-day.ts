@@ -27,3 +27,9 @@ export function localDateParts(instant: Date, timeZone: string): { day: string; 
 export function localDay(instant: Date, timeZone: string): string {
   return localDateParts(instant, timeZone).day;
 }
+
+/** A calendar date `days` away, by calendar arithmetic (DST-proof, unlike subtracting 24 hours). */
+export function shiftDay(day: string, days: number): string {
+  const [year, month, date] = day.split("-").map(Number);
+  return new Date(Date.UTC(year!, month! - 1, date! + days)).toISOString().slice(0, 10);
+}

@@ -48,3 +48,8 @@ export function queryRecentEntries(db: VigilDatabase, limit: number): JournalEnt
     .reverse()
     .map(toJournalEntry);
 }
+
+/** Rows after `seq`, oldest first, at most `limit` (a reader that follows the journal). */
+export function queryEntriesAfter(db: VigilDatabase, seq: number, limit: number): JournalEntry[] {
+  return db.prepare<[number, number], JournalRow>("SELECT * FROM journal WHERE seq > ? ORDER BY seq LIMIT ?").all(seq, limit).map(toJournalEntry);
+}

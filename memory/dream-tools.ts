@@ -1,7 +1,7 @@
 import { z } from "zod";
 import path from "node:path";
-import { createMemoryTools } from "../daemon/tools/memory-tools.js";
-import { defineTool, type Tool } from "../daemon/tools/tool.js";
+import { createMemoryTools } from "./memory-tools.js";
+import { defineTool, type Tool } from "../daemon/toolkit/tool.js";
 import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 import { INDEX_FILE } from "./memory-snapshot.js";
 import type { RecallHit } from "./search-recall.js";

@@ -3,18 +3,6 @@ import path from "node:path";
 import type { VigilDatabase } from "../daemon/store/open-database.js";
 import type { MagicDocHeader } from "./magic-doc-header.js";
 
-export const MAGIC_DOC_SCHEMA = `
-CREATE TABLE magic_docs (
-  path           TEXT PRIMARY KEY,
-  root           TEXT NOT NULL,
-  subject        TEXT NOT NULL,
-  dirty_since    TEXT,
-  changed        TEXT NOT NULL DEFAULT '[]',
-  last_refreshed TEXT,
-  written_hash   TEXT
-);
-`;
-
 /** At most this many changed paths are remembered per document; the refresh can list the rest itself. */
 const CHANGED_LIMIT = 50;
 

@@ -1,21 +1,17 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
-import { createStayQuietTool } from "../daemon/tools/stay-quiet-tool.js";
-import { defineTool, type Tool } from "../daemon/tools/tool.js";
-import { createWorkspaceTools } from "../daemon/tools/workspace/workspace-tools.js";
+import { defineTool, type Tool } from "../daemon/toolkit/tool.js";
 import type { MagicDocHeader } from "./magic-doc-header.js";
 
-const READ_TOOLS = new Set(["read_file", "list_dir", "search_files"]);
-
 /**
- * The tools of a magic-doc refresh: reading inside the document's watch root, staying quiet, and
- * one write that can only write this document. The header is put back verbatim whatever the model
+ * The tools of a magic-doc refresh: the reading and quiet tools it is given (composed above memory,
+ * which never imports an action tool), and one write that can only write this document. The header is put back verbatim whatever the model
  * sends, so the document stays magic.
  */
-export function createMagicDocTools({ file, root, header, onWrite }: { file: string; root: string; header: MagicDocHeader; onWrite: (content: string) => void }): Tool[] {
+export function createMagicDocTools({ file, header, onWrite, readTools }: { file: string; header: MagicDocHeader; onWrite: (content: string) => void; readTools: readonly Tool[] }): Tool[] {
   return [
-    ...createWorkspaceTools({ roots: [root] }).filter((tool) => READ_TOOLS.has(tool.name)),
+    ...readTools,
     defineTool({
       name: "update_magic_doc",
       description: "Replace this document's body (everything below its header, which is kept for you). Only for a substantial change.",
@@ -29,7 +25,6 @@ export function createMagicDocTools({ file, root, header, onWrite }: { file: str
         return { content: "document updated" };
       },
     }),
-    createStayQuietTool(),
   ];
 }
 

@@ -1,15 +1,6 @@
 import type { VigilDatabase } from "../daemon/store/open-database.js";
 import { readMemorySnapshot, sameSnapshot, type MemorySnapshot } from "./memory-snapshot.js";
 
-export const MEMORY_VERSION_SCHEMA = `
-CREATE TABLE memory_versions (
-  version INTEGER PRIMARY KEY,
-  ts      TEXT NOT NULL,
-  reason  TEXT NOT NULL,
-  files   TEXT NOT NULL
-);
-`;
-
 export interface MemoryVersion {
   version: number;
   ts: string;

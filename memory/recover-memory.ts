@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { isProcessAlive } from "../daemon/run/instance-lock.js";
+import { isProcessAlive } from "../daemon/locks/instance-lock.js";
 import type { VigilContext } from "../daemon/context/open-context.js";
 import { reconcileMemoryIndex } from "./reconcile-memory-index.js";
 

@@ -7,6 +7,7 @@ import { localDay } from "../logs/local-day.js";
 import { parseMagicDocHeader } from "./magic-doc-header.js";
 import type { MagicDoc, MagicDocRegistry } from "./magic-doc-registry.js";
 import { createMagicDocTools } from "./magic-doc-tools.js";
+import type { Tool } from "../daemon/toolkit/tool.js";
 import { runSubTurn } from "./run-sub-turn.js";
 
 const STEPS = 8;
@@ -29,6 +30,8 @@ export interface RefreshDeps {
   model: string;
   maxTokens: number;
   signal?: AbortSignal;
+  /** read_file, list_dir, search_files confined to `root`, and stay_quiet: a refresh may read and stay quiet, nothing else. */
+  readTools: (root: string) => Tool[];
 }
 
 /** One refresh of one magic doc by a sub-turn; journals what it did and never throws for a model failure. */
@@ -40,7 +43,11 @@ export async function refreshMagicDoc(deps: RefreshDeps, doc: MagicDoc): Promise
     return "gone";
   }
   let written: string | undefined;
-  const tools = createMagicDocTools({ file: doc.path, root: doc.root, header, onWrite: (content) => {
+  const tools = createMagicDocTools({
+    file: doc.path,
+    readTools: deps.readTools(doc.root),
+    header,
+    onWrite: (content) => {
       written = content;
       deps.registry.markWritten(doc.path, content);
     },

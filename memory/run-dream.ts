@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import type { VigilContext } from "../daemon/context/open-context.js";
 import type { UsageLedger } from "../daemon/brain/usage-ledger.js";
-import { acquireInstanceLock, LockHeldError } from "../daemon/run/instance-lock.js";
+import { acquireInstanceLock, LockHeldError } from "../daemon/locks/instance-lock.js";
 import type { DaemonState } from "../daemon/state/daemon-state.js";
 import { VERSION } from "../daemon/version.js";
 import { localDateParts, localDay } from "../logs/local-day.js";

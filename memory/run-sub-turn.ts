@@ -4,9 +4,9 @@ import { usageOf } from "../daemon/brain/model-client.js";
 import { cacheTools, EPHEMERAL, EPHEMERAL_SHORT } from "../daemon/brain/prompt/cache-breakpoints.js";
 import { textOfReply } from "../daemon/brain/text-of-reply.js";
 import type { TokenUsage } from "../daemon/brain/usage-ledger.js";
-import { createToolRegistry, type ToolRegistry } from "../daemon/tools/tool-registry.js";
-import { invokeTool, parseToolInput } from "../daemon/tools/invoke-tool.js";
-import type { Tool, ToolResult } from "../daemon/tools/tool.js";
+import { createToolRegistry, type ToolRegistry } from "../daemon/toolkit/tool-registry.js";
+import { invokeTool, parseToolInput } from "../daemon/toolkit/invoke-tool.js";
+import type { Tool, ToolResult } from "../daemon/toolkit/tool.js";
 
 export interface SubTurnDeps {
   client: ModelClient;

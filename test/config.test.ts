@@ -41,6 +41,20 @@ describe("config", () => {
     expect(error.fix).toContain("maxTokens");
   });
 
+  it("a map keyed by tool names lists the allowed names; MCP tools and patterns are allowed", () => {
+    const error = configError("tools:\n  policy:\n    start_taks: ask\n");
+    expect(error.keyPath).toBe("tools.policy.start_taks");
+    expect(error.message).toMatch(/is not a tool: use one of notify, deliver_file, .*run_command.*, or an MCP tool or pattern such as linear__create_issue or linear__\*/);
+    const loaded = parseConfigText('tools: { policy: { "linear__*": critic, linear__create_issue: ask } }\n');
+    expect(loaded.tools.policy).toEqual({ "linear__*": "critic", linear__create_issue: "ask" });
+  });
+
+  it("an MCP server's unknown key lists the keys of both kinds of server; hooks need a command", () => {
+    expect(configError("mcp: { servers: { linear: { command: npx, bogus: 1 } } }\n").fix).toContain("command, args, env, cwd, url, headers");
+    expect(configError('hooks: [ { on: "user.tell" } ]\n').keyPath).toBe("hooks[0].run");
+    expect(parseConfigText('hooks: [ { on: "github.pull_request_review.*", run: "notify-send review" } ]\n').hooks).toEqual([{ on: "github.pull_request_review.*", run: "notify-send review", timeoutSeconds: 10 }]);
+  });
+
   it("a wrong type names the key and what it expects", () => {
     const error = configError("heartbeat:\n  tickSeconds: fast\n");
     expect(error.keyPath).toBe("heartbeat.tickSeconds");
@@ -94,7 +108,7 @@ describe("config", () => {
       ["unknown key", "heartbeat:\n  tickSecs: 5\n", /heartbeat\.tickSecs/],
       ["wrong type", "server:\n  port: eighty\n", /server\.port/],
       ["bad YAML", "model: {name: x\n", /not valid YAML/],
-      ["missing env var", "github:\n  poll: { enabled: true }\n", /github\.token: environment variable GITHUB_TOKEN is not set/],
+      ["missing env var", "github:\n  webhooks: { enabled: true }\n", /github\.webhooks\.secret: environment variable VIGIL_WEBHOOK_SECRET is not set/],
     ];
     for (const [name, text, message] of cases) {
       it(`${name}: exit 2 for a verb, 78 for the daemon, and the message names it`, () => {

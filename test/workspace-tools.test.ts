@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createWorkspaceTools } from "../daemon/tools/workspace/workspace-tools.js";
-import type { Tool, ToolResult } from "../daemon/tools/tool.js";
+import type { Tool, ToolResult } from "../daemon/toolkit/tool.js";
 import { makeTempHome } from "./support/temp-home.js";
 
 function setup() {

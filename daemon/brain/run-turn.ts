@@ -97,7 +97,6 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
   const { name: model, maxTokens } = deps.config.model;
   const { toolResultTokens, turnTokens } = deps.config.context;
   const actions: string[] = [];
-  const tainted = scope.tainted ?? false;
   let spent = 0;
   for (let step = 1; step <= deps.config.heartbeat.maxSteps; step++) {
     const reply = await deps.client!.send({ model, maxTokens, prompt, messages, signal });
@@ -105,12 +104,14 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
     messages.push({ role: "assistant", content: reply.content });
     spent += JSON.stringify(reply.content).length;
     const calls = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
-    if (calls.length === 0) return _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step, tainted);
+    if (calls.length === 0) return _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step, scope.tainted ?? false);
 
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
     for (const call of calls) {
       const result = await runToolCall(deps.toolDeps, call, { ...scope, now: deps.now() });
+      // Outside text (an MCP result) taints the rest of the turn, as an untrusted event would.
+      if (result.untrusted) scope.tainted = true;
       if (result.quietReason !== undefined) quietReason = result.quietReason;
       // Only effects the user can see make a turn a decision; sleep and schedule are bookkeeping.
       else if (!result.isError && !result.repeated && !result.deferred && deps.toolDeps.registry.get(call.name)?.risk !== "read") actions.push(call.name);
@@ -121,10 +122,10 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
       spent += content.length;
       results.push({ type: "tool_result", tool_use_id: call.id, content, is_error: result.isError ?? false });
     }
-    if (quietReason !== undefined) return _close(turn, actions, quietReason, step, tainted);
+    if (quietReason !== undefined) return _close(turn, actions, quietReason, step, scope.tainted ?? false);
     messages.push({ role: "user", content: results });
   }
-  return _close(turn, actions, `stopped after ${deps.config.heartbeat.maxSteps} steps without a decision`, deps.config.heartbeat.maxSteps, tainted);
+  return _close(turn, actions, `stopped after ${deps.config.heartbeat.maxSteps} steps without a decision`, deps.config.heartbeat.maxSteps, scope.tainted ?? false);
 }
 
 /** A turn with no action is quiet, whatever ended it; one with actions is a decision. */

@@ -1,4 +1,4 @@
-import { localDay } from "../../logs/local-day.js";
+import { localDay, shiftDay } from "../../logs/local-day.js";
 import { UsageError } from "./exit-codes.js";
 
 /** `YYYY-MM-DD`, `today` or `yesterday` (in the user's time zone) to a calendar date. */
@@ -11,10 +11,4 @@ export function parseDay(value: string, now: Date, timeZone: string): string {
     throw new UsageError(`--day "${value}" is not a day: use YYYY-MM-DD, today or yesterday`);
   }
   return value;
-}
-
-/** A calendar date `days` away, by calendar arithmetic (DST-proof, unlike subtracting 24 hours). */
-export function shiftDay(day: string, days: number): string {
-  const [year, month, date] = day.split("-").map(Number);
-  return new Date(Date.UTC(year!, month! - 1, date! + days)).toISOString().slice(0, 10);
 }

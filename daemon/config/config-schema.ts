@@ -135,9 +135,15 @@ const notifySchema = z.strictObject({
     .prefault({}),
 });
 
+/** A built-in tool's name, or an MCP tool (`SERVER__TOOL`) or pattern of them (`SERVER__*`). */
+const MCP_TOOL_PATTERN = /^[A-Za-z0-9-]+__[\w*?-]+$/;
+const policyKey = z.string().refine((key) => (TOOL_NAMES as readonly string[]).includes(key) || MCP_TOOL_PATTERN.test(key), {
+  message: `is not a tool: use one of ${TOOL_NAMES.join(", ")}, or an MCP tool or pattern such as linear__create_issue or linear__*`,
+});
+
 const toolsSchema = z.strictObject({
   workspace: z.array(z.string().min(1)).default([]),
-  policy: z.partialRecord(z.enum(TOOL_NAMES), riskPolicy).default({}),
+  policy: z.record(policyKey, riskPolicy).default({}),
   /** run_command under bubblewrap: only its workspace root writable, VIGIL_HOME and secrets hidden. */
   sandbox: z
     .strictObject({
@@ -162,6 +168,36 @@ const ruleSchema = z.strictObject({
     event: z.string().optional(),
   }),
   do: z.enum(["notify"]),
+});
+
+/** The user's own command on Vigil's events (`on` is a pattern such as `github.pull_request_review.*`). */
+const hookSchema = z.strictObject({
+  on: z.string().regex(/^[\w.*?{},\[\]!-]+$/, { message: "must be an event pattern such as github.pull_request_review.* or before_tool.run_command" }),
+  run: z.string().min(1),
+  timeoutSeconds: z.number().positive().max(3600).default(10),
+});
+
+/** A value in an MCP server's env or headers: literal text, or `env:NAME` for a secret. */
+const mcpValue = z.string();
+
+const mcpServerSchema = z.union([
+  z.strictObject({
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), mcpValue).default({}),
+    cwd: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    url: z.url(),
+    headers: z.record(z.string(), mcpValue).default({}),
+  }),
+]);
+
+const mcpSchema = z.strictObject({
+  /** `NAME: { command, args?, env?, cwd? }` (stdio) or `NAME: { url, headers? }` (Streamable HTTP). */
+  servers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { message: "must be letters, digits and dashes (tools are named NAME__TOOL)" }), mcpServerSchema).default({}),
+  /** One tool call that takes longer than this fails (and the server is restarted). */
+  callTimeoutSeconds: z.number().positive().max(3600).default(60),
 });
 
 /** US dollars per million tokens. */
@@ -208,6 +244,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   rules: z.array(ruleSchema).default([]),
+  hooks: z.array(hookSchema).default([]),
+  mcp: mcpSchema.prefault({}),
   review: z
     .strictObject({
       /** When the morning digest is sent as a notification. */

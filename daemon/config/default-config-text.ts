@@ -101,4 +101,16 @@ rules: []
 server:
   host: 127.0.0.1         # keep it on loopback unless you put a proxy in front
   port: 8750
+
+# Your own commands on Vigil's events; the JSON comes on stdin. A before_tool hook that exits 2 vetoes the call.
+hooks: []
+#  - { on: "github.pull_request_review.*", run: "notify-send 'review on a PR'", timeoutSeconds: 10 }
+#  - { on: "before_tool.run_command", run: "~/bin/vet-command" }
+
+# MCP servers whose tools Vigil may use (as SERVER__TOOL; policy default ask; results are untrusted).
+mcp:
+  callTimeoutSeconds: 60  # a call that takes longer fails and its server is restarted
+  servers: {}
+#    linear: { command: npx, args: [-y, some-linear-mcp], env: { LINEAR_API_KEY: env:LINEAR_API_KEY } }
+#    docs: { url: "http://127.0.0.1:9000/mcp" }
 `;

@@ -25,6 +25,12 @@ export function describeConfigIssue(issue: z.core.$ZodIssue): ConfigIssue {
         fix: `remove it or correct the spelling; keys allowed under ${name}: ${allowed.join(", ")}`,
       };
     }
+    case "invalid_key": {
+      // A map keyed by names (tools.policy, mcp.servers): the key's own rule says what is allowed.
+      const key = String(issue.path.at(-1) ?? "");
+      const why = issue.issues[0]?.message ?? "is not an allowed key";
+      return { keyPath, problem: `"${key}" ${why.replace(/^[A-Z]/, (c) => c.toLowerCase())}`, fix: `rename or remove ${name}` };
+    }
     case "invalid_type":
       return issue.input === undefined
         ? { keyPath, problem: "is required", fix: `add ${name} (${issue.expected})` }
@@ -62,12 +68,20 @@ function _knownKeysAt(keyPath: ReadonlyArray<string | number>): string[] {
     schema = _unwrap(schema);
     const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
     if (def.type === "array") schema = def.element;
+    else if (def.type === "record") schema = def.valueType;
     else if (def.type === "object") schema = (def.shape as Record<string, unknown>)[String(part)];
     else return [];
     if (!schema) return [];
   }
-  const def = (_unwrap(schema) as { _zod: { def: Record<string, unknown> } })._zod.def;
-  return def.type === "object" ? Object.keys(def.shape as object) : [];
+  return _objectKeys(_unwrap(schema));
+}
+
+/** An object's keys; for a union of objects (an MCP server: stdio or HTTP), every branch's. */
+function _objectKeys(schema: unknown): string[] {
+  const def = (schema as { _zod: { def: Record<string, unknown> } })._zod.def;
+  if (def.type === "object") return Object.keys(def.shape as object);
+  if (def.type === "union") return [...new Set((def.options as unknown[]).flatMap((option) => _objectKeys(_unwrap(option))))];
+  return [];
 }
 
 function _unwrap(schema: unknown): unknown {

@@ -22,7 +22,8 @@ export interface ResolvedSecrets {
  */
 export function resolveSecrets(config: RawConfig, env: NodeJS.ProcessEnv, file?: string): ResolvedSecrets {
   const slots: Record<"githubToken" | "webhookSecret" | "ntfyToken", SecretSlot> = {
-    githubToken: { keyPath: ["github", "token"], ref: config.github.token, required: config.github.poll.enabled },
+    // Polling can also use the GitHub CLI's token (gh auth token): its absence is found when polling starts.
+    githubToken: { keyPath: ["github", "token"], ref: config.github.token, required: false },
     webhookSecret: {
       keyPath: ["github", "webhooks", "secret"],
       ref: config.github.webhooks.secret,

@@ -1,8 +1,10 @@
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { mcpSecretValues } from "../config/resolve-env-values.js";
 import { createLogger, type Logger } from "../logger/create-logger.js";
 import { createRedactor, type Redactor } from "../logger/redact-secrets.js";
 import { resolvePaths, type VigilPaths } from "../paths/resolve-paths.js";
 import { openDatabase, type VigilDatabase } from "../store/open-database.js";
+import { MIGRATIONS } from "./migrations.js";
 import { createJournal, type Journal } from "../../logs/journal.js";
 import { createEventQueue, type EventQueue } from "../events/event-queue.js";
 
@@ -30,9 +32,9 @@ export interface ContextOptions {
 export function openContext({ env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
   const paths = resolvePaths(env);
   const loaded = loadConfig(paths.config, env);
-  const redact = createRedactor([...loaded.secrets.values, env.ANTHROPIC_API_KEY ?? ""]);
+  const redact = createRedactor([...loaded.secrets.values, ...mcpSecretValues(loaded.config, env), env.ANTHROPIC_API_KEY ?? ""]);
   const logger = createLogger({ env, redact, destination: logDestination ?? process.stderr });
-  const db = openDatabase(paths.database);
+  const db = openDatabase(paths.database, MIGRATIONS);
   const journal = createJournal({ db, timeZone: loaded.timezone, redact, now, logsDir: paths.logsDir });
   const events = createEventQueue({ db, redact, now });
   return { env, paths, loaded, redact, logger, db, journal, events, now, close: () => db.close() };

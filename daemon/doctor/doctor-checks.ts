@@ -4,11 +4,14 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
-import { isProcessAlive, readInstanceLock } from "../run/instance-lock.js";
+import { isProcessAlive, readInstanceLock } from "../locks/instance-lock.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
+import { checkMcpServers } from "./check-mcp-servers.js";
+import { checkGithub } from "./check-github.js";
+import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
 /** One thing `vigil doctor` looked at; a failed check says how to fix it. */
@@ -36,6 +39,8 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
+    ...(await checkGithub(ctx, createSubscriptionStore(ctx.db).list().length)),
+    ...(await checkMcpServers(ctx)),
   ];
 }
 

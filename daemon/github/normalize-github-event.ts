@@ -94,7 +94,7 @@ function _pullRequest(repo: string, action: string, actor: string, payload: Payl
     trust: trustOf(pr.author_association),
     summary: `${repo}#${pr.number} ${what}${reviewer ? ` (reviewer ${reviewer})` : ""} by ${actor}: ${pr.title}`,
     url: pr.html_url ?? null,
-    dedupeKey: `github:pr:${repo}#${pr.number}:${_changeMark(action, pr)}`,
+    dedupeKey: `github:pr:${repo}#${pr.number}:${_changeMark(action, pr, reviewer)}`,
     details: { action, merged, draft: pr.draft ?? false, title: pr.title, body: _clip(pr.body), branch: pr.head?.ref ?? null, author: pr.user?.login ?? null },
   };
 }
@@ -103,8 +103,10 @@ function _pullRequest(repo: string, action: string, actor: string, payload: Payl
  * What identifies this change of the PR, readable both from a webhook and from a polled PR
  * object, so the two sources of the same change dedupe to one event.
  */
-function _changeMark(action: string, pr: Payload): string {
+function _changeMark(action: string, pr: Payload, reviewer: string | undefined): string {
   if (action === "synchronize") return `head:${pr.head?.sha}`;
+  // A request's time differs between the webhook and a later poll; whom and at which head does not.
+  if (action === "review_requested") return `review_requested:${reviewer}:${pr.head?.sha}`;
   if (action === "opened") return `opened:${pr.created_at}`;
   if (action === "closed") return `closed:${pr.closed_at}`;
   return `${action}:${pr.updated_at}`;
@@ -125,7 +127,7 @@ function _onPull(
     summary: `${repo}#${pull.number} ${change.what} by ${change.actor}`,
     url: change.url ?? null,
     dedupeKey: change.dedupeKey,
-    details: { text: _clip(change.text), title: pull.title ?? null },
+    details: { text: _clip(change.text), title: pull.title ?? null, mentions: _mentions(change.text) },
   };
 }
 
@@ -161,6 +163,12 @@ function _status(repo: string, actor: string, payload: Payload): GithubChange {
     dedupeKey: `github:status:${payload.id}`,
     details: { context: payload.context, state: payload.state, description: _clip(payload.description) },
   };
+}
+
+/** Who the text @-mentions (so "mentions of the user" read the same from a webhook and a poll). */
+function _mentions(text: unknown): string[] {
+  if (typeof text !== "string") return [];
+  return [...new Set([...text.matchAll(/(?:^|[^\w`])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/g)].map((match) => match[1]!.toLowerCase()))];
 }
 
 /** Outside text is kept short: it is context, and every byte of it is attacker-controlled. */

@@ -5,14 +5,6 @@ import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-git
 import { BodyTooLargeError, readBody } from "./read-body.js";
 import { sendJson } from "./send-json.js";
 
-export const WEBHOOK_DELIVERY_SCHEMA = `
-CREATE TABLE webhook_deliveries (
-  id          TEXT PRIMARY KEY,
-  event       TEXT NOT NULL,
-  received_at TEXT NOT NULL
-);
-`;
-
 /** GitHub's own limit for a webhook payload is 25 MB; ours is the design's 1 MiB. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { createTask } from "node-cron";
 import type { DaemonState } from "../state/daemon-state.js";
-import { latestCronSlot } from "./wakeups.js";
+import { latestCronSlot } from "../events/wakeups.js";
 
 const MINUTE = 60_000;
 /** A slot missed while the laptop slept still runs on waking, if it is less than 12 h late. */

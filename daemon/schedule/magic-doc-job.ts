@@ -4,7 +4,12 @@ import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createMagicDocRegistry, type MagicDocRegistry } from "../../memory/magic-doc-registry.js";
 import { refreshMagicDoc } from "../../memory/refresh-magic-doc.js";
+import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
+import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
+import type { Tool } from "../toolkit/tool.js";
 import { createBackgroundSlot } from "./background-slot.js";
+
+const READ_TOOLS = new Set(["read_file", "list_dir", "search_files"]);
 
 export interface MagicDocJob {
   registry: MagicDocRegistry;
@@ -30,7 +35,7 @@ export function createMagicDocJob(ctx: VigilContext, runtime: Runtime, provider:
       const [doc] = registry.due(now, minIntervalHours);
       if (!doc || !_isIdle(ctx, runtime, now)) return;
       const { name: model, maxTokens } = ctx.loaded.config.model;
-      slot.start((signal) => refreshMagicDoc({ client, registry, journal: ctx.journal, usage: runtime.turn.usage, now: ctx.now, timeZone: ctx.loaded.timezone, model, maxTokens, signal }, doc));
+      slot.start((signal) => refreshMagicDoc({ client, registry, journal: ctx.journal, usage: runtime.turn.usage, now: ctx.now, timeZone: ctx.loaded.timezone, model, maxTokens, signal, readTools: _readTools }, doc));
     },
     stop: slot.stop,
   };
@@ -42,4 +47,9 @@ function _isIdle(ctx: VigilContext, runtime: Runtime, now: Date): boolean {
   const backoff = runtime.health.backoffUntil();
   if (backoff && backoff > now) return false;
   return totalTokens(runtime.turn.usage.forDay(localDay(now, ctx.loaded.timezone))) < ctx.loaded.config.model.dailyTokenBudget;
+}
+
+/** What a refresh may do besides its one write: read inside the document's watch root, and stay quiet. */
+function _readTools(root: string): Tool[] {
+  return [...createWorkspaceTools({ roots: [root] }).filter((tool) => READ_TOOLS.has(tool.name)), createStayQuietTool()];
 }

@@ -1,7 +1,6 @@
-import { buildReviewDigest, renderReviewDigest } from "../../logs/review-digest.js";
+import { buildReviewDigest, renderReviewDigest } from "../review/review-digest.js";
+import { localDay, shiftDay } from "../../logs/local-day.js";
 import { listUntrustedTopics } from "../../memory/topic-trust.js";
-import { localDay } from "../../logs/local-day.js";
-import { shiftDay } from "../cli/parse-day.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createCronSchedule } from "./cron-schedule.js";

@@ -1,12 +1,5 @@
 import type { VigilDatabase } from "../store/open-database.js";
 
-export const DAEMON_STATE_SCHEMA = `
-CREATE TABLE daemon_state (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-`;
-
 /** Small named values the daemon keeps across restarts (last wake, backoff, sleep-until). */
 export interface DaemonState {
   get<T>(key: string): T | undefined;

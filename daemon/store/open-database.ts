@@ -1,9 +1,14 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS, type Migration } from "./migrations.js";
 
 export type VigilDatabase = Database.Database;
+
+/** One step of a schema history; the list is composed above the ground (daemon/context/migrations.ts). */
+export interface Migration {
+  version: number;
+  sql: string;
+}
 
 export class DatabaseVersionError extends Error {}
 
@@ -11,7 +16,7 @@ export class DatabaseVersionError extends Error {}
  * Opens `vigil.db` in WAL mode and brings its schema up to date. Safe when several processes
  * open it at once: migrations run inside an IMMEDIATE transaction and re-read the version there.
  */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): VigilDatabase {
+export function openDatabase(file: string, migrations: readonly Migration[]): VigilDatabase {
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   // Another process may hold the write lock for a moment (the daemon and `vigil tell`): wait, don't fail.

@@ -6,7 +6,7 @@ import { createUsageLedger } from "../brain/usage-ledger.js";
 import type { Notifier } from "../notify/notifier.js";
 import { holdForQuietHours, type QuietHoursNotifier } from "../notify/quiet-hours-hold.js";
 import { isQuietTime } from "../heartbeat/quiet-hours.js";
-import { createWakeupStore, type WakeupStore } from "../schedule/wakeups.js";
+import { createWakeupStore, type WakeupStore } from "../events/wakeups.js";
 import { createDaemonState, type DaemonState } from "../state/daemon-state.js";
 import { createActionLedger } from "../tools/action-ledger.js";
 import { createNotifyTool } from "../tools/notify-tool.js";
@@ -14,26 +14,29 @@ import { createScheduleTool } from "../tools/schedule-tool.js";
 import { createSleepTool } from "../tools/sleep-tool.js";
 import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
 import { createListChangesTool } from "../tools/list-changes-tool.js";
-import { createToolRegistry } from "../tools/tool-registry.js";
+import { createToolRegistry } from "../toolkit/tool-registry.js";
 import { createGithubClient, type GithubClient } from "../github/create-github-client.js";
 import { createSubscriptionStore, type SubscriptionStore } from "../github/subscriptions.js";
 import { createGithubCommentTool } from "../tools/github-comment-tool.js";
 import { createGithubReviewTool } from "../tools/github-review-tool.js";
 import { createSubscriptionTools } from "../tools/subscription-tools.js";
-import { ToolError } from "../tools/tool.js";
+import { ToolError } from "../toolkit/tool.js";
 import type { ToolRunDeps } from "../tools/run-tool-call.js";
 import { createApprovalQueue } from "../policy/approvals.js";
-import { askCritic } from "../policy/critic.js";
-import { createCriticRecord } from "../policy/critic-record.js";
+import { askCritic } from "../brain/critic.js";
+import { createCriticRecord } from "../brain/critic-record.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
 import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
-import { createMemoryTools } from "../tools/memory-tools.js";
+import { createMemoryTools } from "../../memory/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
+import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
+import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
+import { findGithubToken } from "../github/find-github-token.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -45,6 +48,9 @@ export interface Runtime {
   subscriptions: SubscriptionStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
+  hooks: HookRunner;
+  /** The user's MCP servers; nothing is started until someone calls `start`. */
+  mcp: McpHub;
 }
 
 export interface RuntimeOptions {
@@ -74,6 +80,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
   const { sandbox: sandboxConfig, policy } = ctx.loaded.config.tools;
   const { sandbox } = planCommandSandbox({ ...sandboxConfig, hide: sandboxConfig.hide.map((file) => expandHome(file, ctx.env)) }, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
+  const mcp = createMcpHub({ config: ctx.loaded.config.mcp, env: ctx.env, journal: ctx.journal, logger: ctx.logger, now: ctx.now });
+  const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
     createNotifyTool({ notifier }),
     createGithubCommentTool({ github }),
@@ -87,11 +95,20 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
       onChange: (reason, now) => void memoryVersions.capture(reason, now),
     }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier, leavesMachine: Boolean(notify.ntfy.topic) }),
-    createRunCommandTool({ roots: workspace, notice: (event) => noticeEvent(ctx, event), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+    createRunCommandTool({ roots: workspace, onBackgroundDone: (done) =>
+        noticeEvent(ctx, {
+          source: "command",
+          type: "finished",
+          dedupeKey: `command:${done.job}`,
+          // Command output can carry anything the command fetched: it is data, not instructions.
+          trust: "untrusted",
+          summary: `background command finished (${done.status}): ${done.command.slice(0, 120)}`,
+          payload: { command: done.command, cwd: done.cwd, result: done.result },
+        }), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
-  ]);
+  ], mcp);
   const toolDeps: ToolRunDeps = {
     registry,
     ledger: createActionLedger(ctx.db),
@@ -103,6 +120,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),
     criticRecord: createCriticRecord(state),
     redact: ctx.redact,
+    beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
   };
   const turn: TurnDeps = {
     db: ctx.db,
@@ -118,15 +136,16 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github, hooks, mcp };
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {
   let client: GithubClient | undefined;
   return () => {
-    const token = ctx.loaded.secrets.githubToken;
-    if (!token) throw new ToolError("no GitHub token: set github.token to env:NAME and export NAME (default env:GITHUB_TOKEN)");
-    client ??= createGithubClient({ token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
+    if (client) return client;
+    const found = findGithubToken({ ref: ctx.loaded.config.github.token, value: ctx.loaded.secrets.githubToken }, ctx.env);
+    if (!found) throw new ToolError("no GitHub token: export GITHUB_TOKEN (or set github.token to env:NAME), or log in with the GitHub CLI (gh auth login)");
+    client = createGithubClient({ token: found.token, apiBaseUrl: ctx.loaded.config.github.apiBaseUrl, logger: ctx.logger });
     return client;
   };
 }

@@ -20,6 +20,7 @@ export async function reloadConfig(ctx: VigilContext, runtime: Runtime, files: F
   await files.setRoots(next.config.watch);
   runtime.subscriptions.addFromConfig(next.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
   runtime.wakeups.syncConfigSchedules(next.config.schedules, ctx.now());
+  runtime.hooks.setHooks(next.config.hooks);
   ctx.journal.append({
     kind: "system",
     summary: `config reloaded: watching ${next.config.watch.length} root(s)`,

@@ -4,7 +4,7 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Notifier } from "../notify/notifier.js";
 import { buildNotifier } from "../notify/build-notifier.js";
-import { acquireInstanceLock } from "../run/instance-lock.js";
+import { acquireInstanceLock } from "../locks/instance-lock.js";
 import { VERSION } from "../version.js";
 import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
 import { createGithubPoller } from "../github/github-poller.js";
@@ -24,6 +24,8 @@ import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-
 import { expandHome } from "../paths/expand-home.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { recoverMemory } from "../../memory/recover-memory.js";
+import { feedJournalToHooks } from "../hooks/feed-journal-to-hooks.js";
+import { MCP_START_WAIT_MS, MCP_STATUS_KEY } from "../mcp/mcp-hub.js";
 
 export interface DaemonOptions {
   once?: boolean;
@@ -41,6 +43,8 @@ export interface DaemonOptions {
 
 /** A nudged tick comes this long after the settle window, so the event has surely settled by then. */
 const NUDGE_MARGIN_MS = 20;
+/** How long a stop lets running observer hooks finish. */
+const HOOK_DRAIN_MS = 5_000;
 
 /**
  * The daemon's lifetime: one instance per home (lock), recovery of what a crash left behind, the
@@ -64,16 +68,19 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     runtime.wakeups.syncConfigSchedules(ctx.loaded.config.schedules, ctx.now());
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
     recoverMemory(ctx);
+    await _startMcp(runtime);
     const dream = createDreamJob(ctx, runtime, provider);
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick]);
+    const hookFeed = feedJournalToHooks(ctx.db, runtime.state, runtime.hooks);
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
     _announceReady(ctx, provider, options.announce);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
-    await Promise.all([dream.stop(), magicDocs.stop()]);
+    await Promise.all([dream.stop(), magicDocs.stop(), _drainHooks(runtime, hookFeed)]);
     await sources?.stop();
+    await runtime.mcp.stop();
     ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
     ctx.logger.info({ reason }, "daemon stopped");
   } finally {
@@ -123,6 +130,21 @@ function _startPolling(ctx: VigilContext, runtime: Runtime) {
 async function _finishTurnInFlight(supervisor: Supervisor, graceMs: number): Promise<void> {
   supervisor.abort();
   await Promise.race([supervisor.idle(), delay(graceMs, undefined, { ref: false })]);
+}
+
+/** The user's MCP servers, each in the background; their status is kept for `vigil mcp list`. */
+async function _startMcp(runtime: Runtime): Promise<void> {
+  runtime.state.delete(MCP_STATUS_KEY);
+  if (runtime.mcp.statuses().length === 0) return;
+  runtime.mcp.onStatus((servers) => runtime.state.set(MCP_STATUS_KEY, { pid: process.pid, servers }));
+  runtime.mcp.start();
+  await runtime.mcp.settled(MCP_START_WAIT_MS);
+}
+
+/** What the last ticks journaled still reaches the observers, for a moment: a stop never waits long on a hook. */
+async function _drainHooks(runtime: Runtime, feed: () => Promise<void>): Promise<void> {
+  await feed();
+  await Promise.race([runtime.hooks.idle(), delay(HOOK_DRAIN_MS, undefined, { ref: false })]);
 }
 
 async function _runOnce(supervisor: Supervisor): Promise<string> {

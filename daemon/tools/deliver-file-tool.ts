@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { localDay } from "../../logs/local-day.js";
 import type { Notifier } from "../notify/notifier.js";
-import { defineTool, ToolError, type RiskClass } from "./tool.js";
+import { defineTool, ToolError, type RiskClass } from "../toolkit/tool.js";
 import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
 import { writeFileAtomic } from "../store/write-file-atomic.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { GithubClient } from "../github/create-github-client.js";
-import { defineTool, ToolError } from "./tool.js";
+import { defineTool, ToolError } from "../toolkit/tool.js";
 
 export const repoName = z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "must be OWNER/REPO" });
 

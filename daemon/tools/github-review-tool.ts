@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { GithubClient } from "../github/create-github-client.js";
 import { callGithub, repoName, splitRepo } from "./github-comment-tool.js";
-import { defineTool } from "./tool.js";
+import { defineTool } from "../toolkit/tool.js";
 
 export function createGithubReviewTool({ github }: { github: () => GithubClient }) {
   return defineTool({

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { clipText } from "../../logs/clip-text.js";
-import { defineTool, type BatchEvent } from "./tool.js";
+import { defineTool, type BatchEvent } from "../toolkit/tool.js";
 
 const PAGE = 100;
 

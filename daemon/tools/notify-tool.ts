@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Notifier } from "../notify/notifier.js";
-import { defineTool, ToolError } from "./tool.js";
+import { defineTool, ToolError } from "../toolkit/tool.js";
 
 export function createNotifyTool({ notifier }: { notifier: Notifier }) {
   return defineTool({

@@ -2,8 +2,7 @@ import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { NewEvent } from "../events/event-queue.js";
-import { defineTool } from "./tool.js";
+import { defineTool } from "../toolkit/tool.js";
 import { sandboxArgv, type CommandSandbox } from "./sandbox/sandbox-command.js";
 import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
 
@@ -13,13 +12,23 @@ const KEPT_ENV = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", 
 
 export interface RunCommandOptions {
   roots: readonly string[];
-  notice: (event: NewEvent) => void;
+  /** A command that went to the background has finished; the caller turns this into an event (tools never touch the queue). */
+  onBackgroundDone: (done: BackgroundCommandDone) => void;
   env?: NodeJS.ProcessEnv;
   /** How long a turn waits for the command before it moves to the background. */
   blockingMs?: number;
   timeoutMs?: number;
   /** Run each command under bubblewrap (see daemon/tools/sandbox/); absent runs it bare. */
   sandbox?: CommandSandbox;
+}
+
+export interface BackgroundCommandDone {
+  job: string;
+  command: string;
+  cwd: string;
+  /** `exit N`, `killed by SIG…` or the timeout, then the bounded output. */
+  result: string;
+  status: string;
 }
 
 interface Finished {
@@ -34,7 +43,7 @@ interface Finished {
  * and a timeout that kills its whole process group. One that outlives the blocking budget goes on
  * in the background; its result comes back later as an event.
  */
-export function createRunCommandTool({ roots, notice, env = process.env, blockingMs = 15_000, timeoutMs = 10 * 60_000, sandbox }: RunCommandOptions) {
+export function createRunCommandTool({ roots, onBackgroundDone, env = process.env, blockingMs = 15_000, timeoutMs = 10 * 60_000, sandbox }: RunCommandOptions) {
   let jobs = 0;
   return defineTool({
     name: "run_command",
@@ -48,17 +57,7 @@ export function createRunCommandTool({ roots, notice, env = process.env, blockin
       const early = await Promise.race([finished, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), blockingMs).unref())]);
       if (early) return { content: describeFinished(early), isError: early.code !== 0 };
       const job = `${turnId}-${++jobs}`;
-      void finished.then((done) =>
-        notice({
-          source: "command",
-          type: "finished",
-          dedupeKey: `command:${job}`,
-          // Command output can carry anything the command fetched: it is data, not instructions.
-          trust: "untrusted",
-          summary: `background command finished (${done.timedOut ? "timed out" : `exit ${done.code}`}): ${command.slice(0, 120)}`,
-          payload: { command, cwd: dir, result: describeFinished(done) },
-        }),
-      );
+      void finished.then((done) => onBackgroundDone({ job, command, cwd: dir, result: describeFinished(done), status: done.timedOut ? "timed out" : `exit ${done.code}` }));
       return { content: `still running after ${Math.round(blockingMs / 1000)} s; it continues in the background as job ${job} and its result will arrive as an event` };
     },
   });

@@ -4,13 +4,13 @@ import { localDay } from "../../logs/local-day.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { ApprovalQueue } from "../policy/approvals.js";
-import type { CriticVerdict } from "../policy/critic.js";
-import type { createCriticRecord } from "../policy/critic-record.js";
+import type { CriticVerdict } from "../brain/critic.js";
+import type { createCriticRecord } from "../brain/critic-record.js";
 import { decidePolicy } from "../policy/decide-policy.js";
 import type { ActionLedger } from "./action-ledger.js";
-import type { ToolRegistry } from "./tool-registry.js";
-import { invokeTool, parseToolInput } from "./invoke-tool.js";
-import type { Tool, ToolCallContext, ToolResult } from "./tool.js";
+import type { ToolRegistry } from "../toolkit/tool-registry.js";
+import { invokeTool, parseToolInput } from "../toolkit/invoke-tool.js";
+import type { Tool, ToolCallContext, ToolResult } from "../toolkit/tool.js";
 
 export { DEFAULT_POLICY } from "../policy/decide-policy.js";
 
@@ -31,6 +31,8 @@ export interface ToolRunDeps {
   criticRecord: ReturnType<typeof createCriticRecord>;
   /** Applied to every result before the model sees it: a file or command output may hold a secret. */
   redact: <T>(value: T) => T;
+  /** The user's `before_tool` hooks; a veto refuses the call before any policy runs. */
+  beforeTool?: (tool: string, payload: unknown) => Promise<{ veto?: string }>;
 }
 
 export interface TurnScope extends ToolCallContext {
@@ -61,6 +63,12 @@ async function _decideAndRun(deps: ToolRunDeps, call: ToolCall, scope: TurnScope
   const decision = decidePolicy(tool, deps.policy, { tainted: scope.tainted ?? false, criticExhausted: deps.criticRecord.exhausted(tool.name, day) });
   const note = (summary: string, outcome: string, extra: Record<string, unknown> = {}) =>
     deps.journal.append({ kind: "acted", summary, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(parsed.data), outcome, ...extra } });
+
+  const hook = await deps.beforeTool?.(tool.name, { tool: tool.name, input: parsed.data, turnId: scope.turnId, tainted: scope.tainted ?? false });
+  if (hook?.veto) {
+    note(`${tool.name} vetoed by a before_tool hook: ${hook.veto}`, "vetoed", { veto: hook.veto });
+    return _error(`a before_tool hook refused this ${tool.name} call: ${hook.veto}`);
+  }
 
   if (decision.policy === "deny") {
     note(`${tool.name} refused: ${decision.reason}`, "refused");

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { isValidCron, type WakeupStore } from "../schedule/wakeups.js";
-import { defineTool, ToolError } from "./tool.js";
+import { isValidCron, type WakeupStore } from "../events/wakeups.js";
+import { defineTool, ToolError } from "../toolkit/tool.js";
 
 /** `schedule`: a persisted one-off (`at`) or recurring (`cron`) wake-up with a note to self. */
 export function createScheduleTool({ wakeups }: { wakeups: WakeupStore }) {

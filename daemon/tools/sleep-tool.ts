@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DaemonState } from "../state/daemon-state.js";
-import type { WakeupStore } from "../schedule/wakeups.js";
-import { defineTool, ToolError } from "./tool.js";
+import type { WakeupStore } from "../events/wakeups.js";
+import { defineTool, ToolError } from "../toolkit/tool.js";
 
 export const SLEEP_UNTIL_KEY = "sleepUntil";
 

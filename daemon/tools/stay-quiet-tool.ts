@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./tool.js";
+import { defineTool } from "../toolkit/tool.js";
 
 export function createStayQuietTool() {
   return defineTool({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SubscriptionStore } from "../github/subscriptions.js";
 import { formatSubscriptionRef } from "../github/subscription-ref.js";
 import { repoName } from "./github-comment-tool.js";
-import { defineTool } from "./tool.js";
+import { defineTool } from "../toolkit/tool.js";
 
 const input = z.strictObject({ repo: repoName, number: z.number().int().positive().optional() });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
 import { openDatabase } from "../../daemon/store/open-database.js";
+import { MIGRATIONS } from "../../daemon/context/migrations.js";
 import { createJournal, type JournalInput } from "../../logs/journal.js";
 import { queryEntries } from "../../logs/query-entries.js";
 import { verifyChain } from "../../logs/verify-chain.js";
@@ -18,7 +19,7 @@ function _entry(i: number): JournalInput {
 
 function _tempJournal(options: { markdown: boolean; now?: () => Date }) {
   const home = mkdtempSync(path.join(tmpdir(), "vigil-bench-"));
-  const db = openDatabase(path.join(home, "vigil.db"));
+  const db = openDatabase(path.join(home, "vigil.db"), MIGRATIONS);
   const journal = createJournal({ db, timeZone: "UTC", redact: createRedactor(["not-a-real-secret"]), now: options.now, logsDir: options.markdown ? path.join(home, "logs") : undefined });
   return { db, journal, dispose: () => (db.close(), rmSync(home, { recursive: true, force: true })) };
 }

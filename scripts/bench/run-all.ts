@@ -8,6 +8,7 @@ import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
 import { benchWebhooks } from "./webhook-bench.js";
+import { benchReach } from "./reach-bench.js";
 import { formatTable, type BenchFigure } from "./measure.js";
 
 /** Every benchmark in scripts/bench/, one table on stdout and one JSON file for comparing commits. */
@@ -19,6 +20,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
   ["idle", benchIdleFootprint],
+  ["reach", benchReach],
 ];
 
 const only = process.argv.slice(2);

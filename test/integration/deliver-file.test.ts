@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createFallbackNotifier } from "../../daemon/notify/create-notifier.js";
 import { createNtfyChannel } from "../../daemon/notify/ntfy-channel.js";
 import { createDeliverFileTool, sanitizeFileName } from "../../daemon/tools/deliver-file-tool.js";
-import type { ToolResult } from "../../daemon/tools/tool.js";
+import type { ToolResult } from "../../daemon/toolkit/tool.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 /** ntfy stand-in: accepts attachments (PUT) unless told not to, and JSON messages (POST). */

@@ -5,6 +5,11 @@ import { takeInGithubChange } from "../../daemon/github/take-in-github-change.js
 import { runToolCall } from "../../daemon/tools/run-tool-call.js";
 import { BASE_CONFIG, startHarness, type Harness } from "../support/daemon-harness.js";
 import { makePull, startGithubApiServer, type GithubApiServer } from "../support/github-api-server.js";
+import { githubExamples } from "../support/github-examples.js";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { makeTempHome } from "../support/temp-home.js";
+import { cleanEnv, runVigilAsync } from "../support/run-vigil.js";
 
 const TOKEN = "ghp_testtoken0123456789abcdefghijklmn";
 let api: GithubApiServer;
@@ -44,14 +49,14 @@ describe("GitHub polling against a loopback REST server", () => {
     expect((await poller.pollOnce()).queued).toBe(0);
   });
 
-  it("each followed PR keeps its own ETag: two PRs, both 304 on the second poll", async () => {
+  it("two followed PRs of one repository cost one conditional request, and nothing changed is all 304s", async () => {
     const { h, poller } = await setup();
     h.runtime.subscriptions.add({ repo: "octo/app", number: 8 }, "cli", h.clock.now());
     api.pulls.set("octo/app#7", makePull("octo/app", 7, "a7"));
     api.pulls.set("octo/app#8", makePull("octo/app", 8, "a8"));
     expect((await poller.pollOnce()).queued).toBe(2);
     const second = await poller.pollOnce();
-    expect(second.requests).toBe(4); // two PRs and the check runs of their two heads
+    expect(second.requests).toBe(4); // notifications, the repository's open PRs, the check runs of the two new heads
     expect(second.notModified).toBe(4);
   });
 
@@ -103,5 +108,116 @@ describe("GitHub polling against a loopback REST server", () => {
     const result = await runToolCall(h.runtime.turn.toolDeps, { id: "c1", name: "github_comment", input: { repo: "octo/app", number: 7, body: "hi" } }, { turnId: "t", now: h.clock.now(), timeZone: "UTC", previousTurns: [] });
     expect(result).toMatchObject({ deferred: true, content: expect.stringContaining("queued for the user's approval as #1") });
     expect(api.requests.length).toBe(before);
+  });
+});
+
+/** Real payload shapes from @octokit/webhooks-examples: the webhook side gets them whole, the REST stand-in serves their objects. */
+function conversationExamples() {
+  const pick = (name: string, action: string) => githubExamples([name]).find((example) => example.payload.action === action)!.payload;
+  const review = pick("pull_request_review", "submitted");
+  const reviewComment = pick("pull_request_review_comment", "created");
+  const requested = pick("pull_request", "review_requested");
+  const commented = pick("issue_comment", "created");
+  const repo = String(requested.repository.full_name).toLowerCase();
+  const number = requested.pull_request.number as number;
+  const pull = { ...requested.pull_request, requested_reviewers: [], updated_at: "2019-05-15T15:00:00Z" };
+  const comment = { ...commented.comment, body: "@octocat could you look at the failing test?", created_at: "2019-05-15T15:20:40Z", updated_at: "2019-05-15T15:20:40Z" };
+  const issue = { ...commented.issue, number, pull_request: { url: pull.url } };
+  return {
+    repo,
+    number,
+    pull,
+    changed: { ...requested.pull_request, updated_at: "2019-05-15T15:21:00Z" },
+    comment,
+    review: review.review,
+    reviewComment: reviewComment.comment,
+    webhooks: [
+      ["pull_request", requested],
+      ["issue_comment", { ...commented, issue, comment, repository: requested.repository }],
+      ["pull_request_review", { ...review, repository: requested.repository }],
+      ["pull_request_review_comment", { ...reviewComment, repository: requested.repository }],
+    ] as Array<[string, Record<string, any>]>,
+  };
+}
+
+describe("polling sees the conversation, as webhooks do", () => {
+  async function conversationSetup() {
+    const ex = conversationExamples();
+    api = await startGithubApiServer();
+    const h = await startHarness({ config: `${BASE_CONFIG}github: { token: env:GH_TOKEN_FOR_TEST, apiBaseUrl: "${api.url}" }\n`, env: { GH_TOKEN_FOR_TEST: TOKEN } });
+    h.runtime.subscriptions.add({ repo: ex.repo, number: ex.number }, "cli", h.clock.now());
+    const poller = createGithubPoller({ ...h.ctx, subscriptions: h.runtime.subscriptions, github: h.runtime.github, intervalSeconds: 60 });
+    api.pulls.set(`${ex.repo}#${ex.number}`, ex.pull);
+    return { ex, h, poller, key: `${ex.repo}#${ex.number}` };
+  }
+
+  it("a review request, a comment (with its mention), a review and a review comment each become the webhook's event, and the same change from both paths is one", async () => {
+    const { ex, h, poller, key } = await conversationSetup();
+    await poller.pollOnce();
+    expect(githubEvents(h).map((e) => e.type)).toEqual(["pull_request.opened"]);
+
+    api.pulls.set(key, ex.changed);
+    api.issueComments.set(key, [ex.comment]);
+    api.reviews.set(key, [ex.review]);
+    api.reviewComments.set(key, [ex.reviewComment]);
+    expect((await poller.pollOnce()).queued).toBe(4);
+    const types = githubEvents(h).map((e) => e.type);
+    expect(types).toEqual(["pull_request.opened", "pull_request.review_requested", "issue_comment.created", "pull_request_review.submitted", "pull_request_review_comment.created"]);
+    const comment = h.ctx.db.prepare("SELECT payload FROM events WHERE type = 'issue_comment.created'").get() as { payload: string };
+    expect(JSON.parse(comment.payload)).toMatchObject({ mentions: ["octocat"], text: "@octocat could you look at the failing test?" });
+
+    // The same four changes arriving by webhook afterwards are the same events: nothing new.
+    for (const [name, payload] of ex.webhooks) {
+      const result = takeInGithubChange({ ...h.ctx, subscriptions: h.runtime.subscriptions }, normalizeGithubEvent(name, payload)!);
+      expect(result).toMatchObject({ queued: true, duplicate: true });
+    }
+    expect(githubEvents(h)).toHaveLength(5);
+    expect((await poller.pollOnce()).queued).toBe(0);
+  });
+
+  it("webhook first, poll second: still one event each", async () => {
+    const { ex, h, poller, key } = await conversationSetup();
+    await poller.pollOnce();
+    for (const [name, payload] of ex.webhooks) takeInGithubChange({ ...h.ctx, subscriptions: h.runtime.subscriptions }, normalizeGithubEvent(name, payload)!);
+    api.pulls.set(key, ex.changed);
+    api.issueComments.set(key, [ex.comment]);
+    api.reviews.set(key, [ex.review]);
+    api.reviewComments.set(key, [ex.reviewComment]);
+    expect((await poller.pollOnce()).queued).toBe(0);
+    expect(githubEvents(h)).toHaveLength(5);
+    expect(githubEvents(h).map((e) => e.type).slice(1).sort()).toEqual(["issue_comment.created", "pull_request.review_requested", "pull_request_review.submitted", "pull_request_review_comment.created"]);
+  });
+
+  it("a mention the Notifications API reports is read even when the PR's listing is unchanged; an idle poll is all 304s", async () => {
+    const { ex, h, poller, key } = await conversationSetup();
+    await poller.pollOnce();
+    const idle = await poller.pollOnce();
+    expect(idle.notModified).toBe(idle.requests);
+    expect(api.requests.filter((request) => request.path === "/notifications").at(-1)!.headers["if-modified-since"]).toBe(api.notificationsModified);
+
+    api.issueComments.set(key, [ex.comment]);
+    api.notifications = [{ reason: "mention", subject: { type: "PullRequest", url: `https://api.github.com/repos/${ex.repo}/pulls/${ex.number}` }, repository: { full_name: ex.repo } }];
+    api.notificationsModified = "Wed, 15 May 2019 15:21:00 GMT";
+    expect((await poller.pollOnce()).queued).toBe(1);
+    expect(githubEvents(h).at(-1)!.type).toBe("issue_comment.created");
+  });
+});
+
+describe("the GitHub token", () => {
+  it("without GITHUB_TOKEN the GitHub CLI's token is used; vigil doctor says which and the rate limit left", async () => {
+    api = await startGithubApiServer();
+    const home = makeTempHome();
+    const bin = path.join(home, "bin");
+    mkdirSync(bin);
+    // A stand-in for the GitHub CLI: it answers `gh auth token` as a logged-in gh does.
+    writeFileSync(path.join(bin, "gh"), `#!/bin/sh\n[ "$1 $2" = "auth token" ] && echo ${TOKEN} && exit 0\nexit 1\n`);
+    chmodSync(path.join(bin, "gh"), 0o755);
+    writeFileSync(path.join(home, "config.yaml"), `server: { port: 0 }\nnotify: { desktop: false }\ngithub: { apiBaseUrl: "${api.url}", poll: { enabled: true }, subscriptions: ["octo/app#7"] }\n`);
+    const env = cleanEnv(home, { PATH: `${bin}:${process.env.PATH}` });
+    const doctor = await runVigilAsync(["doctor", "--json"], env);
+    const github = (JSON.parse(doctor.stdout) as Array<{ name: string; ok: boolean; detail: string }>).find((check) => check.name === "github");
+    expect(github).toMatchObject({ ok: true, detail: expect.stringContaining("token from the GitHub CLI (gh auth token); rate limit 4990/5000 left") });
+    expect(doctor.stdout).not.toContain(TOKEN);
+    expect(api.requests.find((request) => request.path === "/rate_limit")!.headers.authorization).toContain(TOKEN);
   });
 });

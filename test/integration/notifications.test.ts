@@ -11,6 +11,7 @@ import { guardAgainstSpam } from "../../daemon/notify/spam-guard.js";
 import { startHarness } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
+import { checkSystemTools } from "../support/system-tools.js";
 
 /** A loopback server speaking ntfy's JSON publish API: records each message, or fails on demand. */
 async function startNtfyServer(status = 200) {
@@ -92,15 +93,18 @@ describe("desktop notifications with no bus at all", () => {
   });
 });
 
-describe("desktop notifications for real (Xvfb, a session bus, dunst)", () => {
+const desktopTools = checkSystemTools({ Xvfb: "xvfb", dunst: "dunst", dunstctl: "dunst", "dbus-run-session": "dbus", "notify-send": "libnotify-bin" });
+
+describe.skipIf(desktopTools.skip)(desktopTools.title("desktop notifications for real (Xvfb, a session bus, dunst)"), () => {
   let xvfb: ChildProcess;
   const display = `:${40 + (process.pid % 50)}`;
   beforeAll(async () => {
+    desktopTools.assertPresent();
     xvfb = spawn("Xvfb", [display, "-nolisten", "tcp"], { stdio: "ignore" });
     await new Promise((resolve) => setTimeout(resolve, 500));
   });
   afterAll(() => {
-    xvfb.kill();
+    xvfb?.kill();
   });
 
   it("a failing ntfy falls back to the desktop: dunst shows it and the journal says what happened", async () => {

@@ -1,17 +1,16 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { NewEvent } from "../../daemon/events/event-queue.js";
-import { createRunCommandTool } from "../../daemon/tools/run-command-tool.js";
-import type { ToolResult } from "../../daemon/tools/tool.js";
+import { createRunCommandTool, type BackgroundCommandDone } from "../../daemon/tools/run-command-tool.js";
+import type { ToolResult } from "../../daemon/toolkit/tool.js";
 import { toolUse } from "../support/messages-api-server.js";
 import { BASE_CONFIG, startHarness } from "../support/daemon-harness.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 function tool(options: { blockingMs?: number; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
-  const events: NewEvent[] = [];
+  const events: BackgroundCommandDone[] = [];
   const workspace = makeTempHome("vigil-ws-");
-  const run = createRunCommandTool({ roots: [workspace], notice: (event) => events.push(event), ...options });
+  const run = createRunCommandTool({ roots: [workspace], onBackgroundDone: (done) => events.push(done), ...options });
   const call = (command: string) => run.run(run.input.parse({ command }), { turnId: "t1", now: new Date(), timeZone: "UTC" }) as Promise<ToolResult>;
   return { call, events, workspace };
 }
@@ -46,7 +45,7 @@ describe("run_command", () => {
     expect(result.content).toMatch(/continues in the background as job t1-1/);
     expect(events).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(events).toEqual([expect.objectContaining({ source: "command", type: "finished", trust: "untrusted", payload: expect.objectContaining({ result: "exit 0\ndone-late\n" }) })]);
+    expect(events).toEqual([expect.objectContaining({ status: "exit 0", result: "exit 0\ndone-late\n" })]);
   });
 
   it("a secret printed by a command is redacted from the tool result the model sees", async () => {

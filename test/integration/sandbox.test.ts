@@ -104,7 +104,7 @@ describe("run_command in the bubblewrap sandbox", () => {
   it("a timeout kills everything inside the sandbox", async () => {
     const workspace = makeTempHome("vigil-ws-");
     const { sandbox } = planCommandSandbox({ enabled: true, network: false, hide: [] }, { vigilHome: makeTempHome(), configFile: "/nonexistent/config.yaml" });
-    const tool = createRunCommandTool({ roots: [workspace], notice: () => undefined, timeoutMs: 500, blockingMs: 10_000, sandbox: sandbox! });
+    const tool = createRunCommandTool({ roots: [workspace], onBackgroundDone: () => undefined, timeoutMs: 500, blockingMs: 10_000, sandbox: sandbox! });
     const started = Date.now();
     const result = (await tool.run(tool.input.parse({ command: `(sleep 3; touch ${workspace}/late) & sleep 30; echo never` }), { turnId: "t1", now: new Date(), timeZone: "UTC" })) as { content: string };
     expect(result.content).toMatch(/^killed after the timeout/);

@@ -10,6 +10,9 @@ import { renderLaunchdPlist, renderSystemdUnit } from "../../daemon/service/rend
 import type { CommandRunner } from "../../daemon/service/install-service.js";
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil, VIGIL_BIN } from "../support/run-vigil.js";
+import { checkSystemTools } from "../support/system-tools.js";
+
+const systemdTools = checkSystemTools({ "systemd-analyze": "systemd" });
 
 function recorder(failing: string[] = []) {
   const calls: string[] = [];
@@ -34,7 +37,8 @@ function io(home: string): CliIo & { out: () => string; err: () => string } {
 const paths = (home: string) => ({ node: process.execPath, script: VIGIL_BIN, vigilHome: path.join(home, "odd & <name> 100%"), envFile: path.join(home, "service.env"), logDir: path.join(home, "Logs") });
 
 describe("vigil install / uninstall", () => {
-  it("the systemd unit passes systemd-analyze verify with nothing on stderr, and has what the issue asks", () => {
+  it.skipIf(systemdTools.skip)(systemdTools.title("the systemd unit passes systemd-analyze verify with nothing on stderr, and has what the issue asks"), () => {
+    systemdTools.assertPresent();
     const home = makeTempHome();
     const unit = renderSystemdUnit(paths(home));
     const file = path.join(home, "vigil.service");

@@ -4,14 +4,23 @@ import type { AddressInfo } from "node:net";
 
 /**
  * A loopback server that speaks the parts of GitHub's REST API Vigil uses: pulls (one and list),
- * check runs of a commit, comments and reviews. It answers conditional requests with 304 as
- * GitHub does (ETag / If-None-Match) and lets a test set rate-limit headers.
+ * check runs of a commit, comments (`since=`), reviews and review comments of a PR, the user's
+ * notifications (Last-Modified / If-Modified-Since), the token's user and its rate limit. It
+ * answers conditional requests with 304 as GitHub does (ETag / If-None-Match) and lets a test set
+ * rate-limit headers.
  */
 export interface GithubApiServer {
   url: string;
   requests: Array<{ method: string; path: string; headers: IncomingMessage["headers"]; body: any }>;
   pulls: Map<string, Record<string, any>>;
   checkRuns: Map<string, Array<Record<string, any>>>;
+  /** By `owner/repo#N`: comments on the PR (issue comments), reviews, review comments. */
+  issueComments: Map<string, Array<Record<string, any>>>;
+  reviews: Map<string, Array<Record<string, any>>>;
+  reviewComments: Map<string, Array<Record<string, any>>>;
+  notifications: Array<Record<string, any>>;
+  /** When the notifications last changed (Last-Modified); set it with each change. */
+  notificationsModified: string;
   /** Extra headers on every response (X-RateLimit-*, X-Poll-Interval, Retry-After). */
   headers: Record<string, string>;
   close(): Promise<void>;
@@ -37,12 +46,24 @@ export function makePull(repo: string, number: number, sha: string, extra: Recor
 }
 
 export async function startGithubApiServer(): Promise<GithubApiServer> {
-  const state: Omit<GithubApiServer, "url" | "close"> = { requests: [], pulls: new Map(), checkRuns: new Map(), headers: {} };
+  const state: Omit<GithubApiServer, "url" | "close"> = {
+    requests: [],
+    pulls: new Map(),
+    checkRuns: new Map(),
+    issueComments: new Map(),
+    reviews: new Map(),
+    reviewComments: new Map(),
+    notifications: [],
+    notificationsModified: "Wed, 15 May 2019 15:00:00 GMT",
+    headers: {},
+  };
   let ids = 1000;
   const server = createServer(async (req, res) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
-    const path = new URL(req.url!, "http://x").pathname;
+    const url = new URL(req.url!, "http://x");
+    const path = url.pathname;
+    const since = url.searchParams.get("since") ?? "";
     state.requests.push({ method: req.method!, path, headers: req.headers, body: raw ? JSON.parse(raw) : undefined });
     if (req.headers.authorization !== "token ghp_testtoken0123456789abcdefghijklmn" && !String(req.headers.authorization).endsWith("ghp_testtoken0123456789abcdefghijklmn")) {
       return _send(res, 401, { message: "Bad credentials" }, state.headers);
@@ -60,6 +81,18 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
       const runs = state.checkRuns.get(match[1]!) ?? [];
       return _conditional(req, res, { total_count: runs.length, check_runs: runs }, state.headers);
     }
+    if (req.method === "GET" && (match = /^\/repos\/([^/]+\/[^/]+)\/(issues|pulls)\/(\d+)\/(comments|reviews)$/.exec(path))) {
+      const key = `${match[1]}#${match[3]}`;
+      const list = match[4] === "reviews" ? state.reviews : match[2] === "issues" ? state.issueComments : state.reviewComments;
+      // GitHub's since= keeps what was updated at or after the time.
+      return _conditional(req, res, (list.get(key) ?? []).filter((item) => !since || String(item.updated_at ?? item.submitted_at) >= since), state.headers);
+    }
+    if (req.method === "GET" && path === "/notifications") {
+      if (req.headers["if-modified-since"] === state.notificationsModified) return void res.writeHead(304, { "last-modified": state.notificationsModified, "x-poll-interval": "60", ...state.headers }).end();
+      return void res.writeHead(200, { "content-type": "application/json", "last-modified": state.notificationsModified, "x-poll-interval": "60", ...state.headers }).end(JSON.stringify(state.notifications));
+    }
+    if (req.method === "GET" && path === "/user") return _send(res, 200, { login: "octocat", id: 1 }, state.headers);
+    if (req.method === "GET" && path === "/rate_limit") return _send(res, 200, { resources: { core: { limit: 5000, remaining: 4990, reset: 1_900_000_000, used: 10 } }, rate: { limit: 5000, remaining: 4990, reset: 1_900_000_000, used: 10 } }, state.headers);
     if (req.method === "POST" && (match = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(path))) {
       if (!state.pulls.has(`${match[1]}#${match[2]}`)) return _send(res, 404, { message: "Not Found" }, state.headers);
       const id = ++ids;
@@ -72,11 +105,11 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
     _send(res, 404, { message: "Not Found" }, state.headers);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    ...state,
+  // The same object the handler reads, so a test can reassign notifications and headers.
+  return Object.assign(state, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  });
 }
 
 function _conditional(req: IncomingMessage, res: ServerResponse, body: unknown, headers: Record<string, string>): void {

@@ -1,7 +1,7 @@
 import type { JournalEntry } from "../../../logs/journal-entry.js";
 import { localDateParts } from "../../../logs/local-day.js";
 import type { QueuedEvent } from "../../events/event-queue.js";
-import type { ToolDefinition } from "../../tools/tool-registry.js";
+import type { ToolDefinition } from "../../toolkit/tool-registry.js";
 import { CHARS_PER_TOKEN, clipText, fitNewest } from "../../../logs/clip-text.js";
 import { cacheTools, EPHEMERAL, type CachedTool } from "./cache-breakpoints.js";
 import { fenceUntrusted, neutralizeMarkup } from "./fence-untrusted.js";

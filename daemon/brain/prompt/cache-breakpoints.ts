@@ -1,4 +1,4 @@
-import type { ToolDefinition } from "../../tools/tool-registry.js";
+import type { ToolDefinition } from "../../toolkit/tool-registry.js";
 
 /**
  * One-hour cache: idle wakes come every 30 minutes by default, so a 5-minute entry would have

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import type { VigilContext } from "../../context/open-context.js";
 import { buildNotifier } from "../../notify/build-notifier.js";
-import { assembleRuntime } from "../../supervisor/assemble-runtime.js";
+import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
+import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
+import type { Tool } from "../../toolkit/tool.js";
 import { executeToolCall } from "../../tools/run-tool-call.js";
 import { withContext } from "../with-context.js";
 import { writeLine, type CliIo } from "../cli-io.js";
@@ -52,13 +54,30 @@ async function _approve(io: CliIo, ctx: VigilContext, id: number): Promise<numbe
     writeLine(io.stderr, `approval #${id} is ${approval ? approval.state : "unknown"}: nothing to run`);
     return EXIT.failed;
   }
-  const tool = registry.get(approval.tool)!;
+  const tool = await _findTool(runtime, approval.tool);
+  if (!tool) {
+    approvals.finish(id, "failed", `${approval.tool} is not available now`);
+    writeLine(io.stderr, `#${id} ${approval.tool}: the tool is not available now (is its MCP server configured and working? see vigil mcp list)`);
+    return EXIT.failed;
+  }
   const input = JSON.parse(approval.input) as unknown;
   const scope = { turnId: `approval-${id}`, now: ctx.now(), timeZone: ctx.loaded.timezone, previousTurns: [] };
   const result = await executeToolCall(runtime.turn.toolDeps, tool, input, { id: approval.toolUseId, name: tool.name, input }, scope, { approvalId: id });
   approvals.finish(id, result.isError ? "failed" : "done", result.content);
+  await runtime.mcp.stop();
   writeLine(result.isError ? io.stderr : io.stdout, `#${id} ${tool.name}: ${result.content}`);
   return result.isError ? EXIT.failed : EXIT.ok;
+}
+
+/** A built-in tool, or an MCP tool, whose one server this process starts just for the call. */
+async function _findTool(runtime: Runtime, name: string): Promise<Tool | undefined> {
+  const { registry } = runtime.turn.toolDeps;
+  const server = name.includes("__") ? name.slice(0, name.indexOf("__")) : undefined;
+  if (!registry.get(name) && server) {
+    runtime.mcp.start([server]);
+    await runtime.mcp.settled(MCP_START_WAIT_MS);
+  }
+  return registry.get(name);
 }
 
 function _deny(io: CliIo, ctx: VigilContext, id: number): number {

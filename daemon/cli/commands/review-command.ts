@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import { createUsageLedger } from "../../brain/usage-ledger.js";
 import { openContext } from "../../context/open-context.js";
 import { createDaemonState } from "../../state/daemon-state.js";
-import { buildReviewDigest, renderReviewDigest } from "../../../logs/review-digest.js";
+import { buildReviewDigest, renderReviewDigest } from "../../review/review-digest.js";
+import { localDay, shiftDay } from "../../../logs/local-day.js";
 import { listUntrustedTopics } from "../../../memory/topic-trust.js";
-import { localDay } from "../../../logs/local-day.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
-import { parseDay, shiftDay } from "../parse-day.js";
+import { parseDay } from "../parse-day.js";
 
 const LAST_REVIEWED_KEY = "lastReviewedDay";
 

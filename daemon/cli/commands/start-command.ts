@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { NUDGE_SIGNAL } from "../../run/nudge-daemon.js";
+import { NUDGE_SIGNAL } from "../../locks/nudge-daemon.js";
 import { ConfigError } from "../../config/config-error.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
-import { LockHeldError } from "../../run/instance-lock.js";
+import { LockHeldError } from "../../locks/instance-lock.js";
 import { runDaemon } from "../../supervisor/run-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { openContext } from "../../context/open-context.js";
 import { noticeEvent } from "../../events/notice-event.js";
-import { nudgeDaemon } from "../../run/nudge-daemon.js";
+import { nudgeDaemon } from "../../locks/nudge-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { ToolError } from "../tool.js";
+import { ToolError } from "../../toolkit/tool.js";
 
 /**
  * Where a path the model gave really points, refused unless it is inside a workspace root after

@@ -1,7 +1,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.js";
+import { defineTool, ToolError } from "../../toolkit/tool.js";
 import { resolveInWorkspace } from "./resolve-in-workspace.js";
 import { writeFileAtomic } from "../../store/write-file-atomic.js";
 

@@ -16,16 +16,41 @@ export interface ToolRegistry {
   definitions(): ToolDefinition[];
 }
 
-export function createToolRegistry(tools: readonly Tool[]): ToolRegistry {
+/** Tools that come and go while the daemon runs (MCP servers going up and down). */
+export interface DynamicTools {
+  tools(): readonly Tool[];
+  /** Changes whenever `tools()` would return something else. */
+  version(): number;
+}
+
+/**
+ * Built-in tools in the contract's order, then the dynamic ones in their own stable order; the
+ * definitions are rebuilt only when the dynamic list changes, so the cached front stays
+ * byte-identical between wakes while it does not.
+ */
+export function createToolRegistry(tools: readonly Tool[], dynamic?: DynamicTools): ToolRegistry {
   const byName = new Map(tools.map((tool) => [tool.name as string, tool]));
   const known = new Set<string>(TOOL_NAMES);
   const ordered = [...TOOL_NAMES.filter((name) => byName.has(name)).map((name) => byName.get(name)!), ...tools.filter((tool) => !known.has(tool.name))];
-  const definitions = ordered.map((tool) => ({ name: tool.name, description: tool.description, input_schema: _jsonSchema(tool.input) }));
-  return {
-    get: (name) => byName.get(name),
-    names: () => ordered.map((tool) => tool.name),
-    definitions: () => definitions,
+  const builtIn = ordered.map(_definition);
+  let current: { version: number; tools: readonly Tool[]; definitions: ToolDefinition[] } | undefined;
+  const extra = () => {
+    if (!dynamic) return { tools: [] as readonly Tool[], definitions: [] as ToolDefinition[] };
+    if (current?.version !== dynamic.version()) {
+      const list = dynamic.tools().filter((tool) => !byName.has(tool.name));
+      current = { version: dynamic.version(), tools: list, definitions: list.map(_definition) };
+    }
+    return current;
   };
+  return {
+    get: (name) => byName.get(name) ?? extra().tools.find((tool) => tool.name === name),
+    names: () => [...ordered, ...extra().tools].map((tool) => tool.name),
+    definitions: () => (dynamic ? [...builtIn, ...extra().definitions] : builtIn),
+  };
+}
+
+function _definition(tool: Tool): ToolDefinition {
+  return { name: tool.name, description: tool.description, input_schema: tool.inputJsonSchema ?? _jsonSchema(tool.input) };
 }
 
 type JsonObjectSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; anyOf?: JsonObjectSchema[] };

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { createMemoryStore, MemoryLimitError, TOPIC_TYPES, type MemoryStore } from "../../memory/memory-store.js";
-import type { RecallHit } from "../../memory/search-recall.js";
-import { isUntrustedTopic } from "../../memory/topic-file.js";
-import { fenceUntrusted } from "../brain/prompt/fence-untrusted.js";
-import { defineTool, ToolError, type Tool } from "./tool.js";
+import { createMemoryStore, MemoryLimitError, TOPIC_TYPES, type MemoryStore } from "./memory-store.js";
+import type { RecallHit } from "./search-recall.js";
+import { isUntrustedTopic } from "./topic-file.js";
+import { fenceUntrusted } from "../daemon/brain/prompt/fence-untrusted.js";
+import { defineTool, ToolError, type Tool } from "../daemon/toolkit/tool.js";
 
 const topicName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, { message: "must be a short lowercase slug such as deploy-process" });
 

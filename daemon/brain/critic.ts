@@ -1,5 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { ModelClient } from "../brain/model-client.js";
+import type { ModelClient } from "./model-client.js";
 
 export interface CriticVerdict {
   allow: boolean;

@@ -1,11 +1,11 @@
-import type { RawConfig } from "../daemon/config/config-schema.js";
-import type { UsageLedger, TokenUsage } from "../daemon/brain/usage-ledger.js";
-import { totalTokens } from "../daemon/brain/usage-ledger.js";
-import type { VigilDatabase } from "../daemon/store/open-database.js";
-import { createApprovalQueue } from "../daemon/policy/approvals.js";
-import { dailyMarkdownPath } from "./daily-markdown.js";
-import type { JournalEntry } from "./journal-entry.js";
-import { queryEntries } from "./query-entries.js";
+import type { RawConfig } from "../config/config-schema.js";
+import type { UsageLedger, TokenUsage } from "../brain/usage-ledger.js";
+import { totalTokens } from "../brain/usage-ledger.js";
+import type { VigilDatabase } from "../store/open-database.js";
+import { createApprovalQueue } from "../policy/approvals.js";
+import { dailyMarkdownPath } from "../../logs/daily-markdown.js";
+import type { JournalEntry } from "../../logs/journal-entry.js";
+import { queryEntries } from "../../logs/query-entries.js";
 
 type Prices = RawConfig["review"]["prices"];
 

@@ -6,7 +6,9 @@ import type { TOOL_NAMES } from "../config/config-schema.js";
  * their sub-turn, which has no policy layer, so no policy names them.
  */
 export type SubTurnToolName = "memory_write_index" | "update_magic_doc";
-export type ToolName = (typeof TOOL_NAMES)[number] | SubTurnToolName;
+/** A tool of one of the user's MCP servers: `SERVER__TOOL`. */
+export type McpToolName = `${string}__${string}`;
+export type ToolName = (typeof TOOL_NAMES)[number] | SubTurnToolName | McpToolName;
 
 /** How much harm a tool can do; policy is set per class and per tool (DESIGN.md, section 5). */
 export type RiskClass = "read" | "notify" | "write" | "external" | "exec";
@@ -41,6 +43,8 @@ export interface ToolResult {
   repeated?: boolean;
   /** `stay_quiet` ends the turn as a quiet one, with this reason. */
   quietReason?: string;
+  /** The content came from outside (an MCP server): the rest of the turn is tainted. */
+  untrusted?: boolean;
 }
 
 export interface Tool<Input = unknown> {
@@ -48,6 +52,8 @@ export interface Tool<Input = unknown> {
   description: string;
   risk: RiskClass;
   input: z.ZodType<Input>;
+  /** The schema the model sees, when it is not derived from `input` (an MCP server's own). */
+  inputJsonSchema?: { type: "object"; [key: string]: unknown };
   run(input: Input, context: ToolCallContext): ToolResult | Promise<ToolResult>;
 }
 

@@ -1,0 +1,115 @@
+/**
+ * The layers of Vigil (docs/DESIGN.md, "Layers"), lowest first. An import may point down or
+ * sideways within its layer, never up, and never in a circle. `npm run lint:deps` checks this in
+ * `npm test`; each rule's comment is what a failing import is told.
+ */
+const GROUND = "^daemon/(store|config|paths|logger|locks|toolkit|state)/|^daemon/version\\.ts$";
+const JOURNAL_AND_QUEUE = "^logs/|^daemon/(events|context)/";
+const SOURCES_MEMORY_POLICY = "^daemon/(sources|github|http|policy)/|^memory/";
+const BRAIN_AND_ACTIONS = "^daemon/(brain|tools|notify)/";
+const SUPERVISOR_AND_REVIEW = "^daemon/(supervisor|heartbeat|schedule|review|doctor|service)/";
+const CLI = "^daemon/cli/";
+const ABOVE_JOURNAL = [SOURCES_MEMORY_POLICY, BRAIN_AND_ACTIONS, SUPERVISOR_AND_REVIEW, CLI];
+/** A table's schema: a constant of SQL that imports nothing, so composing the migrations pulls in no feature. */
+const TABLE_SCHEMA = "^(daemon|memory|logs)/.+-schema\\.ts$";
+/** What the dream and sub-turns may use of the brain: the model client, what it hands back, and how a request marks its cached prefix. */
+const MODEL_CLIENT = "^daemon/brain/(model-client|usage-ledger|text-of-reply|prompt/fence-untrusted|prompt/cache-breakpoints)\\.ts$";
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "Import circle: one of these modules must stop knowing the other (pass a value in, or move the shared part down a layer).",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "ground-imports-no-feature",
+      severity: "error",
+      comment:
+        "The ground (store, config, paths, logger, locks, tool kit, state) is what every feature stands on: it may import only the ground. Have the feature hand the ground what it needs (as the migrations list is handed to openDatabase).",
+      from: { path: GROUND },
+      to: { path: "^(daemon|logs|memory)/", pathNot: GROUND },
+    },
+    {
+      name: "journal-is-a-leaf",
+      severity: "error",
+      comment: "logs/ (the journal) is a leaf that others read: it imports only the ground. Put what reads the journal with other features above them (e.g. daemon/review/).",
+      from: { path: "^logs/" },
+      to: { path: "^(daemon|memory)/", pathNot: GROUND },
+    },
+    {
+      name: "queue-and-context-import-no-feature",
+      severity: "error",
+      comment:
+        "The event queue and the context sit on layer 2 with the journal: they import nothing above it. The context composes every feature's table schema, and only those leaf *-schema.ts files.",
+      from: { path: "^daemon/(events|context)/" },
+      to: { path: ABOVE_JOURNAL, pathNot: TABLE_SCHEMA },
+    },
+    {
+      name: "table-schemas-are-leaves",
+      severity: "error",
+      comment: "A *-schema.ts file holds SQL only: importing a feature from it would drag that feature into every process that opens the database.",
+      from: { path: TABLE_SCHEMA, pathNot: "^daemon/config/" },
+      to: { pathNot: "^logs/journal-kinds\\.ts$" },
+    },
+    {
+      name: "memory-imports-no-action-tool",
+      severity: "error",
+      comment:
+        "The dream child must not be able to reach an action tool even by import: memory/ owns its memory tools and uses the tool kit (daemon/toolkit/); other tools a sub-turn may use are handed in from above.",
+      from: { path: "^memory/" },
+      to: { path: "^daemon/tools/" },
+    },
+    {
+      name: "memory-uses-only-the-model-client",
+      severity: "error",
+      comment: "memory/ sits below the brain; of it, the dream worker and sub-turns use only the model client (DESIGN.md: the dream worker imports nothing from layer 4 but the model client).",
+      from: { path: "^memory/" },
+      to: { path: BRAIN_AND_ACTIONS, pathNot: MODEL_CLIENT },
+    },
+    {
+      name: "sources-import-no-brain-or-tools",
+      severity: "error",
+      comment: "Sources (files, GitHub, HTTP intake, clock) only take events in: they never call the model or a tool. Put the event on the queue and let the turn decide.",
+      from: { path: "^daemon/(sources|github|http)/" },
+      to: { path: "^daemon/(brain|tools)/" },
+    },
+    {
+      name: "tools-never-touch-the-queue",
+      severity: "error",
+      comment: "Tools never read or write the event queue: report back through a callback the assembly turns into an event (see run_command's onBackgroundDone).",
+      from: { path: "^daemon/tools/" },
+      to: { path: "^daemon/events/(event-queue|notice-event)\\.ts$" },
+    },
+    {
+      name: "layer-3-imports-nothing-above",
+      severity: "error",
+      comment: "Sources, memory and policy (layer 3) import only layers 1-3; the brain, tools, notifiers, supervisor and CLI stand on them, not under them.",
+      from: { path: SOURCES_MEMORY_POLICY },
+      to: { path: [BRAIN_AND_ACTIONS, SUPERVISOR_AND_REVIEW, CLI], pathNot: MODEL_CLIENT },
+    },
+    {
+      name: "layer-4-imports-nothing-above",
+      severity: "error",
+      comment: "The brain, action tools and notifiers (layer 4) import nothing from the supervisor, schedules, review or CLI: those assemble them.",
+      from: { path: BRAIN_AND_ACTIONS },
+      to: { path: [SUPERVISOR_AND_REVIEW, CLI] },
+    },
+    {
+      name: "only-the-cli-imports-the-cli",
+      severity: "error",
+      comment: "The CLI is the top: nothing below it imports daemon/cli/. Move a shared helper down (e.g. day arithmetic lives in logs/local-day.ts).",
+      from: { pathNot: CLI },
+      to: { path: CLI },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    // Type-only imports count: a circle through a type is still a circle in the design.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^(dist|node_modules)/" },
+  },
+};

@@ -1,0 +1,41 @@
+import { EVENT_QUARANTINE_MIGRATION, EVENT_SCHEMA } from "../events/event-schema.js";
+import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
+import { APPROVAL_SCHEMA } from "../policy/approval-schema.js";
+import { SUBSCRIPTION_SCHEMA } from "../github/subscription-schema.js";
+import { POLL_CACHE_SCHEMA } from "../github/poll-cache-schema.js";
+import { WEBHOOK_DELIVERY_SCHEMA } from "../http/webhook-delivery-schema.js";
+import { TURN_SCHEMA } from "../brain/turn-schema.js";
+import { USAGE_SCHEMA } from "../brain/usage-schema.js";
+import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../events/wakeup-schema.js";
+import { DAEMON_STATE_SCHEMA } from "../state/daemon-state-schema.js";
+import { ACTION_SCHEMA } from "../tools/action-schema.js";
+import type { Migration } from "../store/open-database.js";
+import { RECALL_SCHEMA } from "../../memory/recall-schema.js";
+import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-version-schema.js";
+import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-schema.js";
+
+/**
+ * Ordered schema history of `vigil.db`, composed here above the ground: each feature owns its table's
+ * schema file, and the store knows none of them (it only applies a list it is given).
+ * `PRAGMA user_version` records the last one applied. Append only.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: JOURNAL_SCHEMA },
+  { version: 2, sql: EVENT_SCHEMA },
+  {
+    version: 3,
+    sql: [
+      "ALTER TABLE events ADD COLUMN previous_turn TEXT;",
+      DAEMON_STATE_SCHEMA,
+      USAGE_SCHEMA,
+      ACTION_SCHEMA,
+      WAKEUP_SCHEMA,
+      TURN_SCHEMA,
+    ].join("\n"),
+  },
+  { version: 4, sql: [SUBSCRIPTION_SCHEMA, WEBHOOK_DELIVERY_SCHEMA, POLL_CACHE_SCHEMA].join("\n") },
+  { version: 5, sql: WAKEUP_MISSED_MIGRATION },
+  { version: 6, sql: APPROVAL_SCHEMA },
+  { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
+  { version: 8, sql: EVENT_QUARANTINE_MIGRATION },
+];

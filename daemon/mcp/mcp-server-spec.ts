@@ -1,0 +1,3 @@
+import type { RawConfig } from "../config/config-schema.js";
+
+export type McpServerSpec = RawConfig["mcp"]["servers"][string];
