@@ -114,11 +114,16 @@ describe("config", () => {
       it(`${name}: exit 2 for a verb, 78 for the daemon, and the message names it`, () => {
         const home = makeTempHome();
         writeFileSync(path.join(home, "config.yaml"), text);
+        const verb = runVigil(["approvals"], cleanEnv(home));
+        expect(verb.code).toBe(2);
+        expect(verb.stderr).toMatch(message);
+        expect(verb.stderr).toContain(path.join(home, "config.yaml"));
+        expect(verb.stderr).toMatch(/fix: /);
+        // status still answers (not running: exit 1) and names the problem.
         const status = runVigil(["status"], cleanEnv(home));
-        expect(status.code).toBe(2);
-        expect(status.stderr).toMatch(message);
-        expect(status.stderr).toContain(path.join(home, "config.yaml"));
-        expect(status.stderr).toMatch(/fix: /);
+        expect(status.code).toBe(1);
+        expect(status.stdout).toMatch(message);
+        expect(status.stdout).toContain(`DOES NOT LOAD: ${path.join(home, "config.yaml")}`);
         const start = runVigil(["start"], cleanEnv(home));
         expect(start.code).toBe(78);
         expect(start.stderr).toMatch(message);
@@ -129,7 +134,7 @@ describe("config", () => {
       const home = makeTempHome();
       const other = path.join(makeTempHome(), "elsewhere.yaml");
       writeFileSync(other, "bogus: true\n");
-      const result = runVigil(["status"], cleanEnv(home, { VIGIL_CONFIG: other }));
+      const result = runVigil(["approvals"], cleanEnv(home, { VIGIL_CONFIG: other }));
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(other);
     });

@@ -20,6 +20,15 @@ export interface LoadedConfig {
 /** Reads, validates and resolves `config.yaml`; a missing file means all defaults. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  return _loadText(text, file, env);
+}
+
+/** Every default, as with no file: for a verb that must answer while the file is broken (`vigil status`). */
+export function loadDefaultConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return _loadText(undefined, undefined, env);
+}
+
+function _loadText(text: string | undefined, file: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
   const config = parseConfigText(text ?? "", text === undefined ? undefined : file);
   return {
     config,

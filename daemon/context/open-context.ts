@@ -26,12 +26,14 @@ export interface ContextOptions {
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
   logDestination?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** A config already loaded (or the defaults), instead of reading the file. */
+  loaded?: LoadedConfig;
 }
 
 /** Loads config (throws ConfigError), opens the database and the journal. */
-export function openContext({ env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
+export function openContext({ env = process.env, now = () => new Date(), logDestination, loaded: given }: ContextOptions = {}): VigilContext {
   const paths = resolvePaths(env);
-  const loaded = loadConfig(paths.config, env);
+  const loaded = given ?? loadConfig(paths.config, env);
   const redact = createRedactor([...loaded.secrets.values, ...mcpSecretValues(loaded.config, env), env.ANTHROPIC_API_KEY ?? ""]);
   const logger = createLogger({ env, redact, destination: logDestination ?? process.stderr });
   const db = openDatabase(paths.database, MIGRATIONS);

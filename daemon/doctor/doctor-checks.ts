@@ -4,7 +4,8 @@ import { createAnthropicClient } from "../brain/model-client.js";
 import { chooseProvider } from "../brain/choose-provider.js";
 import type { VigilContext } from "../context/open-context.js";
 import { expandHome } from "../paths/expand-home.js";
-import { isProcessAlive, readInstanceLock } from "../locks/instance-lock.js";
+import { isLockHolderRunning, readInstanceLock } from "../locks/instance-lock.js";
+import { readHttpRunState } from "../locks/http-run-file.js";
 import { verifyChain } from "../../logs/verify-chain.js";
 import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 
@@ -14,10 +15,14 @@ import { checkGithub } from "./check-github.js";
 import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
-/** One thing `vigil doctor` looked at; a failed check says how to fix it. */
+/**
+ * One thing `vigil doctor` looked at; a failed check says how to fix it. A warning (ok, warn) is
+ * something Vigil runs fine without but the user may want: it says what happens instead.
+ */
 export interface CheckResult {
   name: string;
   ok: boolean;
+  warn?: boolean;
   detail: string;
   fix?: string;
 }
@@ -57,9 +62,11 @@ function _checkSandbox(ctx: VigilContext): CheckResult {
   const { sandbox: settings, policy } = ctx.loaded.config.tools;
   const { sandbox, problem } = planCommandSandbox(settings, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
   if (sandbox) return { name: "sandbox", ok: true, detail: `run_command runs under ${sandbox.bwrap}: only its workspace root writable, VIGIL_HOME and ${sandbox.hidden.length - 1} secret path(s) hidden, network ${sandbox.network ? "on" : "off"}` };
+  // Vigil runs without one, more carefully: commands wait for the user's approval. A warning.
   return {
     name: "sandbox",
-    ok: false,
+    ok: true,
+    warn: true,
     detail: `no command sandbox: ${problem}; run_command ${policy.run_command ? `follows tools.policy (${policy.run_command})` : "defaults to ask"}`,
     fix: settings.enabled ? "install bubblewrap (apt install bubblewrap) and allow user namespaces" : "set tools.sandbox.enabled: true",
   };
@@ -102,26 +109,40 @@ async function _checkModel(ctx: VigilContext): Promise<CheckResult> {
   }
 }
 
+/** No channel that can reach the user is a warning, not a failure: notifications are still kept. */
 function _checkNotifiers(ctx: VigilContext): CheckResult {
   const { desktop, ntfy } = ctx.loaded.config.notify;
   const channels = [ntfy.topic ? `ntfy (${ntfy.server}/${ntfy.topic})` : "", desktop ? "desktop" : ""].filter(Boolean);
-  if (channels.length === 0) return { name: "notifiers", ok: false, detail: "every channel is off: notifications only reach the journal", fix: "set notify.desktop: true or notify.ntfy.topic" };
+  const instead = "notifications go to the journal (vigil log) and the morning review (vigil review) instead";
+  const addNtfy = "for phone pushes set notify.ntfy.topic to a hard-to-guess name and subscribe to it in the ntfy app";
+  if (channels.length === 0) return { name: "notifiers", ok: true, warn: true, detail: `every channel is off: ${instead}`, fix: `${addNtfy}, or set notify.desktop: true` };
   const headless = desktop && !ntfy.topic && process.platform === "linux" && !ctx.env.DISPLAY && !ctx.env.WAYLAND_DISPLAY && !ctx.env.DBUS_SESSION_BUS_ADDRESS;
   return headless
-    ? { name: "notifiers", ok: false, detail: "desktop only, but this session has no display or D-Bus session bus", fix: "set notify.ntfy.topic for phone pushes (a server has no desktop)" }
+    ? { name: "notifiers", ok: true, warn: true, detail: `desktop only, and this session has no display or D-Bus session bus (no DISPLAY, WAYLAND_DISPLAY or DBUS_SESSION_BUS_ADDRESS): ${instead}`, fix: addNtfy }
     : { name: "notifiers", ok: true, detail: channels.join(", then ") };
 }
 
+/** A port taken fails only when webhooks need it; otherwise the daemon runs without HTTP (a warning). */
 async function _checkPort(ctx: VigilContext): Promise<CheckResult> {
   const { host, port } = ctx.loaded.config.server;
+  const webhooks = ctx.loaded.config.github.webhooks.enabled;
   const lock = readInstanceLock(ctx.paths.lockFile);
-  if (lock && isProcessAlive(lock.pid)) return { name: "webhook port", ok: true, detail: `in use by the running daemon (pid ${lock.pid})` };
+  if (lock && isLockHolderRunning(lock)) {
+    const http = readHttpRunState(ctx.paths.runDir);
+    if (http?.pid === lock.pid && http.problem) {
+      return { name: "webhook port", ok: true, warn: true, detail: `the running daemon (pid ${lock.pid}) is not listening: ${http.problem.reason}; off: ${http.problem.off.join("; ")}`, fix: `${http.problem.fix}, then restart vigil` };
+    }
+    return { name: "webhook port", ok: true, detail: `in use by the running daemon (pid ${lock.pid})${http?.url ? ` at ${http.url}` : ""}` };
+  }
   const free = await new Promise<boolean>((resolve) => {
     const probe = createServer().once("error", () => resolve(false));
     probe.listen(port, host, () => probe.close(() => resolve(true)));
   });
   const exposed = !["127.0.0.1", "::1", "localhost"].includes(host);
-  if (!free) return { name: "webhook port", ok: false, detail: `${host}:${port} is taken by another program`, fix: "set server.port to a free port" };
+  if (!free) {
+    const detail = `${host}:${port} is taken by another program: ${webhooks ? "GitHub webhooks are enabled, so vigil start would exit 78" : "the daemon would run without HTTP (no health endpoint, no review page)"}`;
+    return { name: "webhook port", ok: !webhooks, warn: !webhooks, detail, fix: "set server.port to a free port" };
+  }
   return { name: "webhook port", ok: true, detail: `${host}:${port} is free${exposed ? " (listening beyond loopback: put a TLS proxy in front)" : ""}` };
 }
 

@@ -1,10 +1,15 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { isSameProcess } from "./process-identity.js";
+
+export { isProcessAlive } from "./process-identity.js";
 
 export interface LockInfo {
   pid: number;
   startedAt: string;
   version: string;
+  /** The holder's kernel start time (readProcessStart), so a reused pid does not hold the lock. */
+  procStart?: string;
 }
 
 export class LockHeldError extends Error {
@@ -39,7 +44,7 @@ export function acquireInstanceLock(lockFile: string, info: LockInfo, { what, st
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const holder = readInstanceLock(lockFile);
       const fresh = holder && Date.parse(info.startedAt) - Date.parse(holder.startedAt) < staleAfterMs;
-      if (holder && fresh && isProcessAlive(holder.pid)) throw new LockHeldError(holder, lockFile, what);
+      if (holder && fresh && isLockHolderRunning(holder)) throw new LockHeldError(holder, lockFile, what);
       _removeQuietly(lockFile);
       continue;
     }
@@ -60,14 +65,9 @@ export function readInstanceLock(lockFile: string): LockInfo | undefined {
   }
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** The holder is the live process that took the lock, not a crashed one whose pid was reused. */
+export function isLockHolderRunning(holder: LockInfo): boolean {
+  return isSameProcess(holder.pid, holder.procStart);
 }
 
 function _removeQuietly(file: string): boolean {

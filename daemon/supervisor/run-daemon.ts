@@ -5,12 +5,14 @@ import type { VigilContext } from "../context/open-context.js";
 import type { Notifier } from "../notify/notifier.js";
 import { buildNotifier } from "../notify/build-notifier.js";
 import { acquireInstanceLock } from "../locks/instance-lock.js";
+import { readProcessStart } from "../locks/process-identity.js";
 import { VERSION } from "../version.js";
 import { assembleRuntime, type Runtime } from "./assemble-runtime.js";
 import { createGithubPoller } from "../github/github-poller.js";
 import { startPollLoop } from "../github/start-poll-loop.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
 import { startDaemonHttp } from "./start-daemon-http.js";
+import { removeHttpRunState, type HttpRunState } from "../locks/http-run-file.js";
 import { createMorningReviewJob } from "../schedule/send-morning-review.js";
 import { reloadConfig } from "./reload-config.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
@@ -53,8 +55,9 @@ const HOOK_DRAIN_MS = 5_000;
  */
 export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Promise<void> {
   const provider = chooseProvider(ctx.loaded, ctx.env);
-  const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION });
+  const lock = acquireInstanceLock(ctx.paths.lockFile, { pid: process.pid, startedAt: ctx.now().toISOString(), version: VERSION, procStart: readProcessStart(process.pid) });
   try {
+    removeHttpRunState(ctx.paths.runDir); // we hold the lock: any file there was left by a crash
     const runtime = assembleRuntime(ctx, {
       client: provider === "anthropic" ? createAnthropicClient({ env: ctx.env }) : undefined,
       notifier: options.notifier ?? buildNotifier(ctx),
@@ -74,24 +77,28 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const hookFeed = feedJournalToHooks(ctx.db, runtime.state, runtime.hooks);
     const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
-    const sources = options.once ? undefined : await _startSources(ctx, runtime, supervisor, tracker, options);
-    _announceReady(ctx, provider, options.announce);
+    const sources = options.once
+      ? undefined
+      : await _startSources(ctx, runtime, supervisor, tracker, options).catch(async (error: Error) => {
+          await runtime.mcp.stop();
+          _journalStopped(ctx, `could not run: ${error.message.split("\n")[0]}`);
+          throw error;
+        });
+    _announceReady(ctx, provider, options.announce, sources?.http);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop(), _drainHooks(runtime, hookFeed)]);
     await sources?.stop();
     await runtime.mcp.stop();
-    ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
-    ctx.logger.info({ reason }, "daemon stopped");
+    _journalStopped(ctx, reason);
   } finally {
     lock.release();
   }
 }
 
 /** HTTP (health, webhooks), GitHub polling, the file watcher and the reload trigger; one stop for all. */
-async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Supervisor, tracker: MagicDocTracker, options: DaemonOptions): Promise<{ stop(): Promise<void> }> {
+async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Supervisor, tracker: MagicDocTracker, options: DaemonOptions): Promise<{ http: HttpRunState; stop(): Promise<void> }> {
   const http = await startDaemonHttp(ctx, runtime, ctx.now(), () => ({ lastTickAt: supervisor.lastTickAt()?.toISOString() ?? null }));
-  if (http) options.announce(`http: listening on ${http.url}`);
   const polling = ctx.loaded.config.github.poll.enabled ? _startPolling(ctx, runtime) : undefined;
   // A magic doc's refresh is Vigil's own write: it wakes nothing.
   const notice = (event: NewEvent) => void (tracker.observe(event) || noticeEvent(ctx, event));
@@ -101,19 +108,27 @@ async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Su
   void tracker.discover(roots, ctx.paths.home).catch((error: Error) => ctx.logger.warn({ err: error }, "looking for magic docs failed"));
   const stopReloads = options.onReload?.(() => void reloadConfig(ctx, runtime, files).catch((error) => ctx.logger.error({ err: error }, "reload failed")));
   return {
+    http: http.state,
     async stop() {
       stopReloads?.();
       polling?.stop();
       await files.close();
-      await http?.close();
+      await http.close();
     },
   };
 }
 
-function _announceReady(ctx: VigilContext, provider: "anthropic" | "rules", announce: (line: string) => void): void {
+function _announceReady(ctx: VigilContext, provider: "anthropic" | "rules", announce: (line: string) => void, http: HttpRunState | undefined): void {
   announce(`vigil ${VERSION} running (pid ${process.pid}); home ${ctx.paths.home}`);
+  if (http?.listening) announce(`http: listening on ${http.url}`);
+  else if (http?.problem) announce(`http: NOT listening: ${http.problem.reason}\n  off: ${http.problem.off.join("; ")}\n  fix: ${http.problem.fix}`);
   announce(provider === "rules" ? "provider: rules (no ANTHROPIC_API_KEY set; config rules decide, the rest waits for review)" : `provider: anthropic (${ctx.loaded.config.model.name})`);
   ctx.logger.info({ provider, home: ctx.paths.home, config: ctx.loaded.file ?? "defaults" }, "daemon started");
+}
+
+function _journalStopped(ctx: VigilContext, reason: string): void {
+  ctx.journal.append({ kind: "system", summary: `stopped vigil ${VERSION} (${reason})`, data: { event: "stopped", version: VERSION, reason } });
+  ctx.logger.info({ reason }, "daemon stopped");
 }
 
 function _startPolling(ctx: VigilContext, runtime: Runtime) {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
@@ -128,6 +128,23 @@ describe("memory versions", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("no memory version 99");
     expect(runVigil(["memory", "revert", "x"], cleanEnv(home)).code).toBe(2);
+  });
+
+  it("a refused revert records no version: not on an empty home, not with a hand-written index and no history", () => {
+    const home = makeTempHome();
+    const env = cleanEnv(home);
+    expect(runVigil(["memory", "revert"], env).code).toBe(1);
+    expect(runVigil(["memory", "show"], env).stdout).toContain("(none yet)");
+    mkdirSync(path.join(home, "memory"), { recursive: true });
+    writeFileSync(path.join(home, "memory", "MEMORY.md"), "- [Deploys](topics/deploys.md) — Tuesdays\n");
+    expect(runVigil(["memory", "revert"], env).code).toBe(1);
+    expect(runVigil(["memory", "revert", "1"], env).code).toBe(1);
+    const show = runVigil(["memory", "show"], env);
+    expect(show.stdout).toContain("(none yet)");
+    expect(show.stdout).not.toContain("before a revert");
+    expect(readFileSync(path.join(home, "memory", "MEMORY.md"), "utf8")).toBe("- [Deploys](topics/deploys.md) — Tuesdays\n");
+    const log = runVigil(["log", "--json"], env).stdout;
+    expect(log).not.toContain("memory-reverted");
   });
 
   it("`vigil memory search` quotes the query and prints ranked hits; nothing found exits 1", async () => {

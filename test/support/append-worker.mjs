@@ -3,11 +3,12 @@
 // knows exactly which appends had returned.
 import path from "node:path";
 import { createRedactor } from "../../dist/daemon/logger/redact-secrets.js";
+import { MIGRATIONS } from "../../dist/daemon/context/migrations.js";
 import { openDatabase } from "../../dist/daemon/store/open-database.js";
 import { createJournal } from "../../dist/logs/journal.js";
 
 const [home, countText, label] = process.argv.slice(2);
-const db = openDatabase(path.join(home, "vigil.db"));
+const db = openDatabase(path.join(home, "vigil.db"), MIGRATIONS);
 const journal = createJournal({ db, timeZone: "UTC", redact: createRedactor(), logsDir: path.join(home, "logs") });
 const count = Number(countText);
 // Wait for the parent's go, so several workers start appending at the same moment.

@@ -29,9 +29,23 @@ export async function runDoctor(io: CliIo, options: { json?: boolean }): Promise
     if (!(error instanceof ConfigError)) throw error;
     results = [{ name: "config", ok: false, detail: error.message.split("\n")[0]!, fix: error.fix }];
   }
-  if (options.json) writeLine(io.stdout, JSON.stringify(results));
-  else for (const check of results) writeLine(io.stdout, `${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}${check.fix ? `\n     fix: ${check.fix}` : ""}`);
+  const levelled = results.map(({ name, ok, warn, detail, fix }) => ({ name, level: _levelOf({ ok, warn, fix }), ok, detail, ...(fix ? { fix } : {}) }));
+  if (options.json) writeLine(io.stdout, JSON.stringify(levelled));
+  else _printChecks(io, levelled);
+  // Warnings are things Vigil runs fine without: only a failure is exit 1.
   return results.every((check) => check.ok) ? EXIT.ok : EXIT.failed;
+}
+
+/** A passing check that still names a fix (github with no token while polling is off) is a warning too. */
+function _levelOf(check: Pick<CheckResult, "ok" | "warn" | "fix">): "ok" | "warn" | "fail" {
+  return !check.ok ? "fail" : check.warn || check.fix ? "warn" : "ok";
+}
+
+function _printChecks(io: CliIo, checks: Array<{ name: string; level: "ok" | "warn" | "fail"; detail: string; fix?: string }>): void {
+  const label = { ok: "ok  ", warn: "WARN", fail: "FAIL" };
+  for (const check of checks) writeLine(io.stdout, `${label[check.level]} ${check.name}: ${check.detail}${check.fix ? `\n     fix: ${check.fix}` : ""}`);
+  const count = (level: string) => checks.filter((check) => check.level === level).length;
+  writeLine(io.stdout, `${count("fail")} failed, ${count("warn")} warning(s), ${count("ok")} ok`);
 }
 
 function _doctorEnv(io: CliIo): DoctorEnv {

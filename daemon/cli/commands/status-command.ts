@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { createUsageLedger, totalTokens, type TokenUsage } from "../../brain/usage-ledger.js";
+import { ConfigError } from "../../config/config-error.js";
+import { loadDefaultConfig } from "../../config/load-config.js";
 import { openContext, type VigilContext } from "../../context/open-context.js";
-import { isProcessAlive, readInstanceLock } from "../../locks/instance-lock.js";
+import { readHttpRunState, type HttpRunState } from "../../locks/http-run-file.js";
+import { isLockHolderRunning, readInstanceLock } from "../../locks/instance-lock.js";
 import { createWakeupStore } from "../../events/wakeups.js";
 import { createApprovalQueue } from "../../policy/approvals.js";
 import { createDaemonState } from "../../state/daemon-state.js";
@@ -28,6 +29,10 @@ export interface StatusReport {
   tokensToday: TokenUsage & { total: number };
   nextRuns: Array<{ at: string; note: string; origin: string }>;
   lastEntry: { seq: number; ts: string; kind: string; summary: string } | null;
+  /** The running daemon's HTTP server (run/http.json); null when not running or not recorded. */
+  http: Omit<HttpRunState, "pid" | "procStart"> | null;
+  /** Whether the config file on disk loads; a running daemon keeps the config it loaded. */
+  config: { file: string | null; loads: true } | { file: string | null; loads: false; line: number | null; problem: string; fix: string };
 }
 
 export function registerStatusCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -39,10 +44,10 @@ export function registerStatusCommand(program: Command, io: CliIo, setExit: (cod
 }
 
 export async function runStatus(io: CliIo, options: { json?: boolean }): Promise<number> {
-  const ctx = openContext({ env: io.env, now: io.now });
+  const { ctx, configError } = _openStatusContext(io);
   try {
-    const report = readStatus(ctx);
-    const live = report.running ? await _readHealthz(ctx.paths.runDir) : undefined;
+    const report = readStatus(ctx, configError);
+    const live = report.http?.url ? await _readHealthz(report.http.url) : undefined;
     if (live) Object.assign(report, { source: "healthz", pendingEvents: live.pendingEvents, lastTickAt: live.lastTickAt ?? report.lastTickAt, uptimeSeconds: live.uptimeSeconds });
     writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report));
     return report.running ? EXIT.ok : EXIT.failed;
@@ -51,12 +56,27 @@ export async function runStatus(io: CliIo, options: { json?: boolean }): Promise
   }
 }
 
-/** Everything the database knows; the running daemon's /healthz refreshes the live parts. */
-export function readStatus(ctx: VigilContext): StatusReport {
+/**
+ * Status must answer while the config file is broken (the running daemon keeps the last good
+ * config): then the defaults stand in for what status reads from config (the time zone) and the
+ * error is reported.
+ */
+function _openStatusContext(io: CliIo): { ctx: VigilContext; configError?: ConfigError } {
+  try {
+    return { ctx: openContext({ env: io.env, now: io.now }) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { ctx: openContext({ env: io.env, now: io.now, loaded: loadDefaultConfig(io.env) }), configError: error };
+  }
+}
+
+/** Everything the database and run files know; the running daemon's /healthz refreshes the live parts. */
+export function readStatus(ctx: VigilContext, configError?: ConfigError): StatusReport {
   const { db, paths } = ctx;
   const now = ctx.now();
   const lock = readInstanceLock(paths.lockFile);
-  const running = Boolean(lock && isProcessAlive(lock.pid));
+  const running = Boolean(lock && isLockHolderRunning(lock));
+  const http = running ? readHttpRunState(paths.runDir) : undefined;
   const last = lastEntry(db);
   const tokens = createUsageLedger(db).forDay(localDay(now, ctx.loaded.timezone));
   const lastTurn = db
@@ -76,16 +96,19 @@ export function readStatus(ctx: VigilContext): StatusReport {
     tokensToday: { ...tokens, total: totalTokens(tokens) },
     nextRuns: createWakeupStore(db).upcoming(now, ctx.loaded.timezone),
     lastEntry: last ? { seq: last.seq, ts: last.ts, kind: last.kind, summary: last.summary } : null,
+    http: http && http.pid === lock!.pid ? { address: http.address, listening: http.listening, url: http.url, problem: http.problem } : null,
+    config: configError
+      ? { file: configError.file ?? paths.config, loads: false, line: configError.line ?? null, problem: configError.message.split("\n")[0]!, fix: configError.fix }
+      : { file: ctx.loaded.file ?? null, loads: true },
   };
 }
 
-async function _readHealthz(runDir: string): Promise<{ pendingEvents: number; lastTickAt?: string; uptimeSeconds: number } | undefined> {
+async function _readHealthz(url: string): Promise<{ pendingEvents: number; lastTickAt?: string; uptimeSeconds: number } | undefined> {
   try {
-    const { url } = JSON.parse(readFileSync(path.join(runDir, "http.json"), "utf8")) as { url: string };
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
     return response.ok ? ((await response.json()) as { pendingEvents: number; lastTickAt?: string; uptimeSeconds: number }) : undefined;
   } catch {
-    return undefined; // no HTTP server (port taken, or an older daemon): the database answers
+    return undefined; // the server stopped answering: the database answers
   }
 }
 
@@ -101,5 +124,19 @@ function _formatStatus(report: StatusReport): string {
     `tokens today:   ${tokens.total} in ${tokens.calls} call(s) (cache read ${tokens.cacheRead}, write ${tokens.cacheWrite})`,
     `next runs:      ${report.nextRuns.length ? report.nextRuns.map((run) => `${run.at} ${run.note}`).join("; ") : "none scheduled"}`,
     `last entry:     ${report.lastEntry ? `#${report.lastEntry.seq} ${report.lastEntry.ts} ${report.lastEntry.kind}: ${report.lastEntry.summary}` : "none"}`,
+    ..._formatHttp(report.http),
+    ..._formatConfig(report),
   ].join("\n");
+}
+
+function _formatHttp(http: StatusReport["http"]): string[] {
+  if (!http) return [];
+  if (http.listening) return [`http:           listening on ${http.url}`];
+  return [`http:           NOT listening: ${http.problem?.reason ?? http.address}`, `                off: ${http.problem?.off.join("; ")}`, `                fix: ${http.problem?.fix}`];
+}
+
+function _formatConfig({ config, running }: StatusReport): string[] {
+  if (config.loads) return [];
+  const consequence = running ? "the daemon keeps the config it loaded; a reload (SIGHUP) will not pick this file up" : "vigil start would refuse it (exit 78)";
+  return [`config:         DOES NOT LOAD: ${config.problem}`, `                ${consequence}`, `                fix: ${config.fix}`];
 }
