@@ -6,7 +6,7 @@
 const GROUND = "^daemon/(store|config|paths|logger|locks|toolkit|state)/|^daemon/version\\.ts$";
 const JOURNAL_AND_QUEUE = "^logs/|^daemon/(events|context)/";
 const SOURCES_MEMORY_POLICY = "^daemon/(sources|github|http|policy)/|^memory/";
-const BRAIN_AND_ACTIONS = "^daemon/(brain|tools|notify)/";
+const BRAIN_AND_ACTIONS = "^daemon/(brain|tools|notify|tasks)/";
 const SUPERVISOR_AND_REVIEW = "^daemon/(supervisor|heartbeat|schedule|review|doctor|service)/";
 const CLI = "^daemon/cli/";
 const ABOVE_JOURNAL = [SOURCES_MEMORY_POLICY, BRAIN_AND_ACTIONS, SUPERVISOR_AND_REVIEW, CLI];
@@ -96,6 +96,14 @@ module.exports = {
       comment: "The brain, action tools and notifiers (layer 4) import nothing from the supervisor, schedules, review or CLI: those assemble them.",
       from: { path: BRAIN_AND_ACTIONS },
       to: { path: [SUPERVISOR_AND_REVIEW, CLI] },
+    },
+    {
+      name: "task-worker-reaches-no-notifier-github-or-memory",
+      severity: "error",
+      comment:
+        "The forked task worker codes in its worktree and nothing else (DESIGN.md): no notifier, no GitHub client or write tool, no memory tool may be reachable from it, even indirectly. Hand it data over IPC instead.",
+      from: { path: "^daemon/tasks/task-worker\\.ts$" },
+      to: { path: "^daemon/(notify|github)/|^memory/|^daemon/tools/(github-|memory-|notify-|deliver-)|^daemon/tasks/(push-task-branch|open-pull-request)-tool\\.ts$", reachable: true },
     },
     {
       name: "only-the-cli-imports-the-cli",

@@ -1,4 +1,4 @@
-export const JOURNAL_KINDS = ["noticed", "decided", "acted", "quiet", "error", "system", "dream"] as const;
+export const JOURNAL_KINDS = ["noticed", "decided", "acted", "quiet", "error", "system", "dream", "task"] as const;
 
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 

@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { DatabaseVersionError, openDatabase } from "../daemon/store/open-database.js";
 import { MIGRATIONS } from "../daemon/context/migrations.js";
 import { makeTempHome } from "./support/temp-home.js";
+import { createJournal } from "../logs/journal.js";
+import { verifyChain } from "../logs/verify-chain.js";
+import { searchRecall } from "../memory/search-recall.js";
 
 describe("openDatabase", () => {
   it("creates the schema in WAL mode and records the version", () => {
@@ -23,6 +26,26 @@ describe("openDatabase", () => {
     expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
     expect(() => openDatabase(file, MIGRATIONS).close()).not.toThrow();
+  });
+
+  it("rebuilds a journal from before the task kind: every row, seq and hash kept, search still fed, task rows accepted", () => {
+    const file = path.join(makeTempHome(), "vigil.db");
+    const before = MIGRATIONS.slice(0, 7).map((m) => (m.version === 1 ? { ...m, sql: m.sql.replace(", 'task'", "") } : m));
+    const old = openDatabase(file, before);
+    expect(old.prepare("SELECT sql FROM sqlite_master WHERE name = 'journal'").pluck().get()).not.toContain("'task'");
+    const oldJournal = createJournal({ db: old, timeZone: "UTC", redact: (value) => value });
+    for (let i = 0; i < 5; i++) oldJournal.append({ kind: "system", summary: `before the upgrade ${i}`, data: { i } });
+    const rows = old.prepare("SELECT * FROM journal ORDER BY seq").all();
+    old.close();
+
+    const db = openDatabase(file, MIGRATIONS);
+    expect(db.prepare("SELECT * FROM journal ORDER BY seq").all()).toEqual(rows);
+    createJournal({ db, timeZone: "UTC", redact: (value) => value }).append({ kind: "task", summary: "task #1 queued for app", data: { taskId: 1 } });
+    expect(verifyChain(db)).toMatchObject({ ok: true });
+    expect(searchRecall(db, "upgrade")).toHaveLength(5);
+    expect(searchRecall(db, "queued")).toHaveLength(1);
+    expect(() => db.prepare("DELETE FROM journal").run()).toThrow(/append-only/);
+    db.close();
   });
 
   it("refuses a database from a newer Vigil instead of damaging it", () => {

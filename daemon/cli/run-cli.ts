@@ -16,6 +16,7 @@ import { registerDoctorCommand } from "./commands/doctor-command.js";
 import { registerApprovalCommands } from "./commands/approval-commands.js";
 import { registerMemoryCommands } from "./commands/memory-commands.js";
 import { registerDreamCommand } from "./commands/dream-command.js";
+import { registerTaskCommands } from "./commands/task-commands.js";
 import { registerMcpCommands } from "./commands/mcp-commands.js";
 import { EXIT, UsageError } from "./exit-codes.js";
 
@@ -54,6 +55,7 @@ function _buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerApprovalCommands(program, io, setExit);
   registerMemoryCommands(program, io, setExit);
   registerDreamCommand(program, io, setExit);
+  registerTaskCommands(program, io, setExit);
   registerMcpCommands(program, io, setExit);
   _overrideExits(program);
   return program;

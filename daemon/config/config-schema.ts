@@ -41,6 +41,9 @@ export const TOOL_NAMES = [
   "schedule",
   "sleep",
   "stay_quiet",
+  "start_task",
+  "push_task_branch",
+  "open_pull_request",
 ] as const;
 
 const modelSchema = z.strictObject({
@@ -118,6 +121,19 @@ const githubSchema = z.strictObject({
   subscriptions: z
     .array(z.string().regex(/^[\w.-]+\/[\w.-]+(#\d+)?$/, { message: "must look like OWNER/REPO or OWNER/REPO#NUMBER" }))
     .default([]),
+  /** Local clones that tasks may use for a followed repository: owner/name → path. */
+  clones: z.record(z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: "keys must be OWNER/REPO" }), z.string().min(1)).default({}),
+});
+
+const tasksSchema = z.strictObject({
+  /** Tasks running at once; the rest wait in order. */
+  maxConcurrent: z.number().int().min(1).max(8).default(1),
+  maxSteps: z.number().int().min(1).max(500).default(40),
+  /** Every token a task's model calls count (cached ones too); over it the worker is killed. */
+  maxTokens: z.number().int().min(1000).default(400_000),
+  timeoutMinutes: z.number().positive().max(24 * 60).default(20),
+  /** How many times a task interrupted by a crash or stop is started again. */
+  retryInterrupted: z.number().int().min(0).max(5).default(1),
 });
 
 const notifySchema = z.strictObject({
@@ -244,6 +260,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   rules: z.array(ruleSchema).default([]),
+  tasks: tasksSchema.prefault({}),
   hooks: z.array(hookSchema).default([]),
   mcp: mcpSchema.prefault({}),
   review: z

@@ -53,6 +53,7 @@ github:
     enabled: false        # for laptops without a public URL
     intervalSeconds: 60
   subscriptions: []       # e.g. ["octo/app", "octo/app#42"]
+  clones: {}              # local clones tasks may use for a followed repo, e.g. { "octo/app": ~/code/app }
 
 notify:
   desktop: true
@@ -92,6 +93,15 @@ review:
     claude-sonnet-5-5: { input: 3, output: 15, cacheWrite: 6, cacheRead: 0.3 }
     claude-haiku-5-5: { input: 1, output: 5, cacheWrite: 2, cacheRead: 0.1 }
     claude-opus-5-5: { input: 5, output: 25, cacheWrite: 10, cacheRead: 0.5 }
+
+# Coding tasks (start_task): each runs in a forked worker, in its own git worktree under VIGIL_HOME
+# on a branch vigil/task-<id>; your checkout is never touched. Over a budget the worker is killed.
+tasks:
+  maxConcurrent: 1        # the rest wait in order
+  maxSteps: 40            # model calls per task
+  maxTokens: 400000       # all tokens of a task's model calls, cached ones included
+  timeoutMinutes: 20
+  retryInterrupted: 1     # a task cut off by a crash or stop starts over this many times
 
 # Used by the rules provider (no model): matching events become tool calls.
 rules: []

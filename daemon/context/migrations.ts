@@ -1,5 +1,5 @@
 import { EVENT_QUARANTINE_MIGRATION, EVENT_SCHEMA } from "../events/event-schema.js";
-import { JOURNAL_SCHEMA } from "../../logs/journal-schema.js";
+import { JOURNAL_SCHEMA, rebuildJournalSql } from "../../logs/journal-schema.js";
 import { APPROVAL_SCHEMA } from "../policy/approval-schema.js";
 import { SUBSCRIPTION_SCHEMA } from "../github/subscription-schema.js";
 import { POLL_CACHE_SCHEMA } from "../github/poll-cache-schema.js";
@@ -10,9 +10,10 @@ import { WAKEUP_MISSED_MIGRATION, WAKEUP_SCHEMA } from "../events/wakeup-schema.
 import { DAEMON_STATE_SCHEMA } from "../state/daemon-state-schema.js";
 import { ACTION_SCHEMA } from "../tools/action-schema.js";
 import type { Migration } from "../store/open-database.js";
-import { RECALL_SCHEMA } from "../../memory/recall-schema.js";
+import { JOURNAL_TO_RECALL_TRIGGER, RECALL_SCHEMA } from "../../memory/recall-schema.js";
 import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-version-schema.js";
 import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-schema.js";
+import { TASK_SCHEMA } from "../tasks/task-schema.js";
 
 /**
  * Ordered schema history of `vigil.db`, composed here above the ground: each feature owns its table's
@@ -37,5 +38,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, sql: WAKEUP_MISSED_MIGRATION },
   { version: 6, sql: APPROVAL_SCHEMA },
   { version: 7, sql: [RECALL_SCHEMA, MEMORY_VERSION_SCHEMA, MAGIC_DOC_SCHEMA].join("\n") },
-  { version: 8, sql: EVENT_QUARANTINE_MIGRATION },
+  // 8: the `task` journal kind (a rebuilt journal table) and the tasks table.
+  { version: 8, sql: [rebuildJournalSql([{ name: "journal_to_recall", sql: JOURNAL_TO_RECALL_TRIGGER }]), TASK_SCHEMA].join("\n") },
+  // 9: failed turns per event and the `quarantined` state (a rebuilt events table).
+  { version: 9, sql: EVENT_QUARANTINE_MIGRATION },
 ];

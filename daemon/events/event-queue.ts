@@ -7,7 +7,7 @@ export type { BatchLimits } from "./pick-batch.js";
 
 export type Trust = "trusted" | "untrusted";
 
-export type EventSource = "files" | "github" | "schedule" | "user" | "clock" | "command";
+export type EventSource = "files" | "github" | "schedule" | "user" | "clock" | "command" | "task";
 
 export interface NewEvent {
   source: EventSource;

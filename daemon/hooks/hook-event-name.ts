@@ -3,8 +3,8 @@ import type { JournalEntry } from "../../logs/journal-entry.js";
 /**
  * The name a hook pattern matches for a journal row (DESIGN.md, "Hook patterns"): noticed events
  * as `SOURCE.EVENT` (`github.pull_request_review.submitted`, `files.change`, `user.tell`,
- * `schedule.due`), turns as `turn.quiet` / `turn.acted`, actions as `action.TOOL`, a dream as
- * `dream.done`. Rows that are none of these (errors, system rows, intents) name no hook event, so
+ * `schedule.due`, a task's result `task.finished` / `task.failed`), turns as `turn.quiet` /
+ * `turn.acted`, actions as `action.TOOL`, a dream as `dream.done`. Rows that are none of these (errors, system rows, intents) name no hook event, so
  * a hook's own failure row can never trigger another hook.
  */
 export function hookEventOf(entry: JournalEntry): string | undefined {

@@ -9,13 +9,14 @@ import { createUsageLedger } from "../brain/usage-ledger.js";
 import type { VigilContext } from "../context/open-context.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { createApprovalQueue } from "../policy/approvals.js";
+import { createTaskStore } from "../tasks/task-store.js";
 import { VERSION } from "../version.js";
 
 const text = (value: string) => ({ content: [{ type: "text" as const, text: value }] });
 
 /**
  * Vigil as an MCP server over stdio, for another agent (an editor's, a CLI agent): it may tell
- * Vigil something and read the journal, memory, the review and what waits for approval. It can
+ * Vigil something and read the journal, memory, the review, the tasks and what waits for approval. It can
  * approve nothing — approvals stay with the person — and what it tells is another agent's word,
  * not the user's, so it arrives as untrusted (a turn acting on it needs approval to write).
  */
@@ -40,6 +41,10 @@ export async function serveVigilMcp(ctx: VigilContext, transport = new StdioServ
   server.registerTool("approvals", { description: "Tool calls waiting for the user's approval (read-only: only the person approves).", inputSchema: {} }, async () => {
     const pending = createApprovalQueue(ctx.db).pending(ctx.now());
     return text(pending.length ? pending.map((item) => `#${item.id} ${item.tool} ${item.input} (why: ${item.reason}; expires ${item.expiresAt})`).join("\n") : "nothing is waiting");
+  });
+  server.registerTool("tasks", { description: "Vigil's coding tasks, newest first: state, repository, branch, goal and result (read-only).", inputSchema: {} }, async () => {
+    const tasks = createTaskStore(ctx).list({ limit: 50 });
+    return text(tasks.length ? tasks.map((task) => `#${task.id} ${task.state} ${task.repo} ${task.branch}: ${task.goal}${task.summary ? `\n  result: ${task.summary}` : ""}`).join("\n") : "no tasks");
   });
   const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
   await server.connect(transport);

@@ -23,6 +23,8 @@ export interface ReviewDigest {
   costUsd: number;
   unpriced: string[];
   dreams: Array<{ ts: string; summary: string }>;
+  /** Each task that moved on these days, at its latest state (from its `task` journal rows). */
+  tasks: Array<{ id: number; state: string; ts: string; summary: string }>;
   approvalsWaiting: Array<{ id: number; tool: string; reason: string }>;
   /** Events set aside after failing turn after turn (quarantined): they will not be retried. */
   setAside: Array<{ ts: string; summary: string }>;
@@ -70,9 +72,19 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
     costUsd: priced.reduce((sum, row) => sum + _cost(row, deps.prices[row.model]!), 0),
     unpriced: usage.filter((row) => !deps.prices[row.model]).map((row) => row.model),
     dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
+    tasks: _latestPerTask(ofKind("task")),
     approvalsWaiting: createApprovalQueue(deps.db).pending(deps.now).map(({ id, tool, reason }) => ({ id, tool, reason })),
     logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)),
   };
+}
+
+function _latestPerTask(rows: JournalEntry[]): ReviewDigest["tasks"] {
+  const latest = new Map<number, ReviewDigest["tasks"][number]>();
+  for (const row of rows) {
+    if (typeof row.data.taskId !== "number" || typeof row.data.to !== "string") continue;
+    latest.set(row.data.taskId, { id: row.data.taskId, state: row.data.to, ts: row.ts, summary: row.summary });
+  }
+  return [...latest.values()].sort((a, b) => a.id - b.id);
 }
 
 function _cost(usage: TokenUsage, price: Prices[string]): number {
@@ -95,6 +107,7 @@ export function renderReviewDigest(digest: ReviewDigest): string {
   section("Held during quiet hours", digest.held.map((item) => `${item.ts.slice(11, 16)} ${item.summary}`));
   section("Memory to check (learned from outside text; fenced as data until you trust it)", digest.untrustedMemory.map((item) => `${item.title} (${item.topic}): vigil memory trust ${item.topic}`));
   section("For you", digest.notable.slice(0, 20).map((item) => `${item.ts.slice(11, 16)} ${item.summary}`));
+  section("Tasks", digest.tasks.map((task) => `#${task.id} ${task.state}: ${task.summary} (vigil task show ${task.id})`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));
   lines.push("", `Full log: ${digest.logs.join(", ")}`);
   return lines.join("\n");

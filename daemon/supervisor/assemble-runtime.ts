@@ -34,6 +34,10 @@ import { createMemoryTools } from "../../memory/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
+import { createTaskStore, type TaskStore } from "../tasks/task-store.js";
+import { createStartTaskTool } from "../tasks/start-task-tool.js";
+import { createPushTaskBranchTool } from "../tasks/push-task-branch-tool.js";
+import { createOpenPullRequestTool } from "../tasks/open-pull-request-tool.js";
 import { createHookRunner, type HookRunner } from "../hooks/hook-runner.js";
 import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
 import { findGithubToken } from "../github/find-github-token.js";
@@ -46,6 +50,7 @@ export interface Runtime {
   /** Holds notifications during quiet hours; the supervisor flushes them as one digest after. */
   notifier: QuietHoursNotifier;
   subscriptions: SubscriptionStore;
+  tasks: TaskStore;
   /** The REST client; throws a tool error when no token is configured. */
   github: () => GithubClient;
   hooks: HookRunner;
@@ -80,6 +85,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
   const { sandbox: sandboxConfig, policy } = ctx.loaded.config.tools;
   const { sandbox } = planCommandSandbox({ ...sandboxConfig, hide: sandboxConfig.hide.map((file) => expandHome(file, ctx.env)) }, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
+  const tasks = createTaskStore(ctx);
   const mcp = createMcpHub({ config: ctx.loaded.config.mcp, env: ctx.env, journal: ctx.journal, logger: ctx.logger, now: ctx.now });
   const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
   const registry = createToolRegistry([
@@ -105,6 +111,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
           summary: `background command finished (${done.status}): ${done.command.slice(0, 120)}`,
           payload: { command: done.command, cwd: done.cwd, result: done.result },
         }), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+    ..._createTaskTools(ctx, tasks, workspace, github),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
     createStayQuietTool(),
@@ -136,7 +143,20 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, github, hooks, mcp };
+  return { turn, state, wakeups, health: createModelHealth(state), notifier, subscriptions, tasks, github, hooks, mcp };
+}
+
+/** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */
+function _createTaskTools(ctx: VigilContext, tasks: TaskStore, workspace: readonly string[], github: () => GithubClient) {
+  return [
+    createStartTaskTool({
+      store: tasks,
+      repos: () => ({ workspace, clones: ctx.loaded.config.github.clones, env: ctx.env }),
+      limits: () => ({ ...ctx.loaded.config.tasks, model: ctx.loaded.config.model.name }),
+    }),
+    createPushTaskBranchTool({ db: ctx.db, store: tasks, env: ctx.env }),
+    createOpenPullRequestTool({ db: ctx.db, store: tasks, github, env: ctx.env }),
+  ];
 }
 
 function _lazyGithubClient(ctx: VigilContext): () => GithubClient {

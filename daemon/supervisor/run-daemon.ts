@@ -26,6 +26,7 @@ import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-
 import { expandHome } from "../paths/expand-home.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { recoverMemory } from "../../memory/recover-memory.js";
+import { createTaskRunner, recoverTasks, type TaskRunner } from "../tasks/task-runner.js";
 import { feedJournalToHooks } from "../hooks/feed-journal-to-hooks.js";
 import { MCP_START_WAIT_MS, MCP_STATUS_KEY } from "../mcp/mcp-hub.js";
 
@@ -72,10 +73,12 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     runtime.subscriptions.addFromConfig(ctx.loaded.config.github.subscriptions.map((text) => parseSubscriptionRef(text)!), ctx.now());
     recoverMemory(ctx);
     await _startMcp(runtime);
+    recoverTasks({ store: runtime.tasks, now: ctx.now }, ctx.loaded.config.tasks.retryInterrupted);
     const dream = createDreamJob(ctx, runtime, provider);
     const magicDocs = createMagicDocJob(ctx, runtime, provider);
     const hookFeed = feedJournalToHooks(ctx.db, runtime.state, runtime.hooks);
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed]);
+    const tasks = _createTaskRunner(ctx, runtime, provider);
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     const sources = options.once
       ? undefined
@@ -87,13 +90,23 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     _announceReady(ctx, provider, options.announce, sources?.http);
     const reason = options.once ? await _runOnce(supervisor) : await _heartbeatLoop(ctx, supervisor, options);
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
-    await Promise.all([dream.stop(), magicDocs.stop(), _drainHooks(runtime, hookFeed)]);
+    await Promise.all([dream.stop(), magicDocs.stop(), tasks.stop(), _drainHooks(runtime, hookFeed)]);
     await sources?.stop();
     await runtime.mcp.stop();
     _journalStopped(ctx, reason);
   } finally {
     lock.release();
   }
+}
+
+/** Tasks need a model: with the rules provider they wait in the queue until one is configured. */
+function _createTaskRunner(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): TaskRunner {
+  const runner = createTaskRunner(
+    { ...ctx, store: runtime.tasks, usage: runtime.turn.usage, timeZone: ctx.loaded.timezone, maxOutputTokens: Math.max(ctx.loaded.config.model.maxTokens, 4096) },
+    { home: ctx.paths.home, maxConcurrent: ctx.loaded.config.tasks.maxConcurrent, logger: ctx.logger },
+  );
+  if (provider === "anthropic") return runner;
+  return { ...runner, tick: async () => undefined };
 }
 
 /** HTTP (health, webhooks), GitHub polling, the file watcher and the reload trigger; one stop for all. */

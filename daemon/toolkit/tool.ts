@@ -2,10 +2,12 @@ import type { z } from "zod";
 import type { TOOL_NAMES } from "../config/config-schema.js";
 
 /**
- * Sub-turn tools (the dream's whole-index rewrite, a magic doc's own write) exist only inside
+ * Sub-turn tools (the task worker's, the dream's whole-index rewrite, a magic doc's own write) exist only inside
  * their sub-turn, which has no policy layer, so no policy names them.
  */
-export type SubTurnToolName = "memory_write_index" | "update_magic_doc";
+export type SubTurnToolName = "memory_write_index" | "update_magic_doc" | TaskWorkerToolName;
+/** The task worker's own tools (besides the file and command tools it shares names with). */
+export type TaskWorkerToolName = "edit_file" | "git_diff" | "finish_task";
 /** A tool of one of the user's MCP servers: `SERVER__TOOL`. */
 export type McpToolName = `${string}__${string}`;
 export type ToolName = (typeof TOOL_NAMES)[number] | SubTurnToolName | McpToolName;

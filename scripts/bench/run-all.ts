@@ -8,6 +8,7 @@ import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
 import { benchWatch } from "./watch-bench.js";
 import { benchWebhooks } from "./webhook-bench.js";
+import { benchTasks } from "./task-bench.js";
 import { benchReach } from "./reach-bench.js";
 import { formatTable, type BenchFigure } from "./measure.js";
 
@@ -20,6 +21,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["webhooks", benchWebhooks],
   ["watch", benchWatch],
   ["idle", benchIdleFootprint],
+  ["tasks", benchTasks],
   ["reach", benchReach],
 ];
 

@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { startMessagesApiServer, toolUse, type MessagesApiServer, type RecordedRequest } from "../support/messages-api-server.js";
 import { makeTempHome } from "../support/temp-home.js";
+import { openContext } from "../../daemon/context/open-context.js";
+import { createTaskStore } from "../../daemon/tasks/task-store.js";
 import { cleanEnv, ROOT, runVigil, runVigilAsync, spawnVigil, VIGIL_BIN, waitFor, type RunningVigil } from "../support/run-vigil.js";
 
 const TEST_SERVER = path.join(ROOT, "test/support/mcp-test-server.mjs");
@@ -143,11 +146,16 @@ describe("vigil mcp serve", () => {
     writeFileSync(path.join(home, "config.yaml"), "server: { port: 0 }\n");
     const env = cleanEnv(home);
     expect(runVigil(["tell", "remember the quarterly report"], env).code).toBe(0);
+    const ctx = openContext({ env, logDestination: new Writable({ write: (_c, _e, done) => done() }) });
+    createTaskStore(ctx).create({ repo: "octo/app", repoDir: home, ref: null, baseCommit: "0".repeat(40), goal: "fix the flaky test", maxSteps: 40, maxTokens: 400_000, timeoutMs: 60_000, model: "claude-sonnet-5-5", turnId: null }, new Date());
+    ctx.close();
     const client = new Client({ name: "editor-agent", version: "1.0.0" });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [VIGIL_BIN, "mcp", "serve"], env: env as Record<string, string>, stderr: "pipe" }));
     try {
       const tools = (await client.listTools()).tools.map((tool) => tool.name).sort();
-      expect(tools).toEqual(["approvals", "journal", "review", "search", "tell"]);
+      expect(tools).toEqual(["approvals", "journal", "review", "search", "tasks", "tell"]);
+      const tasks = await client.callTool({ name: "tasks", arguments: {} });
+      expect(JSON.stringify(tasks.content)).toContain("#1 queued octo/app vigil/task-1: fix the flaky test");
       const told = await client.callTool({ name: "tell", arguments: { text: "the deploy is at noon" } });
       expect(JSON.stringify(told.content)).toMatch(/queued as event #2/);
       const found = await client.callTool({ name: "search", arguments: { query: "quarterly" } });

@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /**
- * A loopback server that speaks the parts of GitHub's REST API Vigil uses: pulls (one and list),
- * check runs of a commit, comments (`since=`), reviews and review comments of a PR, the user's
- * notifications (Last-Modified / If-Modified-Since), the token's user and its rate limit. It
- * answers conditional requests with 304 as GitHub does (ETag / If-None-Match) and lets a test set
- * rate-limit headers.
+ * A loopback server that speaks the parts of GitHub's REST API Vigil uses: pulls (one, list and
+ * create), a repository, check runs of a commit, comments (`since=`), reviews and review
+ * comments of a PR, the user's notifications (Last-Modified / If-Modified-Since), the token's user
+ * and its rate limit. It answers conditional requests with 304 as GitHub does (ETag /
+ * If-None-Match) and lets a test set rate-limit headers.
  */
 export interface GithubApiServer {
   url: string;
@@ -101,6 +101,17 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
     if (req.method === "POST" && (match = /^\/repos\/([^/]+\/[^/]+)\/pulls\/(\d+)\/reviews$/.exec(path))) {
       const id = ++ids;
       return _send(res, 200, { id, state: "COMMENTED", html_url: `https://github.com/${match[1]}/pull/${match[2]}#pullrequestreview-${id}` }, state.headers);
+    }
+    if (req.method === "GET" && (match = /^\/repos\/([^/]+\/[^/]+)$/.exec(path))) {
+      return _send(res, 200, { full_name: match[1], default_branch: "main" }, state.headers);
+    }
+    if (req.method === "POST" && (match = /^\/repos\/([^/]+\/[^/]+)\/pulls$/.exec(path))) {
+      const body = JSON.parse(raw) as { title?: string; head?: string; base?: string; body?: string };
+      if (!body.title || !body.head || !body.base) return _send(res, 422, { message: "Validation Failed" }, state.headers);
+      const number = ++ids;
+      const pull = makePull(match[1]!, number, "0".repeat(40), { title: body.title, body: body.body ?? "", head: { sha: "0".repeat(40), ref: body.head }, base: { ref: body.base } });
+      state.pulls.set(`${match[1]}#${number}`, pull);
+      return _send(res, 201, pull, state.headers);
     }
     _send(res, 404, { message: "Not Found" }, state.headers);
   });

@@ -139,20 +139,24 @@ interface Usage {
 /**
  * Roughly 4 characters a token. The cached part is the raw body up to the last cache_control; an
  * entry lives 5 minutes, or an hour when the breakpoint asks for `"ttl":"1h"`, and each read
- * refreshes it, as the API documents.
+ * refreshes it, as the API documents. As the API looks back for earlier cached prefixes, a
+ * request whose prefix (markers left out) extends an earlier one reads that one and writes
+ * only the rest: a conversation that moves its breakpoint to the newest message reads the last
+ * step's prefix.
  */
 function _usageFor(raw: string, cache: Map<string, number>, now: number): Usage {
   const boundary = raw.lastIndexOf('"cache_control"');
-  const prefix = boundary === -1 ? "" : raw.slice(0, boundary);
-  const prefixTokens = Math.ceil(prefix.length / 4);
+  const prefix = boundary === -1 ? "" : raw.slice(0, boundary).replace(/,$/, "").replace(/,"cache_control":\{[^}]*\}/g, "");
   const ttlMs = /^"cache_control":\{[^}]*"ttl":"1h"/.test(raw.slice(boundary)) ? 3_600_000 : 300_000;
-  const cached = prefix !== "" && now - (cache.get(prefix) ?? -Infinity) <= ttlMs;
+  let hit = "";
+  for (const [key, at] of cache) if (key.length > hit.length && now - at <= ttlMs && prefix.startsWith(key)) hit = key;
+  if (hit) cache.set(hit, now);
   if (prefix) cache.set(prefix, now);
   return {
-    input_tokens: Math.ceil((raw.length - prefix.length) / 4),
+    input_tokens: Math.ceil((raw.length - (boundary === -1 ? 0 : boundary)) / 4),
     output_tokens: 20,
-    cache_creation_input_tokens: prefix && !cached ? prefixTokens : 0,
-    cache_read_input_tokens: cached ? prefixTokens : 0,
+    cache_creation_input_tokens: Math.ceil((prefix.length - hit.length) / 4),
+    cache_read_input_tokens: Math.ceil(hit.length / 4),
   };
 }
 
