@@ -12,8 +12,8 @@ const CLI = "^daemon/cli/";
 const ABOVE_JOURNAL = [SOURCES_MEMORY_POLICY, BRAIN_AND_ACTIONS, SUPERVISOR_AND_REVIEW, CLI];
 /** A table's schema: a constant of SQL that imports nothing, so composing the migrations pulls in no feature. */
 const TABLE_SCHEMA = "^(daemon|memory|logs)/.+-schema\\.ts$";
-/** What the dream and sub-turns may use of the brain: the model client and what it hands back. */
-const MODEL_CLIENT = "^daemon/brain/(model-client|usage-ledger|text-of-reply|prompt/fence-untrusted)\\.ts$";
+/** What the dream and sub-turns may use of the brain: the model client, what it hands back, and how a request marks its cached prefix. */
+const MODEL_CLIENT = "^daemon/brain/(model-client|usage-ledger|text-of-reply|prompt/fence-untrusted|prompt/cache-breakpoints)\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../daemon/store/write-file-atomic.js";
 import { checkIndexLimits, formatIndexLine, parseIndex, type IndexLine } from "./memory-index.js";
 import { INDEX_FILE } from "./memory-snapshot.js";
 import { readMemoryIndex } from "./read-memory-index.js";
-import { formatTopic, isPinnedTopic, type TopicType } from "./topic-file.js";
+import { formatTopic, isPinnedTopic, isUntrustedTopic, type TopicType } from "./topic-file.js";
 
 export { TOPIC_TYPES } from "./topic-file.js";
 
@@ -48,12 +48,15 @@ export function createMemoryStore(memoryDir: string, options: MemoryStoreOptions
      * (put back by reconcileMemoryIndex at the next start), never a line pointing at a missing file.
      * The index is checked against its limits before anything is written.
      */
-    write(input: TopicInput): void {
+    write(input: TopicInput, source?: string): void {
       const commitIndex = writeIndex([...otherLines(input.topic), { title: input.title, topic: input.topic, hook: input.hook }]);
       makePrivateDir(path.dirname(topicFile(input.topic)));
-      // A pin is the user's: rewriting the topic keeps it.
-      const pinned = isPinnedTopic(this.readTopic(input.topic));
-      writeFileAtomic(topicFile(input.topic), formatTopic({ name: input.title, description: input.hook, type: input.type, ...(pinned ? { pinned } : {}) }, input.content));
+      // A pin is the user's: rewriting the topic keeps it. So is distrust: only the user lifts it.
+      const existing = this.readTopic(input.topic);
+      const pinned = isPinnedTopic(existing);
+      const untrusted = isUntrustedTopic(existing);
+      const header = { name: input.title, description: input.hook, type: input.type, ...(pinned ? { pinned } : {}), ...(untrusted ? { trust: "untrusted" as const } : {}), ...(source ? { source } : {}) };
+      writeFileAtomic(topicFile(input.topic), formatTopic(header, input.content));
       options.afterTopicWritten?.();
       commitIndex();
     },

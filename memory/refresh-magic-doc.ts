@@ -43,10 +43,15 @@ export async function refreshMagicDoc(deps: RefreshDeps, doc: MagicDoc): Promise
     return "gone";
   }
   let written: string | undefined;
-  const tools = createMagicDocTools({ file: doc.path, readTools: deps.readTools(doc.root), header, onWrite: (content) => {
+  const tools = createMagicDocTools({
+    file: doc.path,
+    readTools: deps.readTools(doc.root),
+    header,
+    onWrite: (content) => {
       written = content;
       deps.registry.markWritten(doc.path, content);
-    } });
+    },
+  });
   const relative = path.relative(doc.root, doc.path);
   try {
     const result = await runSubTurn(

@@ -6,6 +6,7 @@ import { acquireInstanceLock, LockHeldError } from "../daemon/locks/instance-loc
 import type { DaemonState } from "../daemon/state/daemon-state.js";
 import { VERSION } from "../daemon/version.js";
 import { localDateParts, localDay } from "../logs/local-day.js";
+import { CHARS_PER_TOKEN, clipText, fitNewest } from "../logs/clip-text.js";
 import { lastEntry } from "../logs/query-entries.js";
 import { diffMemory, hasChanges, renderMemoryPatch, type MemoryChanges } from "./diff-memory.js";
 import { checkDreamGates, LAST_DREAM_KEY, type LastDream } from "./dream-gates.js";
@@ -16,11 +17,13 @@ import { readMemorySnapshot, sameSnapshot, writeMemorySnapshot, type MemorySnaps
 import { createMemoryVersions } from "./memory-versions.js";
 import { validateMemory } from "./validate-memory.js";
 import { checkPinnedKept } from "./check-pinned.js";
+import { markProvenance } from "./mark-provenance.js";
 
 /** A lock older than this belongs to a dream that can no longer be running (the timeout is at most an hour). */
 const LOCK_STALE_MS = 3600_000;
 const DREAM_STEPS = 24;
-const JOURNAL_ROWS = 300;
+/** One journal row as the dream reads it; memory_search finds the rest. */
+const ROW_CHARS = 400;
 
 export interface DreamDeps {
   ctx: Pick<VigilContext, "db" | "journal" | "paths" | "loaded" | "env" | "now">;
@@ -78,7 +81,8 @@ async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: 
   writeMemorySnapshot(stagingDir, before);
   // The worker's handle is read-only: the transcripts index must be caught up before it searches.
   indexJournal(ctx.db);
-  const outcome = await forkDreamWorker(_task(deps, stagingDir), {
+  const { task, untrustedInput } = _task(deps, stagingDir);
+  const outcome = await forkDreamWorker(task, {
     env: ctx.env,
     timeoutMs: ctx.loaded.config.dream.timeoutSeconds * 1000,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -86,9 +90,11 @@ async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: 
     onUsage: (model, usage) => deps.usage.record(localDay(ctx.now(), ctx.loaded.timezone), model, usage),
   });
   if (!outcome.ok) return _fail(deps, outcome.reason);
-  const after = readMemorySnapshot(stagingDir);
-  const problems = [...validateMemory(after), ...checkPinnedKept(before, after)];
+  const proposed = readMemorySnapshot(stagingDir);
+  const problems = [...validateMemory(proposed), ...checkPinnedKept(before, proposed)];
   if (problems.length) return _fail(deps, `its memory was invalid and was thrown away: ${problems.slice(0, 5).join("; ")}`);
+  // A dream that read outside text cannot turn it into instructions: what it wrote is fenced as data.
+  const { after, untrustedTopics } = markProvenance(before, proposed, { source: `dream on ${ctx.now().toISOString().slice(0, 10)}`, untrusted: untrustedInput });
   const changes = diffMemory(before, after);
   const patch = renderMemoryPatch(before, after);
   if (options.dryRun) {
@@ -97,7 +103,8 @@ async function _dreamLocked(deps: DreamDeps, options: DreamOptions, stagingDir: 
   }
   if (!sameSnapshot(readMemorySnapshot(ctx.paths.memoryDir), before)) return _fail(deps, "the memory changed while the dream ran; it will dream again next time");
   const version = hasChanges(changes) ? _swapIn(deps, before, after) : undefined;
-  ctx.journal.append({ kind: "dream", summary: `dream: ${_describe(changes)} — ${outcome.summary}`, data: { ...changes, version: version ?? null, steps: outcome.steps, summary: outcome.summary } });
+  const fenced = untrustedTopics.length ? `; learned from outside text, fenced until you trust them: ${untrustedTopics.join(", ")}` : "";
+  ctx.journal.append({ kind: "dream", summary: `dream: ${_describe(changes)} — ${outcome.summary}${fenced}`, data: { ...changes, version: version ?? null, steps: outcome.steps, summary: outcome.summary, untrustedTopics } });
   deps.state.set(LAST_DREAM_KEY, { at: ctx.now().toISOString(), seq: lastSeq } satisfies LastDream);
   return { outcome: "dreamed", summary: outcome.summary, changes, patch, ...(version ? { version } : {}) };
 }
@@ -110,22 +117,43 @@ function _swapIn({ ctx }: DreamDeps, before: MemorySnapshot, after: MemorySnapsh
   return versions.capture("dream", ctx.now(), after);
 }
 
-function _task({ ctx, state }: DreamDeps, stagingDir: string): DreamTask {
+function _task({ ctx, state }: DreamDeps, stagingDir: string): { task: DreamTask; untrustedInput: boolean } {
   const since = state.get<LastDream>(LAST_DREAM_KEY)?.seq ?? 0;
-  const rows = ctx.db
-    .prepare<[number, number], { ts: string; kind: string; summary: string }>("SELECT ts, kind, summary FROM journal WHERE seq > ? ORDER BY seq DESC LIMIT ?")
-    .all(since, JOURNAL_ROWS)
-    .reverse();
+  const { dreamRows, dreamTokens } = ctx.loaded.config.context;
+  const { lines, untrusted } = _boundedRows(
+    ctx.db
+      .prepare<[number, number], DreamRow>(
+        `SELECT ts, kind, summary, (json_extract(data, '$.trust') = 'untrusted' OR json_extract(data, '$.tainted') = 1) AS outside FROM journal WHERE seq > ? ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(since, dreamRows),
+    dreamTokens * CHARS_PER_TOKEN,
+  );
   const { day, time } = localDateParts(ctx.now(), ctx.loaded.timezone);
-  return {
+  const task: DreamTask = {
     stagingDir,
     dbFile: ctx.paths.database,
     model: ctx.loaded.config.model.name,
     maxTokens: Math.max(ctx.loaded.config.model.maxTokens, 4096),
     maxSteps: DREAM_STEPS,
     localNow: `${day} ${time.slice(0, 5)} (${ctx.loaded.timezone})`,
-    recentJournal: rows.map((row) => `${row.ts} ${row.kind}: ${row.summary}`),
+    recentJournal: lines,
   };
+  return { task, untrustedInput: untrusted };
+}
+
+interface DreamRow {
+  ts: string;
+  kind: string;
+  summary: string;
+  /** The row quotes outside text: an untrusted event, or a tainted turn's words and results. */
+  outside: number | null;
+}
+
+/** Newest first until the budget is spent, each row clipped; returned oldest first, and whether any quotes outside text. */
+function _boundedRows(newestFirst: readonly DreamRow[], room: number): { lines: string[]; untrusted: boolean } {
+  const lines = fitNewest(newestFirst.map((row) => clipText(`${row.ts} ${row.kind}: ${row.summary}`, ROW_CHARS)), room);
+  // The rows kept are the newest `lines.length` ones.
+  return { lines, untrusted: newestFirst.slice(0, lines.length).some((row) => row.outside === 1) };
 }
 
 function _fail({ ctx }: DreamDeps, reason: string): DreamResult {

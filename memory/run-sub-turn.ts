@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ModelClient, ModelMessage } from "../daemon/brain/model-client.js";
 import { usageOf } from "../daemon/brain/model-client.js";
+import { cacheTools, EPHEMERAL, EPHEMERAL_SHORT } from "../daemon/brain/prompt/cache-breakpoints.js";
 import { textOfReply } from "../daemon/brain/text-of-reply.js";
 import type { TokenUsage } from "../daemon/brain/usage-ledger.js";
 import { createToolRegistry, type ToolRegistry } from "../daemon/toolkit/tool-registry.js";
@@ -41,8 +42,10 @@ export interface SubTurnResult {
  */
 export async function runSubTurn(deps: SubTurnDeps, task: SubTurnRequest): Promise<SubTurnResult> {
   const registry = createToolRegistry(deps.tools);
-  const prompt = { system: [{ type: "text" as const, text: task.system }], tools: registry.definitions() };
-  const messages: ModelMessage[] = [{ role: "user", content: task.request }];
+  // Breakpoints on the stable front (tools, instructions), and on the request, which every later
+  // step of this sub-turn sends again: step 2 onwards reads it from cache instead of paying for it.
+  const prompt = { system: [{ type: "text" as const, text: task.system, cache_control: EPHEMERAL }], tools: cacheTools(registry.definitions()) };
+  const messages: ModelMessage[] = [{ role: "user", content: [{ type: "text", text: task.request, cache_control: EPHEMERAL_SHORT }] }];
   const used: string[] = [];
   for (let step = 1; step <= task.maxSteps; step++) {
     const reply = await deps.client.send({ model: task.model, maxTokens: task.maxTokens, prompt, messages, ...(deps.signal ? { signal: deps.signal } : {}) });

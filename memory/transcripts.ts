@@ -6,6 +6,8 @@ type Message = Anthropic.MessageParam;
 
 /** Each block is capped: a transcript is for finding what happened, not for replaying file contents. */
 const BLOCK_CHARS = 2_000;
+/** A tool's whole output (a file read, a command's output) is kept, up to the size a tool returns. */
+const RESULT_CHARS = 256 * 1024;
 
 /**
  * Stores a turn's messages compactly as text (one line per block: what was said, which tool was
@@ -13,15 +15,25 @@ const BLOCK_CHARS = 2_000;
  * turn's prompt, whose journal excerpt is already indexed on its own; only its events are kept.
  * Redacted like everything else at rest: a model may echo a secret it read.
  */
-export function saveTranscript(db: VigilDatabase, turnId: string, messages: readonly Message[], { now, timeZone, redact }: { now: Date; timeZone: string; redact: (text: string) => string }): void {
-  const body = redact(messages.flatMap(_renderMessage).join("\n"));
+export function saveTranscript(
+  db: VigilDatabase,
+  turnId: string,
+  messages: readonly Message[],
+  { now, timeZone, redact, fullResults = new Map() }: { now: Date; timeZone: string; redact: (text: string) => string; fullResults?: ReadonlyMap<string, string> },
+): void {
+  const body = redact(messages.flatMap((message) => _renderMessage(message, fullResults)).join("\n"));
   if (!body) return;
   db.prepare("INSERT OR IGNORE INTO transcripts (turn_id, ts, day, body) VALUES (?, ?, ?, ?)").run(turnId, now.toISOString(), localDay(now, timeZone), body);
 }
 
-function _renderMessage(message: Message): string[] {
+function _renderMessage(message: Message, fullResults: ReadonlyMap<string, string>): string[] {
   if (typeof message.content === "string") return [`${message.role}: ${_cap(_eventsOf(message.content))}`];
-  return message.content.map((block) => `${message.role}: ${_cap(_renderBlock(block))}`);
+  return message.content.map((block) => {
+    // The model saw a clipped result; the transcript keeps what the tool really returned.
+    const full = block.type === "tool_result" ? fullResults.get(block.tool_use_id) : undefined;
+    if (full !== undefined) return `${message.role}: ← ${(block as Anthropic.ToolResultBlockParam).is_error ? "error: " : ""}${_cap(full, RESULT_CHARS)}`;
+    return `${message.role}: ${_cap(_renderBlock(block), block.type === "tool_result" ? RESULT_CHARS : BLOCK_CHARS)}`;
+  });
 }
 
 function _renderBlock(block: Anthropic.ContentBlockParam): string {
@@ -43,6 +55,6 @@ function _eventsOf(prompt: string): string {
   return start >= 0 && end > start ? prompt.slice(start, end).trim() : prompt;
 }
 
-function _cap(text: string): string {
-  return text.length > BLOCK_CHARS ? `${text.slice(0, BLOCK_CHARS)} …` : text;
+function _cap(text: string, max = BLOCK_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)} …` : text;
 }

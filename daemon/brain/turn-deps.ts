@@ -31,4 +31,4 @@ export interface TurnDeps {
 
 export type TurnOutcome =
   | { outcome: "quiet" | "acted"; turnId: string; events: number }
-  | { outcome: "failed"; turnId: string; events: number; error: Error };
+  | { outcome: "failed"; turnId: string; events: number; error: Error; quarantined?: number };

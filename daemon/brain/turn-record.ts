@@ -1,3 +1,4 @@
+import { clipText } from "../../logs/clip-text.js";
 import type { JournalKind } from "../../logs/journal-kinds.js";
 import { localDay } from "../../logs/local-day.js";
 import type { TurnDeps } from "./turn-deps.js";
@@ -12,8 +13,12 @@ export interface TurnRecord {
   countUsage(model: string, reply: ModelReply): void;
   /** The decision row, the events marked done and the turn closed: one transaction. */
   finish(kind: Extract<JournalKind, "quiet" | "decided">, summary: string, data: Record<string, unknown>): void;
-  /** The turn could not finish: its events go back to the queue for a later turn. */
-  fail(): void;
+  /**
+   * The turn could not finish: its events go back to the queue for a later turn, except those
+   * that failed `quarantineAfter` turns in a row (with blame), which are set aside and journaled.
+   * Returns how many were set aside.
+   */
+  fail(options?: { blame?: boolean; quarantineAfter?: number; error?: Error }): number;
 }
 
 export function startTurnRecord(deps: Pick<TurnDeps, "db" | "journal" | "events" | "usage" | "timeZone" | "now">, id: string, reason: string): TurnRecord {
@@ -36,11 +41,19 @@ export function startTurnRecord(deps: Pick<TurnDeps, "db" | "journal" | "events"
         })
         .immediate();
     },
-    fail() {
-      deps.db
+    fail({ blame = false, quarantineAfter, error } = {}) {
+      return deps.db
         .transaction(() => {
-          deps.events.release(id);
+          const { quarantined } = deps.events.release(id, { blame, ...(quarantineAfter ? { quarantineAfter } : {}) });
+          for (const event of quarantined) {
+            deps.journal.append({
+              kind: "error",
+              summary: `event #${event.id} quarantined after ${event.failures} failed turns in a row: ${event.source}/${event.type}: ${clipText(event.summary, 200)}`,
+              data: { event: "event-quarantined", eventId: event.id, source: event.source, type: event.type, failures: event.failures, turnId: id, error: clipText(error?.message ?? "", 500) },
+            });
+          }
           close.run(deps.now().toISOString(), "failed", id);
+          return quarantined.length;
         })
         .immediate();
     },

@@ -33,6 +33,7 @@ export const TOOL_NAMES = [
   "search_files",
   "write_file",
   "run_command",
+  "list_changes",
   "memory_search",
   "memory_read",
   "memory_write",
@@ -68,6 +69,37 @@ const heartbeatSchema = z.strictObject({
 const watchRootSchema = z.strictObject({
   path: z.string().min(1),
   ignore: z.array(z.string()).default([]),
+  /** Files arrive from `git pull` and downloads: their contents are outside text unless the user says otherwise. */
+  trust: z.enum(["trusted", "untrusted"]).default("untrusted"),
+});
+
+/**
+ * Token budgets of each part of a prompt (about 4 characters a token). The defaults keep a wake
+ * well under 20k tokens: front (tools, rules, memory index) up to ~10k, events 4k, journal 1k.
+ */
+const contextSchema = z.strictObject({
+  /** The events part of one turn's prompt. */
+  eventTokens: z.number().int().min(200).default(4000),
+  /** At most this many lines of events in one turn (a folded burst is one line); the rest wait. */
+  maxEvents: z.number().int().min(1).default(40),
+  /** One event as the prompt shows it. */
+  eventTokensEach: z.number().int().min(50).default(400),
+  /** More events than this from one source (and watch root or repository) in a turn fold into one line. */
+  foldAfter: z.number().int().min(1).default(8),
+  /** At most this many folded events in one turn. */
+  maxFolded: z.number().int().min(1).default(5000),
+  /** The recent-journal part: this many rows, within this many tokens. */
+  journalRows: z.number().int().min(0).default(12),
+  journalTokens: z.number().int().min(0).default(1000),
+  /** One tool result as the model sees it in the turn; the full output goes to the transcript. */
+  toolResultTokens: z.number().int().min(100).default(2000),
+  /** All of a turn's messages after the prompt; later tool results are clipped harder to fit. */
+  turnTokens: z.number().int().min(1000).default(12000),
+  /** The dream's journal input. */
+  dreamRows: z.number().int().min(1).default(300),
+  dreamTokens: z.number().int().min(500).default(12000),
+  /** An event in this many failed turns in a row is set aside (quarantined) so it cannot stall the queue. */
+  quarantineAfter: z.number().int().min(1).default(3),
 });
 
 const githubSchema = z.strictObject({
@@ -108,6 +140,8 @@ const notifySchema = z.strictObject({
   desktop: z.boolean().default(true),
   /** More notifications than this in an hour are held back (and journaled). */
   maxPerHour: z.number().int().positive().default(20),
+  /** During quiet hours notifications wait for the morning digest; this many urgent ones still go out each night. */
+  urgentPerNight: z.number().int().nonnegative().default(3),
   ntfy: z
     .strictObject({
       server: z.url().default("https://ntfy.sh"),
@@ -138,6 +172,15 @@ const policyKey = z.string().refine((key) => (TOOL_NAMES as readonly string[]).i
 const toolsSchema = z.strictObject({
   workspace: z.array(z.string().min(1)).default([]),
   policy: z.record(policyKey, riskPolicy).default({}),
+  /** run_command under bubblewrap: only its workspace root writable, VIGIL_HOME and secrets hidden. */
+  sandbox: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Commands get no network unless this is true. */
+      network: z.boolean().default(false),
+      hide: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
 });
 
 const scheduleSchema = z.strictObject({
@@ -207,6 +250,7 @@ export const configSchema = z.strictObject({
     .optional(),
   model: modelSchema.prefault({}),
   heartbeat: heartbeatSchema.prefault({}),
+  context: contextSchema.prefault({}),
   watch: z.array(watchRootSchema).default([]),
   github: githubSchema.prefault({}),
   notify: notifySchema.prefault({}),

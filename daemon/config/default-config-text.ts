@@ -30,12 +30,22 @@ heartbeat:
                           # (quiet answers back it off: 1 h, 2 h, then every 4 h until something happens)
   settleMs: 1500          # wait for a burst of events to settle into one wake
   maxSteps: 8             # tool-loop steps per turn
-  quietHours: { start: "22:00", end: "07:00" }   # only urgent events wake then; null = none
+  quietHours: { start: "22:00", end: "07:00" }   # turns go on; notifications wait for one digest at the end; null = none
+
+# Token budgets of each part of a prompt (about 4 characters a token); the rest waits for the next turn.
+context:
+  eventTokens: 4000       # the events part; a burst from one source folds into one line (list_changes shows it)
+  maxEvents: 40           # lines of events per turn
+  journalTokens: 1000     # the recent-journal part (summaries only)
+  toolResultTokens: 2000  # one tool result as the model sees it; the whole output goes to the transcript
+  dreamTokens: 12000      # the dream's journal input
+  quarantineAfter: 3      # an event in this many failed turns in a row is set aside (vigil review lists it)
 
 # Folders to watch for changes.
 watch: []
 #  - path: ~/code/app
 #    ignore: ["**/node_modules/**", "**/.git/**"]
+#    trust: untrusted     # file contents are outside text (pulls, downloads); trusted for your own notes
 
 github:
   token: env:GITHUB_TOKEN
@@ -53,6 +63,7 @@ github:
 notify:
   desktop: true
   maxPerHour: 20          # more in an hour are held back and journaled
+  urgentPerNight: 3       # urgent notifications that still go out during quiet hours
   ntfy:
     server: https://ntfy.sh
     topic: ""             # set a topic to get phone pushes
@@ -61,6 +72,9 @@ notify:
 tools:
   workspace: []           # roots the file tools and run_command are confined to
   policy: {}              # per tool: auto | critic | ask | deny, e.g. { run_command: critic, write_file: ask }
+  sandbox:                # run_command under bubblewrap: only its workspace root writable, VIGIL_HOME and ~/.ssh, ~/.aws… hidden
+    enabled: true         # without a usable sandbox run_command defaults to ask
+    network: false        # commands get no network unless true
 
 # Wake-ups on a schedule, in cron syntax.
 schedules: []

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMA } from "../events/event-schema.js";
+import { EVENT_QUARANTINE_MIGRATION, EVENT_SCHEMA } from "../events/event-schema.js";
 import { JOURNAL_SCHEMA, rebuildJournalSql } from "../../logs/journal-schema.js";
 import { APPROVAL_SCHEMA } from "../policy/approval-schema.js";
 import { SUBSCRIPTION_SCHEMA } from "../github/subscription-schema.js";
@@ -42,4 +42,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, sql: [rebuildJournalSql([{ name: "journal_to_recall", sql: JOURNAL_TO_RECALL_TRIGGER }]), TASK_SCHEMA].join("\n") },
   // 9: the journal reaches the full-text index in batches (the per-row trigger goes).
   { version: 9, sql: RECALL_BATCH_MIGRATION },
+  // 10: failed turns per event and the `quarantined` state (a rebuilt events table).
+  { version: 10, sql: EVENT_QUARANTINE_MIGRATION },
 ];

@@ -15,6 +15,7 @@ import { verifyChain } from "../../logs/verify-chain.js";
 import { findWideModes, formatMode } from "../store/private-files.js";
 import { findMissingSecrets, listSecretNames } from "../config/resolve-secrets.js";
 import { readServiceEnv, serviceEnvFile } from "../config/service-env.js";
+import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 
 import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { checkMcpServers } from "./check-mcp-servers.js";
@@ -54,6 +55,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     _checkSecrets(ctx, env),
     _checkNotifiers(ctx),
     _checkGithubDelivery(ctx),
+    _checkSandbox(ctx),
     await _checkPort(ctx),
     ..._checkWatchRoots(ctx, env),
     _checkService(env),
@@ -81,6 +83,20 @@ function _checkModes(ctx: VigilContext): CheckResult {
     ok: false,
     detail: `${wide.length} path(s) readable by other accounts: ${shown}${wide.length > 3 ? ", …" : ""}`,
     fix: `chmod -R go-rwx ${ctx.paths.home} (vigil start also does this, and journals it)`,
+  };
+}
+
+function _checkSandbox(ctx: VigilContext): CheckResult {
+  const { sandbox: settings, policy } = ctx.loaded.config.tools;
+  const { sandbox, problem } = planCommandSandbox(settings, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
+  if (sandbox) return { name: "sandbox", ok: true, detail: `run_command runs under ${sandbox.bwrap}: only its workspace root writable, VIGIL_HOME and ${sandbox.hidden.length - 1} secret path(s) hidden, network ${sandbox.network ? "on" : "off"}` };
+  // Vigil runs without one, more carefully: commands wait for the user's approval. A warning.
+  return {
+    name: "sandbox",
+    ok: true,
+    warn: true,
+    detail: `no command sandbox: ${problem}; run_command ${policy.run_command ? `follows tools.policy (${policy.run_command})` : "defaults to ask"}`,
+    fix: settings.enabled ? "install bubblewrap (apt install bubblewrap) and allow user namespaces" : "set tools.sandbox.enabled: true",
   };
 }
 

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Redactor } from "../logger/redact-secrets.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import { pickBatch, type BatchCandidate, type BatchLimits } from "./pick-batch.js";
+
+export type { BatchLimits } from "./pick-batch.js";
 
 export type Trust = "trusted" | "untrusted";
 
@@ -35,6 +38,15 @@ export interface QueuedEvent {
   receivedAt: string;
   /** Every turn that claimed it before and never finished (crashes, stops), oldest first. */
   previousTurns: string[];
+  /** Failed turns it was in, in a row. */
+  failures: number;
+}
+
+export interface ReleaseOptions {
+  /** The failure may be the events' own doing (a refused request, a crash on their content): count it. */
+  blame?: boolean;
+  /** With blame: events in this many failed turns are quarantined instead of handed back. */
+  quarantineAfter?: number;
 }
 
 /** What the wake gate needs to know about the queue, in one cheap query. */
@@ -50,12 +62,19 @@ export interface EventQueue {
   enqueue(event: NewEvent): EnqueueResult;
   countPending(): number;
   pendingStats(): PendingStats;
-  /** Moves every pending event to `claimed` by this turn and returns them, oldest first. */
-  claim(turnId: string): QueuedEvent[];
+  /**
+   * Moves pending events to `claimed` by this turn and returns them, urgent first, then oldest
+   * first: all of them, or a batch within `limits` (the rest wait for the next turn).
+   */
+  claim(turnId: string, limits?: BatchLimits): QueuedEvent[];
   /** The turn's events are consumed; call in the transaction that journals its decision. */
   complete(turnId: string, now: Date): number;
   /** The turn failed: its events go back to pending, adding it to their previous turns. */
-  release(turnId: string): number;
+  release(turnId: string, options?: ReleaseOptions): { released: number; quarantined: QueuedEvent[] };
+  /** The turn gives its batch back untouched (to retry with a smaller one): no failure, no previous turn. */
+  unclaim(turnId: string): number;
+  /** Events set aside after failing turn after turn, newest first. */
+  listQuarantined(limit?: number): QueuedEvent[];
   /** At start: events claimed by a turn that never finished go back to pending. */
   releaseAbandoned(): number;
   /** Calls `listener` after each new event this process enqueues; returns the unsubscribe. */
@@ -69,12 +88,22 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   );
   const findByKey = db.prepare<[string], { id: number }>("SELECT id FROM events WHERE dedupe_key = ?");
-  const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM events WHERE state != 'done'");
+  const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM events WHERE state IN ('pending', 'claimed')");
   const stats = db.prepare<[], PendingStats>(
     "SELECT count(*) AS count, coalesce(sum(urgent), 0) AS urgent, min(received_at) AS oldestAt, max(received_at) AS newestAt FROM events WHERE state = 'pending'",
   );
   const claim = db.prepare("UPDATE events SET state = 'claimed', claimed_by = ? WHERE state = 'pending'");
-  const claimed = db.prepare<[string], EventRow>("SELECT * FROM events WHERE state = 'claimed' AND claimed_by = ? ORDER BY id");
+  const claimSome = db.prepare("UPDATE events SET state = 'claimed', claimed_by = ? WHERE state = 'pending' AND id IN (SELECT value FROM json_each(?))");
+  const candidates = db.prepare<[], BatchCandidate>(
+    `SELECT id, failures, length(summary) + length(payload) AS chars,
+       CASE source WHEN 'files' THEN 'files:' || coalesce(json_extract(payload, '$.root'), '') WHEN 'github' THEN 'github:' || coalesce(json_extract(payload, '$.repo'), '') END AS foldKey
+     FROM events WHERE state = 'pending' ORDER BY urgent DESC, id`,
+  );
+  const claimed = db.prepare<[string], EventRow>("SELECT * FROM events WHERE state = 'claimed' AND claimed_by = ? ORDER BY urgent DESC, id");
+  const unclaim = db.prepare("UPDATE events SET state = 'pending', claimed_by = NULL WHERE state = 'claimed' AND claimed_by = ?");
+  const blame = db.prepare("UPDATE events SET failures = failures + 1 WHERE state = 'claimed' AND claimed_by = ?");
+  const quarantine = db.prepare<[string, number], EventRow>("UPDATE events SET state = 'quarantined', claimed_by = NULL WHERE state = 'claimed' AND claimed_by = ? AND failures >= ? RETURNING *");
+  const quarantined = db.prepare<[number], EventRow>("SELECT * FROM events WHERE state = 'quarantined' ORDER BY id DESC LIMIT ?");
   const complete = db.prepare("UPDATE events SET state = 'done', done_at = ? WHERE state = 'claimed' AND claimed_by = ?");
   // All earlier claimers are kept (comma-separated), not just the last: an action done two
   // interrupted turns ago must still not be repeated.
@@ -107,15 +136,25 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
     },
     countPending: () => pending.get()!.n,
     pendingStats: () => stats.get()!,
-    claim: (turnId) =>
+    claim: (turnId, limits) =>
       db
         .transaction(() => {
-          claim.run(turnId);
+          if (limits) claimSome.run(turnId, JSON.stringify(pickBatch(candidates.all(), limits)));
+          else claim.run(turnId);
           return claimed.all(turnId).map(toQueuedEvent);
         })
         .immediate(),
     complete: (turnId, at) => complete.run(at.toISOString(), turnId).changes,
-    release: (turnId) => release.run(turnId).changes,
+    release: (turnId, options = {}) =>
+      db
+        .transaction(() => {
+          if (options.blame) blame.run(turnId);
+          const set = options.blame && options.quarantineAfter ? quarantine.all(turnId, options.quarantineAfter).map(toQueuedEvent) : [];
+          return { released: release.run(turnId).changes, quarantined: set };
+        })
+        .immediate(),
+    unclaim: (turnId) => unclaim.run(turnId).changes,
+    listQuarantined: (limit = 50) => quarantined.all(limit).map(toQueuedEvent),
     releaseAbandoned: () => releaseAll.run().changes,
   };
 }
@@ -131,6 +170,7 @@ export interface EventRow {
   payload: string;
   received_at: string;
   previous_turn: string | null;
+  failures: number;
 }
 
 /** A stored row as a turn sees it (also how `vigil eval replay` reads a past turn's events). */
@@ -145,5 +185,6 @@ export function toQueuedEvent(row: EventRow): QueuedEvent {
     payload: JSON.parse(row.payload) as Record<string, unknown>,
     receivedAt: row.received_at,
     previousTurns: row.previous_turn ? row.previous_turn.split(",") : [],
+    failures: row.failures,
   };
 }

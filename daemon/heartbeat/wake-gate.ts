@@ -4,7 +4,6 @@ export interface GateInput {
   now: Date;
   pending: PendingStats;
   settleMs: number;
-  quiet: boolean;
   budgetSpent: boolean;
   backoffUntil: Date | undefined;
   /** The API refused the key: nothing wakes the model until it changes. */
@@ -20,7 +19,8 @@ const MAX_SETTLE_WINDOWS = 10;
 /**
  * The heartbeat's one question, answered without the model: should a turn start now? Cheap
  * checks only; every wake source (user, files, GitHub, schedules, idle, resume) arrives here as a
- * pending event.
+ * pending event. Quiet hours do not stop turns (they silence the person, not the agent): the
+ * notifier holds what a night turn would say until they end.
  */
 export function decideWake(input: GateInput): GateDecision {
   if (input.turnInFlight) return { wake: false, reason: "a turn is running" };
@@ -28,7 +28,6 @@ export function decideWake(input: GateInput): GateDecision {
   if (input.budgetSpent) return { wake: false, reason: "daily token budget spent" };
   if (input.authBlocked) return { wake: false, reason: "the API key was refused" };
   if (input.backoffUntil && input.now < input.backoffUntil) return { wake: false, reason: "backing off after model failures" };
-  if (input.quiet && input.pending.urgent === 0) return { wake: false, reason: "quiet hours" };
   const now = input.now.getTime();
   const settledSince = Date.parse(input.pending.newestAt!) + input.settleMs;
   const overdueSince = Date.parse(input.pending.oldestAt!) + input.settleMs * MAX_SETTLE_WINDOWS;

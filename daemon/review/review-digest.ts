@@ -33,13 +33,23 @@ export interface ReviewDigest {
   /** Each task that moved on these days, at its latest state (from its `task` journal rows). */
   tasks: Array<{ id: number; state: string; ts: string; summary: string }>;
   approvalsWaiting: Array<{ id: number; tool: string; reason: string }>;
+  /** Events set aside after failing turn after turn (quarantined): they will not be retried. */
+  setAside: Array<{ ts: string; summary: string }>;
+  /** Notifications held during quiet hours (delivered later as one digest). */
+  held: Array<{ ts: string; summary: string }>;
+  /** Memory learned from outside text, fenced as data until the user trusts it. */
+  untrustedMemory: Array<{ topic: string; title: string }>;
   logs: string[];
+}
+
+export interface ReviewExtras {
+  untrustedMemory?: ReviewDigest["untrustedMemory"];
 }
 
 const URL_PATTERN = /https?:\/\/\S+/;
 
 /** The morning digest of some days, from the journal and the usage table. */
-export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger; prices: Prices; logsDir: string; now: Date }, days: readonly string[]): ReviewDigest {
+export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger; prices: Prices; logsDir: string; now: Date }, days: readonly string[], extras: ReviewExtras = {}): ReviewDigest {
   const entries = days.flatMap((day) => queryEntries(deps.db, { day }));
   const ofKind = (kind: JournalEntry["kind"]) => entries.filter((entry) => entry.kind === kind);
   const turnEnds = entries.filter((entry) => (entry.kind === "quiet" || entry.kind === "decided") && "reason" in entry.data);
@@ -59,7 +69,10 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
       summary: entry.summary,
       link: URL_PATTERN.exec(String(entry.data.result ?? ""))?.[0] ?? null,
     })),
-    errors: ofKind("error").map(({ ts, summary }) => ({ ts, summary })),
+    errors: ofKind("error").filter((entry) => entry.data.event !== "event-quarantined").map(({ ts, summary }) => ({ ts, summary })),
+    setAside: ofKind("error").filter((entry) => entry.data.event === "event-quarantined").map(({ ts, summary }) => ({ ts, summary })),
+    held: ofKind("system").filter((entry) => entry.data.event === "notification-held-quiet").map(({ ts, summary }) => ({ ts, summary })),
+    untrustedMemory: extras.untrustedMemory ?? [],
     notable: ofKind("noticed")
       .filter((entry) => entry.data.source === "github" || entry.data.source === "user")
       .map(({ ts, summary }) => ({ ts, summary })),
@@ -104,6 +117,9 @@ export function renderReviewDigest(digest: ReviewDigest, timeZone = "UTC"): stri
   section("Actions", digest.actions.map((action) => `${at(action.ts)} ${action.summary} [${action.outcome}]${action.link ? ` ${action.link}` : ""}`));
   section("Waiting for your approval", digest.approvalsWaiting.map((item) => `#${item.id} ${item.tool}: ${item.reason} (vigil approve ${item.id})`));
   section("Errors", digest.errors.map((error) => `${at(error.ts)} ${error.summary}`));
+  section("Set aside (quarantined events, not retried)", digest.setAside.map((item) => `${at(item.ts)} ${item.summary}`));
+  section("Held during quiet hours", digest.held.map((item) => `${at(item.ts)} ${item.summary}`));
+  section("Memory to check (learned from outside text; fenced as data until you trust it)", digest.untrustedMemory.map((item) => `${item.title} (${item.topic}): vigil memory trust ${item.topic}`));
   section("For you", digest.notable.slice(0, 20).map((item) => `${at(item.ts)} ${item.summary}`));
   section("Tasks", digest.tasks.map((task) => `#${task.id} ${task.state}: ${task.summary} (vigil task show ${task.id})`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));

@@ -1,6 +1,7 @@
 import { buildReviewDigest, renderReviewDigest } from "../review/review-digest.js";
 import { localDay, shiftDay } from "../../logs/local-day.js";
 import { appendAnchor, resolveAnchorFile } from "../../logs/anchor-log.js";
+import { listUntrustedTopics } from "../../memory/topic-trust.js";
 import type { VigilContext } from "../context/open-context.js";
 import type { Runtime } from "../supervisor/assemble-runtime.js";
 import { createCronSchedule } from "./cron-schedule.js";
@@ -31,6 +32,7 @@ export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (no
     const digest = buildReviewDigest(
       { db: ctx.db, usage: runtime.turn.usage, prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now },
       [shiftDay(today, -1), today],
+      { untrustedMemory: listUntrustedTopics(ctx.paths.memoryDir) },
     );
     const body = renderReviewDigest(digest, ctx.loaded.timezone).split("\n").slice(2, 4).join("\n");
     const http = readHttpRunState(ctx.paths.runDir);

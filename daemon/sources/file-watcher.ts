@@ -3,13 +3,14 @@ import path from "node:path";
 import type { FSWatcher } from "chokidar";
 import type { Journal } from "../../logs/journal.js";
 import type { RawConfig } from "../config/config-schema.js";
-import type { NewEvent } from "../events/event-queue.js";
+import type { NewEvent, Trust } from "../events/event-queue.js";
 import type { Logger } from "../logger/create-logger.js";
 import { expandHome } from "../paths/expand-home.js";
 import { excerptOfChange, isSmallText } from "./file-change-excerpt.js";
 import { createIgnoreTest } from "./watch-ignore.js";
 
-type WatchRoot = RawConfig["watch"][number];
+/** A watch root as configured; `trust` defaults to untrusted as in the config schema. */
+type WatchRoot = Omit<RawConfig["watch"][number], "trust"> & { trust?: Trust };
 type ChangeKind = "add" | "change" | "unlink";
 
 export interface FileWatcherDeps {
@@ -39,6 +40,7 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
   const coalesceMs = deps.coalesceMs ?? 50;
   const watchers = new Map<string, FSWatcher>();
   const pending = new Map<string, { kind: ChangeKind; root: string; timer: NodeJS.Timeout }>();
+  const trustOf = new Map<string, Trust>();
   const contents = new Map<string, string>();
   const reported = new Set<string>();
 
@@ -66,7 +68,8 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
       source: "files",
       type: `file.${kind}`,
       dedupeKey: `files:${file}:${stat ? stat.mtimeMs : `deleted:${Date.now()}`}`,
-      trust: "trusted",
+      // A file's content is outside text (a pull, a download) unless its watch root is marked trusted.
+      trust: trustOf.get(root) ?? "untrusted",
       summary: `${relative} ${kind === "add" ? "created" : kind === "unlink" ? "deleted" : "changed"}${stat ? ` (${stat.size} bytes)` : ""}`,
       payload: { path: file, root, kind, size: stat?.size ?? null, ...(excerpt ? { excerpt } : {}) },
     });
@@ -80,8 +83,9 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
     pending.set(file, { kind: merged, root, timer: setTimeout(() => emit(file, merged, root), coalesceMs) });
   };
 
-  const start = async ({ path: configured, ignore }: WatchRoot) => {
+  const start = async ({ path: configured, ignore, trust = "untrusted" }: WatchRoot) => {
     const root = expandHome(configured, deps.env);
+    trustOf.set(root, trust);
     if (!existsSync(root)) {
       reportOnce(`missing:${root}`, `watch root ${root} does not exist: create it, or remove it from watch: in config.yaml (then send SIGHUP)`, { root });
       return;
@@ -120,7 +124,10 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
           watchers.delete(root);
         }
       }
-      for (const [root, config] of wanted) if (!watchers.has(root)) await start(config);
+      for (const [root, config] of wanted) {
+        trustOf.set(root, config.trust ?? "untrusted"); // a reload may change only the trust
+        if (!watchers.has(root)) await start(config);
+      }
     },
     async close() {
       for (const { timer } of pending.values()) clearTimeout(timer);

@@ -4,6 +4,8 @@ import type { ModelClient } from "../brain/model-client.js";
 import type { TurnDeps } from "../brain/turn-deps.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
 import type { Notifier } from "../notify/notifier.js";
+import { holdForQuietHours, type QuietHoursNotifier } from "../notify/quiet-hours-hold.js";
+import { isQuietTime } from "../heartbeat/quiet-hours.js";
 import { createWakeupStore, type WakeupStore } from "../events/wakeups.js";
 import { createDaemonState, type DaemonState } from "../state/daemon-state.js";
 import { createActionLedger } from "../tools/action-ledger.js";
@@ -11,6 +13,7 @@ import { createNotifyTool } from "../tools/notify-tool.js";
 import { createScheduleTool } from "../tools/schedule-tool.js";
 import { createSleepTool } from "../tools/sleep-tool.js";
 import { createStayQuietTool } from "../tools/stay-quiet-tool.js";
+import { createListChangesTool } from "../tools/list-changes-tool.js";
 import { createToolRegistry } from "../toolkit/tool-registry.js";
 import { createGithubClient, type GithubClient } from "../github/create-github-client.js";
 import { createSubscriptionStore, type SubscriptionStore } from "../github/subscriptions.js";
@@ -25,6 +28,7 @@ import { createCriticRecord } from "../brain/critic-record.js";
 import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
+import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
 import { createMemoryTools } from "../../memory/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -45,7 +49,8 @@ export interface Runtime {
   state: DaemonState;
   wakeups: WakeupStore;
   health: ModelHealth;
-  notifier: Notifier;
+  /** Holds notifications during quiet hours; the supervisor flushes them as one digest after. */
+  notifier: QuietHoursNotifier;
   subscriptions: SubscriptionStore;
   tasks: TaskStore;
   /** The REST client; throws a tool error when no token is configured. */
@@ -65,13 +70,23 @@ export interface RuntimeOptions {
 }
 
 /** Wires the stores, tools and brain of a running daemon from one context. */
-export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
+export function assembleRuntime(ctx: VigilContext, { client, notifier: channels, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
   const state = createDaemonState(ctx.db);
+  const { heartbeat, notify } = ctx.loaded.config;
+  const notifier = holdForQuietHours(channels, {
+    state,
+    journal: ctx.journal,
+    now: ctx.now,
+    isQuiet: (now) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.timezone),
+    urgentPerNight: notify.urgentPerNight,
+  });
   const wakeups = createWakeupStore(ctx.db);
   const subscriptions = createSubscriptionStore(ctx.db);
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
   const github = _lazyGithubClient(ctx);
   const memoryVersions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  const { sandbox: sandboxConfig, policy } = ctx.loaded.config.tools;
+  const { sandbox } = planCommandSandbox({ ...sandboxConfig, hide: sandboxConfig.hide.map((file) => expandHome(file, ctx.env)) }, { vigilHome: ctx.paths.home, configFile: ctx.paths.config, env: ctx.env });
   const tasks = createTaskStore(ctx);
   const mcp = createMcpHub({ config: ctx.loaded.config.mcp, env: ctx.env, journal: ctx.journal, logger: ctx.logger, now: ctx.now });
   const hooks = createHookRunner({ hooks: ctx.loaded.config.hooks, journal: ctx.journal, logger: ctx.logger, env: ctx.env });
@@ -81,12 +96,13 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     ...(hasGithubToken(ctx.loaded, ctx.env) ? [createGithubCommentTool({ github }), createGithubReviewTool({ github })] : []),
     ...createSubscriptionTools({ subscriptions }),
     ...createWorkspaceTools({ roots: workspace }),
+    createListChangesTool(),
     ...createMemoryTools({
       memoryDir: ctx.paths.memoryDir,
       search: (query) => searchRecall(ctx.db, query),
       onChange: (reason, now) => void memoryVersions.capture(reason, now),
     }),
-    createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier }),
+    createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier, leavesMachine: Boolean(notify.ntfy.topic) }),
     createRunCommandTool({ roots: workspace, onBackgroundDone: (done) =>
         noticeEvent(ctx, {
           source: "command",
@@ -96,7 +112,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
           trust: "untrusted",
           summary: `background command finished (${done.status}): ${done.command.slice(0, 120)}`,
           payload: { command: done.command, cwd: done.cwd, result: done.result },
-        }), env: ctx.env, ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+        }), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     ..._createTaskTools(ctx, tasks, workspace, github),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),
@@ -106,7 +122,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier, turnTimeo
     registry,
     ledger: createActionLedger(ctx.db),
     journal: ctx.journal,
-    policy: ctx.loaded.config.tools.policy,
+    // Unconfined commands are the user's call: without a sandbox run_command defaults to ask.
+    policy: sandbox || policy.run_command ? policy : { ...policy, run_command: "ask" },
     approvals: createApprovalQueue(ctx.db),
     notifier,
     critic: (request) => askCritic(client, ctx.loaded.config.model.criticModel, request),

@@ -115,6 +115,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     }
     _fireDueWakeups(runtime, now);
     for (const job of jobs) await job(now).catch((error: Error) => deps.logger.error({ err: error }, "tick job failed"));
+    await runtime.notifier.flushHeld(now).catch((error: Error) => deps.logger.error({ err: error }, "sending the quiet-hours digest failed"));
     const quiet = isQuietTime(now, config.heartbeat.quietHours, timeZone);
     const pending = deps.events.pendingStats();
     const sleepUntil = state.get<string>(SLEEP_UNTIL_KEY);
@@ -139,7 +140,6 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       now,
       pending: idle ? deps.events.pendingStats() : pending,
       settleMs: idle ? 0 : config.heartbeat.settleMs,
-      quiet,
       budgetSpent: (idle || pending.count > 0) && !inFlight ? budgetSpent(now) : false,
       backoffUntil: health.backoffUntil(),
       authBlocked: provider === "anthropic" && health.authBlock() !== undefined,

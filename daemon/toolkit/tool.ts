@@ -20,6 +20,19 @@ export interface ToolCallContext {
   turnId: string;
   now: Date;
   timeZone: string;
+  /** The events the turn took in, for a tool that reads its own batch (`list_changes`). */
+  batch?: readonly BatchEvent[];
+}
+
+/** An event of the turn's batch as a tool sees it. */
+export interface BatchEvent {
+  id: number;
+  source: string;
+  type: string;
+  trust: string;
+  summary: string;
+  payload: Record<string, unknown>;
+  receivedAt: string;
 }
 
 export interface ToolResult {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { localDay } from "../../logs/local-day.js";
 import type { Notifier } from "../notify/notifier.js";
-import { defineTool, ToolError } from "../toolkit/tool.js";
+import { defineTool, ToolError, type RiskClass } from "../toolkit/tool.js";
 import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
 import { writeFileAtomic } from "../store/write-file-atomic.js";
 
@@ -20,12 +20,15 @@ export function sanitizeFileName(name: string): string {
 /**
  * `deliver_file`: content, or a workspace file, written atomically into `outbox/YYYY-MM-DD/`,
  * then a notification naming it. An existing name gets a numbered sibling, never overwritten.
+ * When the notifier pushes files off the machine (ntfy attaches them), the tool is `external`:
+ * a tainted turn then cannot send a workspace file out without the user's approval.
  */
-export function createDeliverFileTool({ outboxDir, roots, notifier }: { outboxDir: string; roots: readonly string[]; notifier: Notifier }) {
+export function createDeliverFileTool({ outboxDir, roots, notifier, leavesMachine = false }: { outboxDir: string; roots: readonly string[]; notifier: Notifier; leavesMachine?: boolean }) {
+  const risk: RiskClass = leavesMachine ? "external" : "notify";
   return defineTool({
     name: "deliver_file",
     description: "Hand the user a file: give a name and either its content or a workspace path. It lands in their outbox and they are notified.",
-    risk: "notify",
+    risk,
     input: z.union([
       z.strictObject({ name: z.string().min(1).max(200), content: z.string().max(MAX_BYTES), note: z.string().max(500).optional() }),
       z.strictObject({ name: z.string().min(1).max(200), path: z.string().min(1), note: z.string().max(500).optional() }),

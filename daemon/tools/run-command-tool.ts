@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { defineTool } from "../toolkit/tool.js";
+import { sandboxArgv, type CommandSandbox } from "./sandbox/sandbox-command.js";
 import { resolveInWorkspace } from "./workspace/resolve-in-workspace.js";
 
 const MAX_OUTPUT = 16 * 1024;
@@ -15,6 +18,8 @@ export interface RunCommandOptions {
   /** How long a turn waits for the command before it moves to the background. */
   blockingMs?: number;
   timeoutMs?: number;
+  /** Run each command under bubblewrap (see daemon/tools/sandbox/); absent runs it bare. */
+  sandbox?: CommandSandbox;
 }
 
 export interface BackgroundCommandDone {
@@ -38,16 +43,17 @@ interface Finished {
  * and a timeout that kills its whole process group. One that outlives the blocking budget goes on
  * in the background; its result comes back later as an event.
  */
-export function createRunCommandTool({ roots, onBackgroundDone, env = process.env, blockingMs = 15_000, timeoutMs = 10 * 60_000 }: RunCommandOptions) {
+export function createRunCommandTool({ roots, onBackgroundDone, env = process.env, blockingMs = 15_000, timeoutMs = 10 * 60_000, sandbox }: RunCommandOptions) {
   let jobs = 0;
   return defineTool({
     name: "run_command",
-    description: "Run a shell command in the workspace (no secrets in its environment; output is truncated; long commands finish in the background and report back as an event).",
+    description: `Run a shell command in the workspace (no secrets in its environment; output is truncated; long commands finish in the background and report back as an event).${sandbox ? ` It runs in a sandbox: only its workspace root is writable, /tmp is private${sandbox.network ? "" : ", there is no network"}.` : ""}`,
     risk: "exec",
     input: z.strictObject({ command: z.string().min(1).max(4000), cwd: z.string().min(1).optional() }),
     async run({ command, cwd }, { turnId }) {
       const dir = resolveInWorkspace(roots, cwd ?? ".");
-      const finished = _spawn(command, dir, scrubEnv(env), timeoutMs);
+      const argv = sandbox ? [sandbox.bwrap, sandboxArgv({ bwrap: sandbox.bwrap, writable: _rootOf(roots, dir), hidden: sandbox.hidden, network: sandbox.network, cwd: dir }, command)] as const : (["/bin/sh", ["-c", command]] as const);
+      const finished = _spawn(argv[0], [...argv[1]], dir, scrubEnv(env), timeoutMs);
       const early = await Promise.race([finished, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), blockingMs).unref())]);
       if (early) return { content: describeFinished(early), isError: early.code !== 0 };
       const job = `${turnId}-${++jobs}`;
@@ -66,9 +72,15 @@ function describeFinished(done: Finished): string {
   return `${status}\n${done.output || "(no output)"}`;
 }
 
-function _spawn(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Finished> {
+/** The workspace root the command's directory lies in: the only place it may write. */
+function _rootOf(roots: readonly string[], dir: string): string {
+  const real = roots.map((root) => realpathSync(root));
+  return real.find((root) => dir === root || dir.startsWith(root + path.sep)) ?? dir;
+}
+
+function _spawn(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     let dropped = 0;
     const take = (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import { clipText } from "../../logs/clip-text.js";
 import type { Journal } from "../../logs/journal.js";
 import { localDay } from "../../logs/local-day.js";
 import type { RawConfig } from "../config/config-schema.js";
@@ -68,7 +69,7 @@ async function _decideAndRun(deps: ToolRunDeps, call: ToolCall, scope: TurnScope
   const day = localDay(scope.now, scope.timeZone);
   const decision = decidePolicy(tool, deps.policy, { tainted: scope.tainted ?? false, criticExhausted: deps.criticRecord.exhausted(tool.name, day) });
   const note = (summary: string, outcome: string, extra: Record<string, unknown> = {}) =>
-    deps.journal.append({ kind: "acted", summary, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: parsed.data, outcome, ...extra } });
+    deps.journal.append({ kind: "acted", summary, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(parsed.data), outcome, ...extra } });
 
   const hook = await deps.beforeTool?.(tool.name, { tool: tool.name, input: parsed.data, turnId: scope.turnId, tainted: scope.tainted ?? false });
   if (hook?.veto) {
@@ -101,7 +102,7 @@ export async function executeToolCall(deps: Pick<ToolRunDeps, "ledger" | "journa
     return { content: `not repeated: the same ${tool.name} call was already made in an interrupted earlier turn (state: ${repeat.state})`, repeated: true };
   }
   const actionId = deps.ledger.start(scope.turnId, call.id, tool.name, input, scope.now);
-  deps.journal.append({ kind: "decided", summary: `intent: ${tool.name}`, data: { turnId: scope.turnId, toolUseId: call.id, actionId, tool: tool.name, input, ...extra } });
+  deps.journal.append({ kind: "decided", summary: `intent: ${tool.name}`, data: { turnId: scope.turnId, toolUseId: call.id, actionId, tool: tool.name, input: _clipInput(input), ...extra } });
   const result = await _runAndJournal(deps, tool, input, call, scope, { actionId, ...extra });
   deps.ledger.finish(actionId, result.isError ? "failed" : "done", result.content, new Date());
   return result;
@@ -109,7 +110,7 @@ export async function executeToolCall(deps: Pick<ToolRunDeps, "ledger" | "journa
 
 function _requestApproval(deps: ToolRunDeps, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, reason: string): ToolResult {
   const id = deps.approvals.request({ turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, reason }, scope.now);
-  deps.journal.append({ kind: "decided", summary: `approval #${id} requested: ${tool.name} (${reason})`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, approvalId: id, reason } });
+  deps.journal.append({ kind: "decided", summary: `approval #${id} requested: ${tool.name} (${reason})`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(input), approvalId: id, reason } });
   const approval = deps.approvals.get(id)!;
   const announced = deps.announceApproval
     ? deps.announceApproval(approval, scope.tainted ? scope.taintedBy : undefined)
@@ -118,16 +119,27 @@ function _requestApproval(deps: ToolRunDeps, tool: Tool, input: unknown, call: T
   return { content: `queued for the user's approval as #${id} (${reason}); it runs only if they approve it. Do not retry it.`, deferred: true };
 }
 
+/** A journal row keeps a short summary of a result; the whole output is in the turn's transcript. */
+export const JOURNAL_RESULT_CHARS = 1000;
+const JOURNAL_SUMMARY_CHARS = 300;
+
 async function _runAndJournal(deps: Pick<ToolRunDeps, "journal">, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, extra: Record<string, unknown>): Promise<ToolResult> {
   const result = await invokeTool(tool, input, scope);
   if (result.quietReason === undefined) {
+    const where = "the full output is in the turn's transcript (memory_search)";
     deps.journal.append({
       kind: "acted",
-      summary: `${tool.name}: ${result.isError ? "failed: " : ""}${result.content}`,
-      data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, outcome: result.isError ? "error" : "ok", result: result.content, ...extra },
+      summary: clipText(`${tool.name}: ${result.isError ? "failed: " : ""}${result.content}`, JOURNAL_SUMMARY_CHARS, where),
+      data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(input), outcome: result.isError ? "error" : "ok", result: clipText(result.content, JOURNAL_RESULT_CHARS, where), tainted: scope.tainted ?? false, ...extra },
     });
   }
   return result;
+}
+
+/** A large input (a whole file for write_file) is clipped in the journal the same way. */
+function _clipInput(input: unknown): unknown {
+  const text = JSON.stringify(input) ?? "";
+  return text.length <= JOURNAL_RESULT_CHARS ? input : { clipped: clipText(text, JOURNAL_RESULT_CHARS) };
 }
 
 function _error(content: string): ToolResult {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -18,7 +18,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * A whole day at default settings (no config file), ticked every 5 s on a simulated clock; with
- * `memoryTopics`, a memory index of that many lines rides in the prompt's cached front.
+ * `memoryTopics`, a memory index of that many lines rides in the prompt's cached front. The topics
+ * have mixed ages (last written at every hour of the past weeks), so each carries an age mark, as
+ * a lived-in memory does: the figure counts whatever cache rewrites those marks cause.
  */
 async function _idleDay(memoryTopics = 0) {
   let now = Date.parse("2026-11-23T00:00:00Z");
@@ -28,6 +30,8 @@ async function _idleDay(memoryTopics = 0) {
   const store = createMemoryStore(path.join(home, "memory"));
   for (let i = 0; i < memoryTopics; i++) {
     store.write({ topic: `topic-${i}`, title: `Project fact ${i}`, hook: `what the user decided about area ${i} of the app, and why it matters`, type: "project", content: "details" });
+    const written = new Date(now - (i * 7 + 3) * 3600_000);
+    utimesSync(path.join(home, "memory", "topics", `topic-${i}.md`), written, written);
   }
   const env = { VIGIL_HOME: home, ANTHROPIC_API_KEY: "sk-bench", ANTHROPIC_BASE_URL: server.url, TZ: "UTC" };
   const ctx = openContext({ env, now: () => new Date(now), logDestination: new Writable({ write: (_c, _e, done) => done() }) });

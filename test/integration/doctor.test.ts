@@ -22,7 +22,7 @@ describe("vigil doctor", () => {
     const { code, checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\n");
     expect(checks.filter((check) => check.level !== "ok")).toEqual([]);
     expect(code).toBe(0);
-    expect(checks.map((check) => check.name)).toEqual(["config", "database", "file modes", "memory", "model", "secrets", "notifiers", "github delivery", "webhook port", "watch roots", "service"]);
+    expect(checks.map((check) => check.name)).toEqual(["config", "database", "file modes", "memory", "model", "secrets", "notifiers", "github delivery", "sandbox", "webhook port", "watch roots", "service"]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body).toMatchObject({ model: "claude-haiku-5-5", max_tokens: 1 });
   });
@@ -46,6 +46,11 @@ describe("vigil doctor", () => {
     });
     expect(code).toBe(1);
     expect(checks.find((check) => check.name === "memory")).toMatchObject({ ok: false, detail: expect.stringContaining("topics/ghost.md, which does not exist"), fix: expect.stringContaining("vigil memory revert") });
+  });
+
+  it("no usable sandbox is a warning that says run_command defaults to ask", async () => {
+    const { checks } = await doctor("server: { port: 0 }\nnotify: { ntfy: { topic: vigil-test } }\ntools: { sandbox: { enabled: false } }\n");
+    expect(checks.find((check) => check.name === "sandbox")).toMatchObject({ level: "warn", detail: expect.stringContaining("defaults to ask"), fix: expect.stringContaining("tools.sandbox.enabled") });
   });
 
   it("a broken config is a failed check (exit 1), not a crash", async () => {

@@ -93,16 +93,6 @@ describe("clock", () => {
     expect(JSON.stringify(h.server.requests[3]!.body.messages)).toContain("sleep ended");
   });
 
-  it("quiet hours hold back ordinary events but let urgent ones through", async () => {
-    const h = await startHarness({ start: "2026-11-23T23:00:00Z", config: BASE_CONFIG.replace("quietHours: null", 'quietHours: { start: "22:00", end: "07:00" }') });
-    h.notice({ summary: "a file changed", source: "files", type: "change" });
-    await h.ticks(10);
-    expect(h.server.requests).toHaveLength(0);
-    h.notice({ summary: "wake me if prod is down", urgent: true });
-    await h.ticks(2);
-    expect(h.server.requests).toHaveLength(1);
-  });
-
   it("schedule {at} wakes once at its time; a cron schedule once per slot", async () => {
     const h = await startHarness({ start: "2026-11-23T10:00:00Z" });
     h.server.script(

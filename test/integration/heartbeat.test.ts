@@ -30,9 +30,10 @@ describe("heartbeat: a tick never calls the model by itself", () => {
     }
     await h.ticks(30);
     expect(h.server.requests).toHaveLength(1);
+    // One source's burst is one folded line; list_changes shows the events one by one.
     const prompt = JSON.stringify(h.server.requests[0]!.body.messages);
-    expect(prompt).toContain("change 0");
-    expect(prompt).toContain("change 99");
+    expect(prompt).toContain("100 files changed");
+    expect(prompt).toContain("list_changes");
     expect(h.journal("quiet")[0]!.data).toMatchObject({ events: 100 });
   });
 

@@ -121,7 +121,8 @@ describe("the journal's head, anchored outside VIGIL_HOME", () => {
     const h = await startHarness({ config: `${BASE_CONFIG}journal: { anchor: { file: ${JSON.stringify(anchors)}, notify: true } }\n`, start: "2026-03-02T07:59:30Z" });
     h.notice({ summary: "overnight" });
     const ntfy = await startNtfyRecorder();
-    const review = createMorningReviewJob(h.ctx, { ...h.runtime, notifier: createFallbackNotifier([createNtfyChannel({ server: ntfy.url, topic: "me" })]) });
+    const notifier = Object.assign(createFallbackNotifier([createNtfyChannel({ server: ntfy.url, topic: "me" })]), { flushHeld: async () => undefined });
+    const review = createMorningReviewJob(h.ctx, { ...h.runtime, notifier });
     await review(h.clock.now());
     h.clock.advance(60_000);
     await review(h.clock.now());

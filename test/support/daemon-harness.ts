@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { afterEach } from "vitest";
 import { createAnthropicClient } from "../../daemon/brain/model-client.js";
 import { openContext, type VigilContext } from "../../daemon/context/open-context.js";
-import { createJournalOnlyNotifier } from "../../daemon/notify/notifier.js";
+import { createJournalOnlyNotifier, type Notifier } from "../../daemon/notify/notifier.js";
 import { noticeEvent } from "../../daemon/events/notice-event.js";
 import type { NewEvent } from "../../daemon/events/event-queue.js";
 import { assembleRuntime, type Runtime } from "../../daemon/supervisor/assemble-runtime.js";
@@ -45,7 +45,7 @@ afterEach(async () => {
  * home, against the loopback Messages API server, with a clock the test drives.
  */
 export async function startHarness(
-  options: { config?: string; provider?: "anthropic" | "rules"; start?: string; env?: Record<string, string>; turnTimeoutMs?: number } = {},
+  options: { config?: string; provider?: "anthropic" | "rules"; start?: string; env?: Record<string, string>; turnTimeoutMs?: number; notifier?: Notifier } = {},
 ): Promise<Harness> {
   const home = makeTempHome();
   writeFileSync(path.join(home, "config.yaml"), options.config ?? BASE_CONFIG);
@@ -57,7 +57,7 @@ export async function startHarness(
   const provider = options.provider ?? "anthropic";
   const runtime = assembleRuntime(ctx, {
     client: provider === "anthropic" ? createAnthropicClient({ env, maxRetries: 2 }) : undefined,
-    notifier: createJournalOnlyNotifier(),
+    notifier: options.notifier ?? createJournalOnlyNotifier(),
     ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
   });
   recoverInterrupted(runtime);

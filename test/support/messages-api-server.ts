@@ -12,7 +12,7 @@ export type ScriptedBlock = { type: "text"; text: string } | { type: "tool_use";
 
 export type ScriptedReply =
   | { kind: "message"; content: ScriptedBlock[]; stopReason?: "end_turn" | "tool_use" | "max_tokens" }
-  | { kind: "error"; status: number; type?: string; retryAfterMs?: number }
+  | { kind: "error"; status: number; type?: string; retryAfterMs?: number; message?: string }
   | { kind: "hang" }
   | { kind: "malformed" }
   | { kind: "cut-stream" };
@@ -98,7 +98,7 @@ export async function startMessagesApiServer(options: MessagesApiServerOptions =
     switch (reply.kind) {
       case "error":
         res.setHeader("retry-after-ms", String(reply.retryAfterMs ?? 5));
-        _sendJson(res, reply.status, { type: "error", error: { type: reply.type ?? "api_error", message: `scripted ${reply.status}` } });
+        _sendJson(res, reply.status, { type: "error", error: { type: reply.type ?? "api_error", message: reply.message ?? `scripted ${reply.status}` } });
         return;
       case "hang":
         hanging.add(res);

@@ -5,6 +5,7 @@ import { createMemoryVersions } from "../../../memory/memory-versions.js";
 import { renderMemoryIndex } from "../../../memory/render-memory-index.js";
 import { NothingToRevertError, revertMemoryAndRecord } from "../../../memory/revert-memory.js";
 import { searchRecall } from "../../../memory/search-recall.js";
+import { listUntrustedTopics, trustTopic } from "../../../memory/topic-trust.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
@@ -21,6 +22,11 @@ export function registerMemoryCommands(program: Command, io: CliIo, setExit: (co
     .option("--json", "one JSON object per line")
     .action(async (query: string[], options: { json?: boolean }) => setExit(await withContext(io, (ctx) => runMemorySearch(ctx, io, query.join(" "), options))));
   memory
+    .command("trust")
+    .description("vouch for a topic learned from outside text: later prompts carry it as memory, not fenced as data")
+    .argument("<topic>", "a topic name from `vigil memory show`")
+    .action(async (topic: string) => setExit(await withContext(io, (ctx) => runMemoryTrust(ctx, io, topic))));
+  memory
     .command("revert")
     .description("put the memory back to VERSION, or to the version before the latest")
     .argument("[version]", "a version number from `vigil memory show`")
@@ -30,9 +36,26 @@ export function registerMemoryCommands(program: Command, io: CliIo, setExit: (co
 export function runMemoryShow(ctx: VigilContext, io: CliIo): number {
   const index = renderMemoryIndex(ctx.paths.memoryDir, ctx.now());
   writeLine(io.stdout, `# ${ctx.paths.memoryDir}/MEMORY.md\n${index || "(empty)"}`);
+  const untrusted = listUntrustedTopics(ctx.paths.memoryDir);
+  if (untrusted.length) writeLine(io.stdout, `\nLearned from outside text (fenced as data; \`vigil memory trust TOPIC\` to vouch for one):\n${untrusted.map((t) => `  ${t.topic}  ${t.title}  (from ${t.source})`).join("\n")}`);
   const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir).list(10);
   writeLine(io.stdout, `\nVersions (newest first; \`vigil memory revert VERSION\`):`);
   writeLine(io.stdout, versions.length ? versions.map((v) => `  ${v.version}  ${v.ts}  ${v.reason}  (${Object.keys(v.files).length} files)`).join("\n") : "  (none yet)");
+  return EXIT.ok;
+}
+
+export function runMemoryTrust(ctx: VigilContext, io: CliIo, topic: string): number {
+  const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
+  versions.capture(`before trusting ${topic}`, ctx.now());
+  const outcome = trustTopic(ctx.paths.memoryDir, topic, ctx.now());
+  if (outcome === "no such topic") throw new UsageError(`there is no memory topic "${topic}"; \`vigil memory show\` lists them`);
+  if (outcome === "already trusted") {
+    writeLine(io.stdout, `${topic} is already trusted`);
+    return EXIT.ok;
+  }
+  const version = versions.capture(`trusted ${topic}`, ctx.now());
+  ctx.journal.append({ kind: "system", summary: `memory topic ${topic} trusted by the user`, data: { event: "memory-trusted", topic, version } });
+  writeLine(io.stdout, `${topic} is trusted now: prompts carry it as memory (version ${version}; vigil memory revert undoes it)`);
   return EXIT.ok;
 }
 

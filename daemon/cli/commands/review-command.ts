@@ -4,6 +4,7 @@ import { openContext } from "../../context/open-context.js";
 import { createDaemonState } from "../../state/daemon-state.js";
 import { buildReviewDigest, renderReviewDigest } from "../../review/review-digest.js";
 import { localDay, shiftDay } from "../../../logs/local-day.js";
+import { listUntrustedTopics } from "../../../memory/topic-trust.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 import { parseDay } from "../parse-day.js";
@@ -25,7 +26,7 @@ export function runReview(io: CliIo, options: { day?: string; json?: boolean }):
     const today = localDay(ctx.now(), tz);
     const state = createDaemonState(ctx.db);
     const days = options.day ? [parseDay(options.day, ctx.now(), tz)] : daysSinceLastReview(state, today);
-    const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days);
+    const digest = buildReviewDigest({ db: ctx.db, usage: createUsageLedger(ctx.db), prices: ctx.loaded.config.review.prices, logsDir: ctx.paths.logsDir, now: ctx.now() }, days, { untrustedMemory: listUntrustedTopics(ctx.paths.memoryDir) });
     writeLine(io.stdout, options.json ? JSON.stringify(digest) : renderReviewDigest(digest, tz));
     if (!options.day) state.set(LAST_REVIEWED_KEY, today);
     return EXIT.ok;
