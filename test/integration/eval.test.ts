@@ -157,7 +157,8 @@ describe("vigil eval", () => {
       const home = makeTempHome();
       const workspace = path.join(home, "ws");
       mkdirSync(workspace);
-      const control = path.join(home, "created-by-a-real-turn");
+      // Inside the workspace: a real turn's command runs sandboxed, where only the workspace root is writable.
+      const control = path.join(workspace, "created-by-a-real-turn");
       writeFileSync(path.join(home, "config.yaml"), `heartbeat: { quietHours: null }\nserver: { port: 0 }\nnotify: { desktop: false }\ntools: { workspace: [${JSON.stringify(workspace)}], policy: { run_command: auto } }\n`);
       server.setFallback(chooser(control));
       expect((await runVigilAsync(["tell", "[exec] please"], env(home))).code).toBe(0);
