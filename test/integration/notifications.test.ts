@@ -69,7 +69,7 @@ describe("notifications", () => {
 describe("desktop notifications with no bus at all", () => {
   it("the daemon journals the failure instead of losing it", async () => {
     const home = makeTempHome();
-    writeFileSync(path.join(home, "config.yaml"), "notify: { desktop: true }\nrules: [ { when: { source: user }, do: notify } ]\nserver: { port: 0 }\n");
+    writeFileSync(path.join(home, "config.yaml"), "heartbeat: { quietHours: null }\nnotify: { desktop: true }\nrules: [ { when: { source: user }, do: notify } ]\nserver: { port: 0 }\n");
     const env = cleanEnv(home, { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" });
     runVigil(["tell", "nobody will see this pop up"], env);
     expect(runVigil(["start", "--once"], env).code).toBe(0);
@@ -96,7 +96,7 @@ describe.skipIf(desktopTools.skip)(desktopTools.title("desktop notifications for
   it("a failing ntfy falls back to the desktop: dunst shows it and the journal says what happened", async () => {
     const ntfy = await startNtfyRecorder(503);
     const home = makeTempHome();
-    writeFileSync(path.join(home, "config.yaml"), `notify: { desktop: true, ntfy: { server: "${ntfy.url}", topic: vigil-test } }\nrules: [ { when: { source: user }, do: notify } ]\nserver: { port: 0 }\n`);
+    writeFileSync(path.join(home, "config.yaml"), `heartbeat: { quietHours: null }\nnotify: { desktop: true, ntfy: { server: "${ntfy.url}", topic: vigil-test } }\nrules: [ { when: { source: user }, do: notify } ]\nserver: { port: 0 }\n`);
     const env = cleanEnv(home, { DISPLAY: display });
     expect(runVigil(["tell", "the build finished"], env).code).toBe(0);
     // One session bus for dunst and the daemon, as a desktop login has.

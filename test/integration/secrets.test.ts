@@ -12,6 +12,7 @@ const API_KEY = "sk-test-from-service-env-file";
 /** Every feature that needs a secret, switched on. */
 function everySecretConfig(ntfyUrl = "http://127.0.0.1:9") {
   return `model: { provider: anthropic }
+heartbeat: { quietHours: null }  # a notification sent at night would wait for the morning digest
 github: { apiBaseUrl: "http://127.0.0.1:9", poll: { enabled: true }, webhooks: { enabled: true } }  # nothing to reach: no network
 notify: { desktop: false, ntfy: { server: "${ntfyUrl}", topic: vigil-test, token: env:NTFY_TOKEN } }
 server: { port: 0 }
@@ -81,7 +82,7 @@ describe("secrets are resolved by the verb that uses them, from the environment 
 
   it("a start without a key the previous start had is journaled and notified, names only", async () => {
     const ntfy = await startNtfyRecorder();
-    const home = homeWith(`notify: { desktop: false, ntfy: { server: "${ntfy.url}", topic: vigil-test } }\nserver: { port: 0 }\n`);
+    const home = homeWith(`heartbeat: { quietHours: null }\nnotify: { desktop: false, ntfy: { server: "${ntfy.url}", topic: vigil-test } }\nserver: { port: 0 }\n`);
     writeFileSync(path.join(home, "service.env"), `ANTHROPIC_API_KEY=${API_KEY}\nANTHROPIC_BASE_URL=http://127.0.0.1:9\n`, { mode: 0o600 });
     expect((await runVigilAsync(["start", "--once"], cleanEnv(home))).stderr).toMatch(/provider: anthropic/);
     writeFileSync(path.join(home, "service.env"), "# the key went missing\n", { mode: 0o600 });
