@@ -16,6 +16,8 @@ function _send(message: TaskWorkerMessage): void {
 
 // The daemon died (even by SIGKILL): the IPC channel closes, and a worker nobody waits for stops.
 process.on("disconnect", () => process.exit(1));
+// The worktree lives under VIGIL_HOME: what the worker and its commands create there is the user's alone.
+process.umask(0o077);
 
 process.once("message", (task: WorkerTask) => {
   let finished: string | undefined;

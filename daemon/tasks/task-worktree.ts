@@ -15,7 +15,7 @@ export function createTaskWorktree(repoDir: string, dir: string, branch: string,
   removeTaskWorktree(repoDir, dir, env);
   mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
   // checkout.workers=0: check files out on every core (a 10,000-file repository in well under a second).
-  runGit(repoDir, ["-c", "checkout.workers=0", "worktree", "add", "--quiet", "--force", "-B", branch, dir, baseCommit], env);
+  runGit(repoDir, ["-c", "checkout.workers=0", "worktree", "add", "--quiet", "--force", "-B", branch, dir, baseCommit], env, { privateFiles: true });
 }
 
 export function removeTaskWorktree(repoDir: string, dir: string, env?: NodeJS.ProcessEnv): void {

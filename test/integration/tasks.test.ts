@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { statSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTaskRunner, type TaskRunner } from "../../daemon/tasks/task-runner.js";
@@ -59,7 +59,13 @@ describe.skipIf(gitTool.skip)(gitTool.title("tasks: work in a worktree of its ow
     const before = { status: git(repo, "status", "--porcelain"), head: git(repo, "rev-parse", "HEAD"), stash: git(repo, "stash", "list") };
     h.server.setFallback(respond(workerResponder(FIX_STEPS)));
 
-    await runOneTask(h, runner);
+    // A usual umask (the suite's own is 077): the worktree must come out private anyway.
+    const umask = process.umask(0o022);
+    try {
+      await runOneTask(h, runner);
+    } finally {
+      process.umask(umask);
+    }
 
     expect({ status: git(repo, "status", "--porcelain"), head: git(repo, "rev-parse", "HEAD"), stash: git(repo, "stash", "list") }).toEqual(before);
     expect(readFileSync(path.join(repo, "sum.js"), "utf8")).toContain("a - b");
@@ -69,6 +75,8 @@ describe.skipIf(gitTool.skip)(gitTool.title("tasks: work in a worktree of its ow
     expect(git(repo, "log", "-1", "--format=%an <%ae>|%s", "vigil/task-1").trim()).toBe("Vigil <vigil@localhost>|Fix sum: it subtracted instead of adding");
     expect(git(repo, "rev-list", "--count", `${task.baseCommit}..vigil/task-1`).trim()).toBe("1");
     expect(task.worktree).toBe(path.join(h.home, "worktrees", "task-1"));
+    // The worktree is under VIGIL_HOME: what git checked out and what the worker wrote is the user's alone.
+    for (const name of ["test.js", "sum.js"]) expect(statSync(path.join(task.worktree!, name)).mode & 0o077).toBe(0);
 
     // The worker saw the failing test, then the passing one; its commands had no keys.
     const results = workerResults(h);
