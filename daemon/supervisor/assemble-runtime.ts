@@ -29,6 +29,7 @@ import { createWorkspaceTools } from "../tools/workspace/workspace-tools.js";
 import { expandHome } from "../paths/expand-home.js";
 import { createRunCommandTool } from "../tools/run-command-tool.js";
 import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
+import type { CommandSandbox } from "../tools/sandbox/sandbox-command.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
 import { createMemoryTools } from "../../memory/memory-tools.js";
 import { noticeEvent } from "../events/notice-event.js";
@@ -56,6 +57,8 @@ export interface Runtime {
   /** The REST client; throws a tool error when no token is configured. */
   github: () => Promise<GithubClient>;
   hooks: HookRunner;
+  /** The commands' sandbox (run_command, task workers); undefined when none is usable. */
+  sandbox: CommandSandbox | undefined;
   /** The user's MCP servers; nothing is started until someone calls `start`. */
   mcp: McpHub;
 }
@@ -146,7 +149,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp };
+  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp, sandbox };
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */

@@ -1,3 +1,4 @@
+import type { CommandSandbox } from "../tools/sandbox/sandbox-command.js";
 import type { Journal } from "../../logs/journal.js";
 import { localDay } from "../../logs/local-day.js";
 import type { UsageLedger } from "../brain/usage-ledger.js";
@@ -19,6 +20,8 @@ export interface RunTaskDeps {
   now: () => Date;
   /** Tokens of one model call in the worker. */
   maxOutputTokens: number;
+  /** The commands' sandbox, as run_command's (issue 19): absent runs them bare. */
+  sandbox?: CommandSandbox;
   workerPath?: string;
 }
 
@@ -43,6 +46,7 @@ export async function runTask(deps: RunTaskDeps, task: TaskRecord, signal: Abort
         maxSteps: task.maxSteps,
         maxTokens: task.maxTokens,
         commandTimeoutMs: Math.min(COMMAND_TIMEOUT_MS, task.timeoutMs),
+        ...(deps.sandbox ? { sandbox: deps.sandbox } : {}),
       },
       {
         env: deps.env,

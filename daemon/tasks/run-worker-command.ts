@@ -13,9 +13,11 @@ export interface CommandResult {
  * A shell command in the worktree with the given (scrubbed) environment, killed with its whole
  * process group after the timeout; only the last 32 KiB of output are kept.
  */
-export function runWorkerCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CommandResult> {
+export function runWorkerCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, argv?: readonly [string, readonly string[]]): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // argv: the sandboxed form (bwrap … /bin/sh -c command); else the shell itself.
+    const [file, args] = argv ?? ["/bin/sh", ["-c", command]];
+    const child = spawn(file, [...args], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     let dropped = 0;
     const take = (chunk: Buffer) => {

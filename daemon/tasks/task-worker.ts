@@ -25,6 +25,7 @@ process.once("message", (task: WorkerTask) => {
     worktree: task.worktree,
     env: process.env,
     commandTimeoutMs: task.commandTimeoutMs,
+    ...(task.sandbox ? { sandbox: task.sandbox } : {}),
     onCommand: (tail) => _send({ type: "command", tail }),
     onFinish: (summary) => void (finished = summary),
   });

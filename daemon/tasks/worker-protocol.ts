@@ -1,3 +1,4 @@
+import type { CommandSandbox } from "../tools/sandbox/sandbox-command.js";
 import type { TokenUsage } from "../brain/usage-ledger.js";
 
 /** What the parent sends the task worker: the worktree and the goal; budgets it enforces itself too. */
@@ -13,6 +14,8 @@ export interface WorkerTask {
   maxTokens: number;
   /** Per command the worker runs. */
   commandTimeoutMs: number;
+  /** Run the worker's commands under bubblewrap, its worktree the one writable place (absent: bare). */
+  sandbox?: CommandSandbox;
 }
 
 export type TaskWorkerMessage =

@@ -1,3 +1,4 @@
+import { sandboxArgv, type CommandSandbox } from "../tools/sandbox/sandbox-command.js";
 import { readdirSync, readFileSync, lstatSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -18,6 +19,8 @@ export interface WorkerToolOptions {
   worktree: string;
   env: NodeJS.ProcessEnv;
   commandTimeoutMs: number;
+  /** Commands under bubblewrap with only the worktree writable; absent, they run bare. */
+  sandbox?: CommandSandbox;
   /** After each command, the tail of its output (the task's test-output tail). */
   onCommand: (tail: string) => void;
   /** `finish_task` was called with this summary. */
@@ -126,7 +129,7 @@ function _writeFile(inside: (requested: string) => string): Tool {
   });
 }
 
-function _runCommand({ worktree, env, commandTimeoutMs, onCommand }: WorkerToolOptions): Tool {
+function _runCommand({ worktree, env, commandTimeoutMs, onCommand, sandbox }: WorkerToolOptions): Tool {
   const scrubbed = scrubEnv(env);
   return defineTool({
     name: "run_command",
@@ -134,7 +137,8 @@ function _runCommand({ worktree, env, commandTimeoutMs, onCommand }: WorkerToolO
     risk: "exec",
     input: z.strictObject({ command: z.string().min(1).max(4000) }),
     async run({ command }) {
-      const result = await runWorkerCommand(command, worktree, scrubbed, commandTimeoutMs);
+      const argv = sandbox ? ([sandbox.bwrap, sandboxArgv({ bwrap: sandbox.bwrap, writable: worktree, hidden: sandbox.hidden, network: sandbox.network, cwd: worktree }, command)] as const) : undefined;
+      const result = await runWorkerCommand(command, worktree, scrubbed, commandTimeoutMs, argv);
       const status = result.timedOut ? `killed after ${Math.round(commandTimeoutMs / 1000)} s` : `exit ${result.code}`;
       onCommand(`$ ${command}\n${status}\n${result.output.slice(-TAIL)}`);
       return { content: `${status}\n${result.output || "(no output)"}`, isError: result.code !== 0 };

@@ -6,9 +6,11 @@ import { BASE_CONFIG, startHarness, type Harness } from "../support/daemon-harne
 import { text, toolUse, type RecordedRequest, type Responder } from "../support/messages-api-server.js";
 import { startGithubApiServer } from "../support/github-api-server.js";
 import { cleanEnv, runVigil, runVigilAsync, waitFor } from "../support/run-vigil.js";
+import { checkSystemTools } from "../support/system-tools.js";
+
+const sandboxTools = checkSystemTools({ bwrap: "bubblewrap" });
 import { FIX_STEPS, git, isWorkerRequest, makeBuggyRepo, workerResponder, workerStep } from "../support/task-repo.js";
 import { makeTempHome } from "../support/temp-home.js";
-import { checkSystemTools } from "../support/system-tools.js";
 
 const gitTool = checkSystemTools({ git: "git" });
 
@@ -31,7 +33,7 @@ async function startTaskHarness(extra = "", env: Record<string, string> = {}): P
   const repo = makeBuggyRepo(path.join(makeTempHome("vigil-task-repo-"), "app"));
   const h = await startHarness({ config: tasksConfig(repo, extra.replaceAll("$REPO", repo)), env });
   const runner = createTaskRunner(
-    { ...h.ctx, store: h.runtime.tasks, usage: h.runtime.turn.usage, timeZone: "UTC", maxOutputTokens: 4096 },
+    { ...h.ctx, store: h.runtime.tasks, usage: h.runtime.turn.usage, timeZone: "UTC", maxOutputTokens: 4096, ...(h.runtime.sandbox ? { sandbox: h.runtime.sandbox } : {}) },
     { home: h.home, maxConcurrent: h.ctx.loaded.config.tasks.maxConcurrent, logger: h.ctx.logger },
   );
   return { h, repo, runner };
@@ -151,6 +153,25 @@ describe.skipIf(gitTool.skip)(gitTool.title("tasks: work in a worktree of its ow
     expect(existsSync(path.join(path.dirname(repo), "planted.txt"))).toBe(false);
     expect(existsSync("/tmp/planted-by-a-task.txt")).toBe(false);
     expect(h.runtime.tasks.get(1)).toMatchObject({ state: "done", headCommit: null });
+  });
+
+  it.skipIf(sandboxTools.skip)(sandboxTools.title("the worker's commands run in the sandbox: VIGIL_HOME is hidden and only the worktree is writable"), async () => {
+    sandboxTools.assertPresent();
+    const { h, repo, runner } = await startTaskHarness();
+    const planted = path.join(path.dirname(repo), "planted-by-a-command.txt");
+    const command = `ls -a ${h.home}; cat ${path.join(h.home, "vigil.db")} >/dev/null && echo READ-THE-DB; echo x > ${planted}; echo ok > inside.txt; cat inside.txt`;
+    h.server.setFallback(respond(workerResponder([toolUse("run_command", { command }), toolUse("finish_task", { summary: "probed the sandbox" })])));
+    await runOneTask(h, runner);
+
+    const [result] = workerResults(h);
+    const content = (result as { content: string }).content;
+    // VIGIL_HOME shows only the worktree bound into it; its database is not there to read.
+    expect(content).toMatch(/^exit 0\n\.\n\.\.\nworktrees\n/);
+    expect(content).toContain("vigil.db: No such file or directory");
+    expect(content).not.toContain("READ-THE-DB");
+    expect(content).toMatch(/ok\n$/);
+    expect(existsSync(planted)).toBe(false);
+    expect(git(repo, "show", "vigil/task-1:inside.txt")).toBe("ok\n");
   });
 
   it("ends a task as failed within its budget: steps, tokens, time", async () => {
