@@ -1,3 +1,4 @@
+import { listApprovalDecisions, type ApprovalDecision } from "./approval-decisions.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { UsageLedger, TokenUsage } from "../brain/usage-ledger.js";
 import { totalTokens } from "../brain/usage-ledger.js";
@@ -33,6 +34,8 @@ export interface ReviewDigest {
   /** Each task that moved on these days, at its latest state (from its `task` journal rows). */
   tasks: Array<{ id: number; state: string; ts: string; summary: string }>;
   approvalsWaiting: Array<{ id: number; tool: string; reason: string }>;
+  /** Approvals decided on these days, and where: the shell, the review page, the phone. */
+  approvalsDecided: ApprovalDecision[];
   /** Events set aside after failing turn after turn (quarantined): they will not be retried. */
   setAside: Array<{ ts: string; summary: string }>;
   /** Notifications held during quiet hours (delivered later as one digest). */
@@ -83,6 +86,7 @@ export function buildReviewDigest(deps: { db: VigilDatabase; usage: UsageLedger;
     dreams: ofKind("dream").map(({ ts, summary }) => ({ ts, summary })),
     tasks: _latestPerTask(ofKind("task")),
     approvalsWaiting: createApprovalQueue(deps.db).pending(deps.now).map(({ id, tool, reason }) => ({ id, tool, reason })),
+    approvalsDecided: days.flatMap((day) => listApprovalDecisions(deps.db, day)),
     // Only days whose log file is there: a link to nothing helps nobody.
     logs: days.map((day) => dailyMarkdownPath(deps.logsDir, day)).filter((file) => existsSync(file)),
   };
@@ -121,6 +125,8 @@ export function renderReviewDigest(digest: ReviewDigest, timeZone = "UTC"): stri
   section("Held during quiet hours", digest.held.map((item) => `${at(item.ts)} ${item.summary}`));
   section("Memory to check (learned from outside text; fenced as data until you trust it)", digest.untrustedMemory.map((item) => `${item.title} (${item.topic}): vigil memory trust ${item.topic}`));
   section("For you", digest.notable.slice(0, 20).map((item) => `${at(item.ts)} ${item.summary}`));
+  const where: Record<string, string> = { cli: "in the shell", page: "on the review page", phone: "from the phone" };
+  section("Approvals decided", digest.approvalsDecided.map((item) => `${at(item.ts)} #${item.approvalId} ${item.tool} ${item.decision} ${where[item.by] ?? item.by}`));
   section("Tasks", digest.tasks.map((task) => `#${task.id} ${task.state}: ${task.summary} (vigil task show ${task.id})`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));
   lines.push("", digest.logs.length ? `Full log: ${digest.logs.join(", ")}` : "No daily log file for these days.");

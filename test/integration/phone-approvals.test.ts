@@ -104,6 +104,8 @@ describe("approve from the phone through ntfy", () => {
     const listed = runVigil(["approvals"], env).stdout;
     expect(listed).toMatch(/#1 {2}run_command approved from the phone at /);
     expect(listed).toMatch(new RegExp(`#${pending.id}  run_command denied in the shell at `));
+    const review = runVigil(["review", "--day", "today"], env).stdout;
+    expect(review).toMatch(/Approvals decided[\s\S]*#1 run_command approved from the phone[\s\S]*run_command denied in the shell/);
   });
 
   it("a command longer than a notification can show gets no Approve button; a tool kept off the phone gets none at all", async () => {
