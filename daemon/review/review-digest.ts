@@ -1,3 +1,4 @@
+import { describeApprovalChannel } from "../tools/resolve-approval.js";
 import { listApprovalDecisions, type ApprovalDecision } from "./approval-decisions.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { UsageLedger, TokenUsage } from "../brain/usage-ledger.js";
@@ -125,8 +126,7 @@ export function renderReviewDigest(digest: ReviewDigest, timeZone = "UTC"): stri
   section("Held during quiet hours", digest.held.map((item) => `${at(item.ts)} ${item.summary}`));
   section("Memory to check (learned from outside text; fenced as data until you trust it)", digest.untrustedMemory.map((item) => `${item.title} (${item.topic}): vigil memory trust ${item.topic}`));
   section("For you", digest.notable.slice(0, 20).map((item) => `${at(item.ts)} ${item.summary}`));
-  const where: Record<string, string> = { cli: "in the shell", page: "on the review page", phone: "from the phone" };
-  section("Approvals decided", digest.approvalsDecided.map((item) => `${at(item.ts)} #${item.approvalId} ${item.tool} ${item.decision} ${where[item.by] ?? item.by}`));
+  section("Approvals decided", digest.approvalsDecided.map((item) => `${at(item.ts)} #${item.approvalId} ${item.tool} ${item.decision} ${describeApprovalChannel(item.by)}`));
   section("Tasks", digest.tasks.map((task) => `#${task.id} ${task.state}: ${task.summary} (vigil task show ${task.id})`));
   section("Memory (dreams)", digest.dreams.map((dream) => dream.summary));
   lines.push("", digest.logs.length ? `Full log: ${digest.logs.join(", ")}` : "No daily log file for these days.");

@@ -32,7 +32,7 @@ export async function approveCall(deps: ToolRunDeps, id: number, context: Approv
     return { ok: true, approval, result: { content, isError: true } };
   }
   const input = JSON.parse(approval.input) as unknown;
-  deps.journal.append({ kind: "decided", summary: `approval #${id} approved by the user (${_where(context.by)}): ${tool.name}`, data: { approvalId: id, tool: tool.name, decision: "approved", by: context.by } });
+  deps.journal.append({ kind: "decided", summary: `approval #${id} approved by the user (${describeApprovalChannel(context.by)}): ${tool.name}`, data: { approvalId: id, tool: tool.name, decision: "approved", by: context.by } });
   const scope = { turnId: `approval-${id}`, now: context.now, timeZone: context.timeZone, previousTurns: [] };
   const result = await executeToolCall(deps, tool, input, { id: approval.toolUseId, name: tool.name, input }, scope, { approvalId: id, approvedBy: context.by });
   deps.approvals.finish(id, result.isError ? "failed" : "done", result.content);
@@ -43,10 +43,11 @@ export async function approveCall(deps: ToolRunDeps, id: number, context: Approv
 export function denyCall(deps: Pick<ToolRunDeps, "approvals" | "journal">, id: number, context: Pick<ApprovalRequestContext, "now" | "by">): ApprovalOutcome {
   const approval = deps.approvals.get(id);
   if (!approval || !deps.approvals.decide(id, "denied", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
-  deps.journal.append({ kind: "acted", summary: `${approval.tool} denied by the user (approval #${id}, ${_where(context.by)})`, data: { approvalId: id, tool: approval.tool, outcome: "denied", by: context.by } });
+  deps.journal.append({ kind: "acted", summary: `${approval.tool} denied by the user (approval #${id}, ${describeApprovalChannel(context.by)})`, data: { approvalId: id, tool: approval.tool, outcome: "denied", by: context.by } });
   return { ok: true, approval };
 }
 
-function _where(by: ApprovalChannel): string {
-  return { cli: "in the shell", page: "on the review page", phone: "from the phone" }[by];
+/** Where a decision was made, in words ("from the phone"); an unknown channel is named as it is. */
+export function describeApprovalChannel(by: string): string {
+  return ({ cli: "in the shell", page: "on the review page", phone: "from the phone" } as Record<string, string>)[by] ?? by;
 }

@@ -4,7 +4,7 @@ import { buildNotifier } from "../../notify/build-notifier.js";
 import { assembleRuntime, type Runtime } from "../../supervisor/assemble-runtime.js";
 import { MCP_START_WAIT_MS } from "../../mcp/mcp-hub.js";
 import type { Tool } from "../../toolkit/tool.js";
-import { approveCall, denyCall } from "../../tools/resolve-approval.js";
+import { approveCall, denyCall, describeApprovalChannel } from "../../tools/resolve-approval.js";
 import { withContext } from "../with-context.js";
 import { listApprovalDecisions } from "../../review/approval-decisions.js";
 import { localDay } from "../../../logs/local-day.js";
@@ -46,9 +46,8 @@ function _list(io: CliIo, ctx: VigilContext, options: { json?: boolean }): numbe
   }
   if (!options.json && pending.length === 0) writeLine(io.stderr, "nothing is waiting for your approval");
   if (!options.json) {
-    const where = { cli: "in the shell", page: "on the review page", phone: "from the phone" } as Record<string, string>;
     for (const decision of listApprovalDecisions(ctx.db, localDay(ctx.now(), ctx.loaded.timezone))) {
-      writeLine(io.stdout, `#${decision.approvalId}  ${decision.tool} ${decision.decision} ${where[decision.by] ?? decision.by} at ${formatLocalTime(decision.ts, ctx.now(), ctx.loaded.timezone)}`);
+      writeLine(io.stdout, `#${decision.approvalId}  ${decision.tool} ${decision.decision} ${describeApprovalChannel(decision.by)} at ${formatLocalTime(decision.ts, ctx.now(), ctx.loaded.timezone)}`);
     }
   }
   return EXIT.ok;
