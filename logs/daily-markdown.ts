@@ -17,7 +17,7 @@ export function renderMarkdownHeader(day: string): string {
 /** One readable line per entry; `seq` at the end so a line can be traced back to its row. */
 export function renderMarkdownLine(entry: JournalEntry, timeZone: string): string {
   const { time } = localDateParts(new Date(entry.ts), timeZone);
-  const summary = entry.summary.replace(/\s*\n\s*/g, " ");
+  const summary = entry.summary.includes("\n") ? entry.summary.replace(/\s*\n\s*/g, " ") : entry.summary;
   return `- ${time} **${entry.kind}** ${summary} \`#${entry.seq}\`\n`;
 }
 
@@ -46,6 +46,10 @@ export function appendDailyMarkdown(
 
 function _groupByDay(entries: readonly JournalEntry[]): Map<string, JournalEntry[]> {
   const byDay = new Map<string, JournalEntry[]>();
-  for (const entry of entries) byDay.set(entry.day, [...(byDay.get(entry.day) ?? []), entry]);
+  for (const entry of entries) {
+    const day = byDay.get(entry.day);
+    if (day) day.push(entry);
+    else byDay.set(entry.day, [entry]);
+  }
   return byDay;
 }

@@ -33,6 +33,13 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Vi
   return db;
 }
 
+/** A read-only second connection to an existing `vigil.db` (a worker thread's, a child's): no migration, no writes. */
+export function openReadonlyDatabase(file: string): VigilDatabase {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 10000");
+  return db;
+}
+
 function _migrate(db: VigilDatabase, migrations: readonly Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
   if ((db.pragma("user_version", { simple: true }) as number) === latest) return;

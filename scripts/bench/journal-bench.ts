@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
 import { openDatabase } from "../../daemon/store/open-database.js";
 import { MIGRATIONS } from "../../daemon/context/migrations.js";
 import { createJournal, type JournalInput } from "../../logs/journal.js";
 import { queryEntries } from "../../logs/query-entries.js";
-import { verifyChain } from "../../logs/verify-chain.js";
+import { verifyChain, verifyChainInParallel, type ChainVerdict } from "../../logs/verify-chain.js";
 import { indexJournal } from "../../memory/index-journal.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { measure, type BenchFigure } from "./measure.js";
@@ -57,12 +57,15 @@ export async function benchJournal(): Promise<BenchFigure[]> {
   const big = _tempJournal({ markdown: false, now: () => new Date(dayZero + Math.floor(appended++ / ROWS_PER_DAY) * 86_400_000) });
   for (let i = 0; i < ROWS; i += 10_000) big.journal.appendMany(Array.from({ length: 10_000 }, (_, j) => _entry(i + j)));
 
-  const verify = await measure(`journal: verify ${ROWS.toLocaleString("en-US")} rows`, "s", 3, () => {
-    const start = process.hrtime.bigint();
-    const verdict = verifyChain(big.db);
-    if (!verdict.ok || verdict.rows !== ROWS) throw new Error(`verify failed: ${JSON.stringify(verdict)}`);
-    return _seconds(start);
-  });
+  const verifyWith = (label: string, run: () => Promise<ChainVerdict>) =>
+    measure(`journal: verify ${ROWS.toLocaleString("en-US")} rows, ${label}`, "s", 3, async () => {
+      const start = process.hrtime.bigint();
+      const verdict = await run();
+      if (!verdict.ok || verdict.rows !== ROWS) throw new Error(`verify failed: ${JSON.stringify(verdict)}`);
+      return _seconds(start);
+    });
+  const verifyOne = await verifyWith("one thread", async () => verifyChain(big.db));
+  const verify = await verifyWith(`vigil log verify (${availableParallelism()} worker threads)`, () => verifyChainInParallel(big.db));
   const listDay = await measure(`journal: list one day (${ROWS_PER_DAY.toLocaleString("en-US")} rows) among ${ROWS.toLocaleString("en-US")}`, "ms", 9, () => {
     const start = process.hrtime.bigint();
     const rows = queryEntries(big.db, { day: "2026-02-15" });
@@ -83,5 +86,5 @@ export async function benchJournal(): Promise<BenchFigure[]> {
   const rare = await search("a word in 0.2% of rows", "module-250");
   const common = await search("words in every row", "file changed");
   big.dispose();
-  return [single, batched, batchedLarge, verify, listDay, catchUp, rare, common];
+  return [single, batched, batchedLarge, verifyOne, verify, listDay, catchUp, rare, common];
 }

@@ -4,7 +4,7 @@ import { openContext, type VigilContext } from "../../context/open-context.js";
 import { isJournalKind, JOURNAL_KINDS } from "../../../logs/journal-kinds.js";
 import { queryEntries, type EntryQuery } from "../../../logs/query-entries.js";
 import type { JournalEntry } from "../../../logs/journal-entry.js";
-import { verifyChain } from "../../../logs/verify-chain.js";
+import { verifyChainInParallel } from "../../../logs/verify-chain.js";
 import { appendAnchor, readAnchors, resolveAnchorFile, verifyAnchors, type Anchor, type AnchorVerdict } from "../../../logs/anchor-log.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -48,7 +48,7 @@ export function registerLogCommand(program: Command, io: CliIo, setExit: (code: 
     .description("walk the hash chain; exit 1 naming the first bad seq (or the first anchored seq that no longer matches)")
     .option("--json", "print the verdict as JSON")
     .option("--anchors <file>", "also check every head anchored in this file is still in the chain, unchanged")
-    .action((options: VerifyOptions) => setExit(runLogVerify(io, options)));
+    .action(async (options: VerifyOptions) => setExit(await runLogVerify(io, options)));
   log
     .command("anchor")
     .description("append the journal's head (seq and hash) to the anchor log outside VIGIL_HOME")
@@ -118,10 +118,10 @@ interface VerifyOptions {
   anchors?: string;
 }
 
-export function runLogVerify(io: CliIo, options: VerifyOptions): number {
+export async function runLogVerify(io: CliIo, options: VerifyOptions): Promise<number> {
   const ctx = openContext({ env: io.env, now: io.now });
   try {
-    const verdict = verifyChain(ctx.db);
+    const verdict = await verifyChainInParallel(ctx.db);
     const anchors = options.anchors === undefined ? undefined : verifyAnchors(ctx.db, _readAnchorFile(options.anchors), ctx.paths.home);
     if (options.json) writeLine(io.stdout, JSON.stringify(anchors ? { ...verdict, anchors } : verdict));
     else {
