@@ -42,15 +42,37 @@ function _repoDir({ workspace, clones, env }: TaskRepoConfig, repo: string): str
 
 function _resolveRef(dir: string, ref: string | undefined, env: NodeJS.ProcessEnv): string {
   const pr = /^pr:(\d+)$/.exec(ref ?? "");
-  if (pr) {
-    // Into a ref of Vigil's own: FETCH_HEAD and the user's branches stay as they were.
-    runGit(dir, ["fetch", "--quiet", "--no-write-fetch-head", "origin", `+refs/pull/${pr[1]}/head:refs/vigil/pull/${pr[1]}`], env);
-    return runGit(dir, ["rev-parse", "--verify", `refs/vigil/pull/${pr[1]}^{commit}`], env).trim();
-  }
+  if (pr) return _fetchPullRequest(dir, pr[1]!, env);
   if (ref !== undefined && (ref.startsWith("-") || ref.includes(".."))) throw new ToolError(`"${ref}" is not a branch, commit or pr:N`);
   try {
     return runGit(dir, ["rev-parse", "--verify", `${ref ?? "HEAD"}^{commit}`], env).trim();
   } catch {
     throw new ToolError(`"${ref ?? "HEAD"}" is not a branch or commit in ${dir}`);
   }
+}
+
+/** A slow remote fails the call instead of holding the daemon (the fetch runs synchronously). */
+const FETCH_TIMEOUT_MS = 120_000;
+
+/**
+ * The pull request's head, fetched from origin into a ref of Vigil's own. Only that ref changes in
+ * the user's clone: no FETCH_HEAD, no tags that point into the PR's history (--no-tags), no
+ * remote-tracking ref a configured refspec would update on the side (an empty --refmap).
+ */
+function _fetchPullRequest(dir: string, number: string, env: NodeJS.ProcessEnv): string {
+  let origin: string;
+  try {
+    origin = runGit(dir, ["remote", "get-url", "origin"], env).trim();
+  } catch {
+    throw new ToolError(`pr:${number} needs a remote named origin in ${dir} to fetch refs/pull/${number}/head from; it has none (git remote add origin URL)`);
+  }
+  const own = `refs/vigil/pull/${number}`;
+  try {
+    runGit(dir, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--refmap=", "origin", `+refs/pull/${number}/head:${own}`], env, { timeoutMs: FETCH_TIMEOUT_MS });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/couldn't find remote ref/i.test(message)) throw new ToolError(`pull request #${number} is not on origin (${origin}): it has no refs/pull/${number}/head; check the number`);
+    throw new ToolError(`could not fetch pull request #${number} from origin (${origin}): ${message}`);
+  }
+  return runGit(dir, ["rev-parse", "--verify", `${own}^{commit}`], env).trim();
 }

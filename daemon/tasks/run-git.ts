@@ -8,12 +8,13 @@ export class TaskGitError extends Error {
  * Runs git in `cwd` and returns its stdout. The environment is only what git needs, so a user's
  * GIT_DIR or GIT_INDEX_FILE can never point a task's git at the user's own checkout.
  */
-export function runGit(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, { asUser = false, privateFiles = false } = {}): string {
+export function runGit(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, { asUser = false, privateFiles = false, timeoutMs = 0 } = {}): string {
   // privateFiles: what git creates is the user's alone (umask 077), as everything under VIGIL_HOME.
   const [file, argv] = privateFiles ? ["/bin/sh", ["-c", 'umask 077 && exec git "$@"', "git", ...args]] : ["git", [...args]];
   try {
-    return execFileSync(file, argv, { cwd, env: asUser ? _keptEnv(env) : gitEnv(env), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(file, argv, { cwd, env: asUser ? _keptEnv(env) : gitEnv(env), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
   } catch (error) {
+    if ((error as { code?: string }).code === "ETIMEDOUT") throw new TaskGitError(`git ${args.join(" ")} timed out after ${Math.round(timeoutMs / 1000)} s in ${cwd}`);
     const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
     throw new TaskGitError(`git ${args.join(" ")} failed in ${cwd}: ${stderr || (error as Error).message}`);
   }

@@ -1,55 +1,15 @@
 import { statSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTaskRunner, type TaskRunner } from "../../daemon/tasks/task-runner.js";
-import { BASE_CONFIG, startHarness, type Harness } from "../support/daemon-harness.js";
-import { text, toolUse, type RecordedRequest, type Responder } from "../support/messages-api-server.js";
+import { toolUse } from "../support/messages-api-server.js";
 import { startGithubApiServer } from "../support/github-api-server.js";
 import { cleanEnv, runVigil, runVigilAsync, waitFor } from "../support/run-vigil.js";
 import { checkSystemTools } from "../support/system-tools.js";
-
-const sandboxTools = checkSystemTools({ bwrap: "bubblewrap" });
-import { FIX_STEPS, git, isWorkerRequest, makeBuggyRepo, workerResponder, workerStep } from "../support/task-repo.js";
-import { makeTempHome } from "../support/temp-home.js";
+import { FIX_STEPS, git, isWorkerRequest, workerResponder, workerStep } from "../support/task-repo.js";
+import { respond, runOneTask, startTaskHarness, workerResults } from "../support/task-harness.js";
 
 const gitTool = checkSystemTools({ git: "git" });
-
-const tasksConfig = (repo: string, extra = "") => `${BASE_CONFIG}tools: { workspace: [${repo}], policy: { start_task: auto } }\n${extra}`;
-
-/** The heartbeat starts a task on the user's word and stays quiet otherwise; the worker follows `worker`. */
-function respond(worker: Responder, goal = "the test in app fails: fix it", repo = "app"): Responder {
-  return (request: RecordedRequest) => {
-    if (isWorkerRequest(request)) return worker(request);
-    const last = request.body.messages.at(-1)!;
-    if (typeof last.content === "string" && /task\/finished|ship it/.test(last.content)) {
-      return { kind: "message", content: [{ type: "tool_use", name: "push_task_branch", input: { task: 1 } }, { type: "tool_use", name: "open_pull_request", input: { task: 1, title: "Fix sum", body: "sum subtracted" } }] };
-    }
-    if (typeof last.content === "string" && last.content.includes("user/message")) return toolUse("start_task", { repo, goal });
-    return toolUse("stay_quiet", { reason: "nothing else to do" });
-  };
-}
-
-async function startTaskHarness(extra = "", env: Record<string, string> = {}): Promise<{ h: Harness; repo: string; runner: TaskRunner }> {
-  const repo = makeBuggyRepo(path.join(makeTempHome("vigil-task-repo-"), "app"));
-  const h = await startHarness({ config: tasksConfig(repo, extra.replaceAll("$REPO", repo)), env });
-  const runner = createTaskRunner(
-    { ...h.ctx, store: h.runtime.tasks, usage: h.runtime.turn.usage, timeZone: "UTC", maxOutputTokens: 4096, ...(h.runtime.sandbox ? { sandbox: h.runtime.sandbox } : {}) },
-    { home: h.home, maxConcurrent: h.ctx.loaded.config.tasks.maxConcurrent, logger: h.ctx.logger },
-  );
-  return { h, repo, runner };
-}
-
-async function runOneTask(h: Harness, runner: TaskRunner): Promise<void> {
-  h.notice({ summary: "the test in app fails: fix it" });
-  await h.ticks(1, 2000);
-  await runner.tick(h.clock.now());
-  await runner.idle();
-}
-
-/** The tool_result blocks of the worker's requests after step `from`. */
-function workerResults(h: Harness): Array<{ content: string; is_error: boolean }> {
-  return h.server.requests.filter(isWorkerRequest).slice(1).map((request) => (request.body.messages.at(-1)!.content as Array<{ content: string; is_error: boolean }>)[0]!);
-}
+const sandboxTools = checkSystemTools({ bwrap: "bubblewrap" });
 
 describe.skipIf(gitTool.skip)(gitTool.title("tasks: work in a worktree of its own"), () => {
   beforeAll(() => gitTool.assertPresent());
@@ -216,7 +176,7 @@ describe.skipIf(gitTool.skip)(gitTool.title("tasks: work in a worktree of its ow
     const remote = path.join(path.dirname(repo), "remote.git");
     git(path.dirname(repo), "init", "--quiet", "--bare", remote);
     git(repo, "remote", "add", "origin", remote);
-    h.server.setFallback(respond(workerResponder(FIX_STEPS), "fix the test", "octo/app"));
+    h.server.setFallback(respond(workerResponder(FIX_STEPS), { goal: "fix the test", repo: "octo/app" }));
     try {
       await runOneTask(h, runner);
       expect(h.runtime.tasks.get(1)).toMatchObject({ state: "done", repo: "octo/app" });
