@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { makePrivateDir, PRIVATE_FILE_MODE } from "../daemon/store/private-files.js";
 import path from "node:path";
+import type { DayFileWriter } from "./day-file-writer.js";
 import type { JournalEntry } from "./journal-entry.js";
 import { localDateParts } from "./local-day.js";
 
@@ -30,17 +31,16 @@ export function appendDailyMarkdown(
   timeZone: string,
   entries: readonly JournalEntry[],
   loadDay: (day: string) => JournalEntry[],
-  rebuild = false,
+  rebuild: boolean,
+  writer: DayFileWriter,
 ): void {
   for (const [day, dayEntries] of _groupByDay(entries)) {
     const file = dailyMarkdownPath(logsDir, day);
-    if (existsSync(file) && !rebuild) {
-      appendFileSync(file, dayEntries.map((entry) => renderMarkdownLine(entry, timeZone)).join(""), { mode: PRIVATE_FILE_MODE });
-    } else {
-      makePrivateDir(path.dirname(file));
-      const body = loadDay(day).map((entry) => renderMarkdownLine(entry, timeZone)).join("");
-      writeFileSync(file, renderMarkdownHeader(day) + body, { mode: PRIVATE_FILE_MODE });
-    }
+    if (!rebuild && writer.append(file, dayEntries.map((entry) => renderMarkdownLine(entry, timeZone)).join(""))) continue;
+    writer.release();
+    makePrivateDir(path.dirname(file));
+    const body = loadDay(day).map((entry) => renderMarkdownLine(entry, timeZone)).join("");
+    writeFileSync(file, renderMarkdownHeader(day) + body, { mode: PRIVATE_FILE_MODE });
   }
 }
 

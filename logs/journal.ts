@@ -2,6 +2,7 @@ import type { VigilDatabase } from "../daemon/store/open-database.js";
 import type { Redactor } from "../daemon/logger/redact-secrets.js";
 import { canonicalJson } from "./canonical-json.js";
 import { appendDailyMarkdown } from "./daily-markdown.js";
+import { createDayFileWriter } from "./day-file-writer.js";
 import { GENESIS_HASH, hashEntry } from "./hash-entry.js";
 import { toJournalEntry, type JournalEntry, type JournalRow } from "./journal-entry.js";
 import type { JournalKind } from "./journal-kinds.js";
@@ -46,10 +47,11 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
   // The database is the record; the Markdown is a rendering. A failed render (disk full, a
   // read-only folder) must not lose the row, and the next append rewrites the day whole.
   let renderFailed = false;
+  const dayFile = createDayFileWriter();
   const render = (entries: JournalEntry[]) => {
     if (!logsDir) return;
     try {
-      appendDailyMarkdown(logsDir, timeZone, entries, listDay, renderFailed);
+      appendDailyMarkdown(logsDir, timeZone, entries, listDay, renderFailed, dayFile);
       renderFailed = false;
     } catch {
       renderFailed = true;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTempHome } from "./support/temp-home.js";
@@ -68,5 +68,29 @@ describe("the daily Markdown is a rendering, not the record", () => {
     const markdown = readFileSync(dayFile, "utf8");
     expect(markdown).toContain("while the log folder is broken `#1`");
     expect(markdown).toContain("after it is fixed `#2`");
+  });
+
+  it("a day file deleted, moved or replaced between appends is rebuilt whole at its place; the moved copy is not written to", () => {
+    const home = makeTempHome();
+    const dayFile = path.join(home, "logs", "2026", "11", "2026-11-23.md");
+    const { journal } = openTestJournal(home, { now: () => new Date("2026-11-23T10:00:00Z") });
+    journal.append({ kind: "system", summary: "one" });
+    journal.append({ kind: "system", summary: "two" });
+    expect(readFileSync(dayFile, "utf8").match(/^- /gm)).toHaveLength(2);
+
+    rmSync(dayFile);
+    journal.append({ kind: "system", summary: "three" });
+    expect(readFileSync(dayFile, "utf8")).toMatch(/^# Vigil journal — 2026-11-23\n\n.*one `#1`\n.*two `#2`\n.*three `#3`\n$/s);
+
+    const moved = path.join(home, "moved.md");
+    renameSync(dayFile, moved);
+    journal.append({ kind: "system", summary: "four" });
+    expect(readFileSync(moved, "utf8")).not.toContain("four");
+    expect(readFileSync(dayFile, "utf8").match(/^- /gm)).toHaveLength(4);
+
+    writeFileSync(dayFile, "# replaced by an editor\n");
+    journal.append({ kind: "system", summary: "five" });
+    // A new file at the place (an editor's save): the next line goes into it, after what the user wrote.
+    expect(readFileSync(dayFile, "utf8")).toMatch(/^# replaced by an editor\n- [^\n]*five `#5`\n$/);
   });
 });

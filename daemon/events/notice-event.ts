@@ -1,5 +1,6 @@
 import type { Journal } from "../../logs/journal.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import { runInTransaction } from "../store/run-in-transaction.js";
 import type { EnqueueResult, EventQueue, NewEvent } from "./event-queue.js";
 
 /**
@@ -7,17 +8,15 @@ import type { EnqueueResult, EventQueue, NewEvent } from "./event-queue.js";
  * the journal never claims an event the queue lost, nor the reverse. A duplicate is neither.
  */
 export function noticeEvent(deps: { db: VigilDatabase; events: EventQueue; journal: Journal }, event: NewEvent): EnqueueResult {
-  return deps.db
-    .transaction(() => {
-      const queued = deps.events.enqueue(event);
-      if (queued.inserted) {
-        deps.journal.append({
-          kind: "noticed",
-          summary: `${event.source}/${event.type}: ${event.summary}`,
-          data: { eventId: queued.id, source: event.source, type: event.type, trust: event.trust, urgent: event.urgent ?? false },
-        });
-      }
-      return queued;
-    })
-    .immediate();
+  return runInTransaction(deps.db, () => {
+    const queued = deps.events.enqueue(event);
+    if (queued.inserted) {
+      deps.journal.append({
+        kind: "noticed",
+        summary: `${event.source}/${event.type}: ${event.summary}`,
+        data: { eventId: queued.id, source: event.source, type: event.type, trust: event.trust, urgent: event.urgent ?? false },
+      });
+    }
+    return queued;
+  });
 }

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 // The verify method alone (what @octokit/webhooks uses), without loading the whole event-handler library.
 import { verify } from "@octokit/webhooks-methods";
 import { normalizeGithubEvent } from "../github/normalize-github-event.js";
+import { createGroupCommit } from "../store/group-commit.js";
 import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-github-change.js";
 import { BodyTooLargeError, readBody } from "./read-body.js";
 import { sendJson } from "./send-json.js";
@@ -25,13 +27,27 @@ export interface WebhookCounters {
 export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
   const seen = deps.db.prepare<[string], { id: string }>("SELECT id FROM webhook_deliveries WHERE id = ?");
   const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?)");
+  const group = createGroupCommit(deps.db);
   const counters: WebhookCounters = { queued: 0, duplicates: 0, ignored: 0, unsubscribed: 0, rejected: 0 };
   const reject = (res: ServerResponse, status: number, error: string) => {
     counters.rejected++;
     sendJson(res, status, { error });
   };
 
+  // Connections that have sent a delivery and are still open. A small body is read, verified and
+  // submitted within one callback, so "requests in flight" is always one; open connections are what
+  // says more may be coming (32 keep-alive senders, a burst from GitHub) and a commit is worth sharing.
+  const senders = new Set<Socket>();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const socket = req.socket;
+    if (!senders.has(socket)) {
+      senders.add(socket);
+      socket.once("close", () => senders.delete(socket));
+    }
+    await _handle(req, res);
+  };
+
+  const _handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== "POST") return reject(res, 405, "use POST");
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return reject(res, 415, "content-type must be application/json");
     let body: string;
@@ -59,14 +75,16 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
     } catch {
       return reject(res, 400, "body is not a JSON object");
     }
-    // 2xx only once the delivery is durable: its own IMMEDIATE transaction, fsync'd.
-    const taken = deps.db.transaction(() => _takeIn(name, delivery, payload)).immediate();
+    // 2xx only once the delivery is durable (fsync'd). A lone delivery commits at once; deliveries
+    // arriving together share one transaction and one fsync, each answered after that commit.
+    const taken = await group.submit(() => _takeIn(name, delivery, payload), { othersComing: senders.size > 1 });
     counters[taken.counter]++;
     sendJson(res, 202, taken.body);
   };
 
-  /** Runs inside the delivery's transaction; says which counter to bump once it is committed. */
+  /** Runs inside the group's transaction; says which counter to bump once it is committed. */
   const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): { counter: Exclude<keyof WebhookCounters, "rejected">; body: Record<string, unknown> } => {
+    // Two deliveries with one id in the same group: the second sees the first's row.
     if (seen.get(delivery)) return { counter: "duplicates", body: { status: "duplicate" } };
     record.run(delivery, name, deps.now().toISOString());
     const change = normalizeGithubEvent(name, payload);

@@ -1,0 +1,63 @@
+import type { VigilDatabase } from "./open-database.js";
+import { runInTransaction } from "./run-in-transaction.js";
+
+export interface GroupCommit {
+  /**
+   * Runs `work` in the next shared transaction and resolves once that transaction is committed
+   * (durable, with synchronous=FULL), or rejects with `work`'s own error. Each piece of work runs
+   * in its own savepoint, so one that throws is rolled back alone. With `othersComing` false
+   * (nothing else is on its way) and nothing queued, it commits at once instead of waiting a turn
+   * of the event loop behind whatever else runs there.
+   */
+  submit<T>(work: () => T, options?: { othersComing?: boolean }): Promise<T>;
+}
+
+interface Pending {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: what arrives together (webhook deliveries on 32 connections, say) shares one
+ * IMMEDIATE transaction and one fsync, instead of paying a commit each. Work waits at most until
+ * the event loop has taken in the I/O already in hand (`setImmediate`); nobody is answered before
+ * the commit that holds their work.
+ */
+export function createGroupCommit(db: VigilDatabase): GroupCommit {
+  let queue: Pending[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      runInTransaction(db, () => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, value: runInTransaction(db, item.work) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed (a full disk, a lock held too long): none of it is durable.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  };
+  return {
+    submit: <T>(work: () => T, { othersComing = true } = {}) =>
+      new Promise<T>((resolve, reject) => {
+        const first = queue.length === 0;
+        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        if (first && !othersComing) flush();
+        else if (first) setImmediate(flush);
+      }),
+  };
+}
