@@ -66,7 +66,7 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
       const ts = instant.toISOString();
       const day = localDay(instant, timeZone);
       const summary = redact(input.summary);
-      const data = canonicalJson(redact(input.data ?? {}));
+      const data = canonicalJson(input.data ?? {}, redact);
       const hash = hashEntry({ seq, ts, day, kind: input.kind, summary, data, prevHash: previous.hash });
       insert.run(seq, ts, day, input.kind, summary, data, previous.hash, hash);
       const entry = { seq, ts, day, kind: input.kind, summary, data: JSON.parse(data) as Record<string, unknown>, prevHash: previous.hash, hash };
