@@ -35,7 +35,8 @@ const DESKTOP_ENV = ["PATH", "HOME", "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION
 /**
  * libnotify's actions through `notify-send --action … --wait`: one child per open notification,
  * spawned with an argument array (no shell), which prints the server's id once the notification
- * shows and the pressed action's name when the person presses one, then exits. It lives until
+ * shows (0 when it could not) and the pressed action's name when the person presses one, then
+ * exits. A server without actions gets the text alone: notify-send shows it and exits. It lives until
  * then, until the notification closes, or until its expiry; at most `maxOpen` at once. An
  * interrupt (SIGINT) makes notify-send close its notification before it exits, so at the expiry
  * and at `stop` the buttons leave the screen with the listener: none is left that does nothing.
@@ -43,6 +44,12 @@ const DESKTOP_ENV = ["PATH", "HOME", "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION
 export function createNotifySendActions({ env, now, logger, maxOpen, command = NOTIFY_SEND, showTimeoutMs = 10_000 }: NotifySendOptions): DesktopActions {
   const open = new Set<OpenNotification>();
   let stopping = false;
+  // A machine without a desktop (a server with the default notify.desktop) would say so at every approval: once is enough.
+  let warned = false;
+  const warnOnce = (entry: object, message: string) => {
+    if (!warned) logger.warn(entry, message);
+    warned = true;
+  };
   const childEnv = Object.fromEntries(DESKTOP_ENV.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
   return {
     show(notice, onChoice) {
@@ -52,7 +59,7 @@ export function createNotifySendActions({ env, now, logger, maxOpen, command = N
       const child = spawn(command[0]!, [...command.slice(1), ...args, "--", notice.title, escapeMarkup(notice.body)], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
       const entry: OpenNotification = { child, notice };
       open.add(entry);
-      return _followChild(entry, { showTimeoutMs, timeoutMs, logger, onChoice: (name) => stopping || onChoice(name), onGone: () => open.delete(entry) });
+      return _followChild(entry, { showTimeoutMs, timeoutMs, warn: warnOnce, onChoice: (name) => stopping || onChoice(name), onGone: () => open.delete(entry) });
     },
     async stop() {
       stopping = true;
@@ -71,12 +78,12 @@ export function escapeMarkup(text: string): string {
 interface FollowOptions {
   showTimeoutMs: number;
   timeoutMs: number;
-  logger: Pick<Logger, "warn">;
+  warn: (entry: object, message: string) => void;
   onChoice: (name: string) => void;
   onGone: () => void;
 }
 
-function _followChild(entry: OpenNotification, { showTimeoutMs, timeoutMs, logger, onChoice, onGone }: FollowOptions): Promise<boolean> {
+function _followChild(entry: OpenNotification, { showTimeoutMs, timeoutMs, warn, onChoice, onGone }: FollowOptions): Promise<boolean> {
   const { child, notice } = entry;
   return new Promise<boolean>((resolve) => {
     let settled = false;
@@ -97,7 +104,7 @@ function _followChild(entry: OpenNotification, { showTimeoutMs, timeoutMs, logge
       const lines = (pending + chunk).split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines.map((each) => each.trim())) {
-        if (entry.id === undefined && /^\d+$/.test(line)) {
+        if (entry.id === undefined && /^[1-9]\d*$/.test(line)) {
           entry.id = line;
           settle(true);
         } else if (entry.id !== undefined && !answered && notice.choices.some((choice) => choice.name === line)) {
@@ -108,13 +115,13 @@ function _followChild(entry: OpenNotification, { showTimeoutMs, timeoutMs, logge
     });
     child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-2_000)));
     child.on("error", (error) => {
-      logger.warn({ err: error }, "desktop notification with buttons could not start notify-send");
+      warn({ err: error }, "desktop notification with buttons could not start notify-send");
       settle(false);
     });
     child.on("close", (code) => {
       clearTimeout(expiryTimer);
       onGone();
-      if (!settled && code !== null) logger.warn({ code, stderr: stderr.trim().split("\n")[0] }, "the desktop did not take the notification with buttons");
+      if (!settled && code !== null) warn({ code, stderr: stderr.trim().split("\n")[0] }, "the desktop did not take the notification with buttons");
       settle(false);
     });
   });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMessagesApiServer, toolUse, type MessagesApiServer } from "../support/messages-api-server.js";
 import { startNtfyServer, type NtfyMessage, type NtfyServer } from "../support/ntfy-server.js";
+import { createNotifySendActions } from "../../daemon/notify/notify-send-actions.js";
 import { checkSystemTools } from "../support/system-tools.js";
 import { makeTempHome } from "../support/temp-home.js";
 import { cleanEnv, runVigil, spawnVigil, waitFor, type RunningVigil } from "../support/run-vigil.js";
@@ -181,6 +182,35 @@ describe.skipIf(tools.skip)(tools.title("approve from the desktop (Xvfb, a sessi
     expect(desktop.history()).toContain("Vigil asks to approve run_command (#3)");
     const waiting = runVigil(["approvals", "--json"], env).stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: number });
     expect(waiting.map((approval) => approval.id)).toEqual([1, 3]);
+  });
+});
+
+describe.skipIf(tools.skip)(tools.title("notify-send's children (Xvfb, a session bus, dunst)"), () => {
+  it("at most maxOpen at once; each closes at its expiry, and stop closes the rest", async () => {
+    const warnings: unknown[] = [];
+    const actions = createNotifySendActions({ env: { PATH: process.env.PATH, ...desktop.env }, now: () => new Date(), logger: { warn: (entry: unknown) => void warnings.push(entry) } as never, maxOpen: 2 });
+    const notice = (title: string, ms: number) => ({ title, body: "b", choices: [{ name: "approve", label: "Approve" }], expiresAt: Date.now() + ms });
+    expect(await actions.show(notice("soon", 1_000), () => undefined)).toBe(true);
+    expect(await actions.show(notice("later", 60_000), () => undefined)).toBe(true);
+    expect(await actions.show(notice("one too many", 60_000), () => undefined)).toBe(false);
+    expect(await actions.show(notice("already expired", -1), () => undefined)).toBe(false);
+    expect(desktop.displayed()).toBe(2);
+    await waitFor(() => desktop.displayed() === 1, 10_000, "the first to close at its expiry");
+    // Its child is gone with it, so there is room again.
+    await waitFor(async () => await actions.show(notice("room again", 60_000), () => undefined), 10_000, "room for one more");
+    await actions.stop();
+    expect(desktop.displayed()).toBe(0);
+    expect(await actions.show(notice("after stop", 60_000), () => undefined)).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  it("without a notification server it says so and shows nothing, quickly", async () => {
+    const warnings: unknown[] = [];
+    const actions = createNotifySendActions({ env: { PATH: process.env.PATH, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" }, now: () => new Date(), logger: { warn: (entry: unknown) => void warnings.push(entry) } as never, maxOpen: 2 });
+    const started = Date.now();
+    expect(await actions.show({ title: "t", body: "b", choices: [{ name: "deny", label: "Deny" }], expiresAt: Date.now() + 60_000 }, () => undefined)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(warnings).toHaveLength(1);
   });
 });
 
