@@ -94,7 +94,7 @@ afterEach(async () => {
   api = ntfy = undefined;
 });
 
-async function setup({ phone, rules = "" }: { phone: boolean; rules?: string }) {
+async function setup({ phone, rules = "", quietHours = "null" }: { phone: boolean; rules?: string; quietHours?: string }) {
   api = await startMessagesApiServer();
   if (phone) ntfy = await startNtfyServer(NTFY_TOKEN);
   const home = makeTempHome();
@@ -105,7 +105,7 @@ async function setup({ phone, rules = "" }: { phone: boolean; rules?: string }) 
     path.join(home, "config.yaml"),
     [
       "server: { port: 0 }",
-      "heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: null }",
+      `heartbeat: { tickSeconds: 0.1, idleWakeMinutes: 0, settleMs: 100, quietHours: ${quietHours} }`,
       `tools: { workspace: ["${workspace}"], policy: { run_command: ask, write_file: ask } }`,
       `notify: { desktop: true, maxPerHour: 1000, ntfy: { ${ntfyConfig} } }`,
     ].join("\n") + "\n",
@@ -182,6 +182,18 @@ describe.skipIf(tools.skip)(tools.title("approve from the desktop (Xvfb, a sessi
     expect(desktop.history()).toContain("Vigil asks to approve run_command (#3)");
     const waiting = runVigil(["approvals", "--json"], env).stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: number });
     expect(waiting.map((approval) => approval.id)).toEqual([1, 3]);
+  });
+});
+
+describe.skipIf(tools.skip)(tools.title("desktop approvals in quiet hours (Xvfb, a session bus, dunst)"), () => {
+  it("an approval during quiet hours pops up nothing, with buttons or without: it waits for the digest like every notification", async () => {
+    // A window around now (the daemon runs in UTC), whatever time the test runs at.
+    const hhmm = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(11, 16);
+    const { env } = await setup({ phone: false, quietHours: `{ start: "${hhmm(-3_600_000)}", end: "${hhmm(3_600_000)}" }` });
+    api!.script(toolUse("run_command", { command: "echo at night" }), toolUse("stay_quiet", { reason: "asked" }));
+    expect(runVigil(["tell", "please do it"], env).code).toBe(0);
+    await waitFor(() => journal(env).some((row) => row.data.event === "notification-held-quiet" && String(row.data.title).startsWith("Vigil asks")), 20_000, "the approval held for quiet hours");
+    expect(desktop.displayed()).toBe(0);
   });
 });
 
