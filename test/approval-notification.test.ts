@@ -49,3 +49,32 @@ describe("an approval as the phone shows it", () => {
     expect(notice.body).toContain("vigil approve 7");
   });
 });
+
+describe("an approval as the desktop shows it", () => {
+  const desktop = { phone: { write_file: "never" } };
+
+  it("offers Approve and Deny for a short action, bound to its input and the expiry it shows", () => {
+    const notice = buildApprovalNotification({ approval: approval("run_command", { command: "make test" }), workspace: [], timeZone: "UTC", buttons, desktop });
+    expect(notice.desktop).toMatchObject({ approvalId: 7, title: "Vigil asks to approve run_command (#7)", decisions: ["approve", "deny"], expiresAt: Date.parse("2026-12-01T11:00:00.000Z") });
+    expect(notice.desktop!.body).toContain("$ make test");
+    expect(notice.desktop!.body).toContain("Expires 2026-12-01 11:00 (UTC).");
+    expect(notice.actions!.map((action) => action.label)).toEqual(["Approve", "Deny"]);
+  });
+
+  it("an action that fits a phone but not a popup gets only Deny there, and says why", () => {
+    const notice = buildApprovalNotification({ approval: approval("run_command", { command: `echo ${"a".repeat(600)}` }), workspace: [], timeZone: "UTC", buttons, desktop });
+    expect(notice.actions!.map((action) => action.label)).toEqual(["Approve", "Deny"]);
+    expect(notice.desktop!.decisions).toEqual(["deny"]);
+    expect(notice.desktop!.body).toMatch(/does not fit a notification, so it cannot be approved from here/);
+    expect(notice.desktop!.body).not.toContain("aaaa");
+    const manyLines = buildApprovalNotification({ approval: approval("github_comment", { repo: "o/r", number: 1, body: "x\n".repeat(12) }), workspace: [], timeZone: "UTC", desktop });
+    expect(manyLines.desktop!.decisions).toEqual(["deny"]);
+  });
+
+  it("a tool kept to the shell gets no buttons on the desktop either, even with phone approvals off", () => {
+    const notice = buildApprovalNotification({ approval: approval("write_file", { path: "a.txt", content: "hi" }), workspace: [], timeZone: "UTC", desktop });
+    expect(notice.desktop!.decisions).toEqual([]);
+    expect(notice.body).toContain("write_file is approved only in the shell or on the review page");
+    expect(notice.desktop!.expiresAt).toBe(Date.parse("2026-12-02T10:00:00.000Z")); // without phone buttons: the approval's own expiry
+  });
+});

@@ -138,6 +138,11 @@ const tasksSchema = z.strictObject({
 
 const notifySchema = z.strictObject({
   desktop: z.boolean().default(true),
+  /**
+   * Approve and Deny on the desktop's approval notification (libnotify's actions on Linux, macOS),
+   * with `desktop: true`; the `approvals.phone: never` rule and the phone's fit rule apply.
+   */
+  desktopApprovals: z.boolean().default(true),
   /** More notifications than this in an hour are held back (and journaled). */
   maxPerHour: z.number().int().positive().default(20),
   /** During quiet hours notifications wait for the morning digest; this many urgent ones still go out each night. */

@@ -62,6 +62,7 @@ github:
 
 notify:
   desktop: true
+  desktopApprovals: true  # Approve/Deny buttons on the desktop's approval notification (Linux libnotify, macOS)
   maxPerHour: 20          # more in an hour are held back and journaled
   urgentPerNight: 3       # urgent notifications that still go out during quiet hours
   ntfy:

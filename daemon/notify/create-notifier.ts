@@ -9,7 +9,8 @@ export function createFallbackNotifier(channels: readonly NotifyChannel[]): Noti
   return {
     async send(notification) {
       const result: NotifyResult = { delivered: [], failures: [] };
-      for (const channel of channels) {
+      const only = notification.channels;
+      for (const channel of only ? channels.filter((each) => only.includes(each.name)) : channels) {
         try {
           await channel.send(notification);
           result.delivered.push(channel.name);
@@ -18,7 +19,7 @@ export function createFallbackNotifier(channels: readonly NotifyChannel[]): Noti
           result.failures.push({ channel: channel.name, error: (error as Error).message });
         }
       }
-      if (channels.length === 0) result.delivered.push("journal");
+      if (channels.length === 0 && !only) result.delivered.push("journal");
       return result;
     },
   };

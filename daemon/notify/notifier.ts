@@ -8,6 +8,8 @@ export interface Notification {
   attachment?: string;
   /** Buttons that make an HTTP request (ntfy's `http` actions); channels without them show the text only. */
   actions?: NotificationAction[];
+  /** Only these channels (by name) may take it: one that already showed it elsewhere is left out. */
+  channels?: string[];
 }
 
 export interface NotificationAction {

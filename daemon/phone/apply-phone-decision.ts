@@ -1,8 +1,8 @@
 import type { Journal } from "../../logs/journal.js";
 import type { Notifier } from "../notify/notifier.js";
-import { approveCall, denyCall } from "../tools/resolve-approval.js";
 import type { ToolRunDeps } from "../tools/run-tool-call.js";
-import { hashApprovalInput, verifyApprovalToken } from "./approval-token.js";
+import { applyButtonDecision } from "./apply-button-decision.js";
+import { verifyApprovalToken } from "./approval-token.js";
 
 export interface PhoneDecisionDeps {
   toolDeps: ToolRunDeps;
@@ -15,37 +15,12 @@ export interface PhoneDecisionDeps {
 }
 
 /**
- * A button press from the phone, arriving as a message on the reply topic. It is applied only
- * when the token is genuine, unexpired, for this approval's exact input, and the approval still
- * waits — through the same one-time decision as the shell and the page, so two presses (or a
- * press and `vigil approve`) run the action once. Anything else changes nothing and is journaled
- * as refused. Either way the phone gets a short confirmation.
+ * A button press from the phone, arriving as a message on the reply topic: a genuine token's
+ * claims go through the one decision every button shares (applyButtonDecision); a replayed,
+ * forged or altered one changes nothing and is journaled as refused. Either way the phone gets a
+ * short confirmation.
  */
 export async function applyPhoneDecision(deps: PhoneDecisionDeps, token: string): Promise<"approved" | "denied" | "refused"> {
-  const claims = verifyApprovalToken(deps.key, token);
-  const refuse = async (approvalId: number | null, why: string) => {
-    deps.journal.append({ kind: "system", summary: `phone decision refused${approvalId ? ` for approval #${approvalId}` : ""}: ${why}`, data: { event: "phone-decision-refused", approvalId, reason: why } });
-    await deps.notifier.send({ title: "Vigil: not applied", body: `not applied: ${why}`, priority: "low" }).catch(() => undefined);
-    return "refused" as const;
-  };
-  if ("refused" in claims) return refuse(null, claims.refused);
-  const approval = deps.toolDeps.approvals.get(claims.id);
-  if (!approval) return refuse(claims.id, "no such approval");
-  if (claims.expiresAt <= deps.now().getTime()) return refuse(claims.id, "expired");
-  if (claims.inputHash !== hashApprovalInput(approval.input)) return refuse(claims.id, "the action is not the one shown");
-  if (deps.phone[approval.tool] === "never") return refuse(claims.id, `${approval.tool} is approved only in the shell or on the review page`);
-  if (approval.state !== "pending") return refuse(claims.id, `already ${approval.state}`);
-  const context = { now: deps.now(), timeZone: deps.timeZone, by: "phone" as const };
-  const outcome = claims.decision === "approve" ? await approveCall(deps.toolDeps, claims.id, context) : denyCall(deps.toolDeps, claims.id, context);
-  if (!outcome.ok) return refuse(claims.id, `already ${outcome.state}`);
-  const what = `${approval.tool} ${_short(approval.input)}`;
-  const body = claims.decision === "approve" ? `approved: ${what}${outcome.result?.isError ? ` — it failed: ${_short(outcome.result.content)}` : ""}` : `denied: ${what}`;
-  await deps.notifier.send({ title: "Vigil", body, priority: "low" }).catch(() => undefined);
-  return claims.decision === "approve" ? "approved" : "denied";
-}
-
-function _short(text: string): string {
-  const input = text.startsWith("{") ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-  const shown = typeof input?.command === "string" ? input.command : typeof input?.path === "string" ? input.path : text;
-  return shown.length > 80 ? `${shown.slice(0, 79)}…` : shown;
+  const confirm = (notification: Parameters<Notifier["send"]>[0]) => deps.notifier.send(notification);
+  return applyButtonDecision({ ...deps, confirm }, "phone", verifyApprovalToken(deps.key, token));
 }

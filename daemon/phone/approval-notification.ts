@@ -5,6 +5,12 @@ import { hashApprovalInput, signApprovalToken, type PhoneDecision } from "./appr
 
 /** ntfy's limit for a message; a longer one would be cut, so it never carries an Approve button. */
 export const NTFY_MESSAGE_LIMIT = 4096;
+/**
+ * A desktop popup shows far less than a phone's expanded notification (dunst's default box is
+ * 300×300 px, GNOME's banner a few lines): the action and its reason must stay within this many
+ * bytes and lines there to get an Approve button.
+ */
+export const DESKTOP_ACTION_LIMIT = { bytes: 500, lines: 10 } as const;
 
 export interface ApprovalButtons {
   /** Where the buttons publish: the ntfy server, the reply topic, and its token if one is set. */
@@ -17,6 +23,12 @@ export interface ApprovalButtons {
   phone: Readonly<Record<string, string>>;
 }
 
+/** Approve/Deny on the desktop notification: no token, the daemon's own child hears the press. */
+export interface DesktopButtons {
+  /** The same `approvals.phone` rule: `TOOL: never` keeps a tool's approvals to the shell and the page. */
+  phone: Readonly<Record<string, string>>;
+}
+
 export interface ApprovalNotice {
   approval: Approval;
   workspace: readonly string[];
@@ -25,37 +37,94 @@ export interface ApprovalNotice {
   taintedBy?: string | undefined;
   /** With phone approvals on: the buttons; without, the notice only shows the action. */
   buttons?: ApprovalButtons | undefined;
+  /** With desktop approval actions on: what the desktop's copy may offer. */
+  desktop?: DesktopButtons | undefined;
+}
+
+/** The desktop's copy of an approval notice and the decisions its buttons may make. */
+export interface DesktopApprovalOffer {
+  approvalId: number;
+  title: string;
+  body: string;
+  /** Approve and Deny, only Deny (the action does not fit), or nothing (the tool is kept off notifications). */
+  decisions: PhoneDecision[];
+  /** The input the popup shows; a press is for this input only. */
+  inputHash: string;
+  /** Epoch ms: the expiry the notice shows; the buttons do nothing after it. */
+  expiresAt: number;
+}
+
+export interface ApprovalNotification extends Notification {
+  desktop?: DesktopApprovalOffer;
 }
 
 /**
  * The approval as the person sees it away from the shell: the tool, its whole input in readable
  * form (the command and where it runs, the file diff, the comment and its PR), why it waits, and
  * until when. Approve is offered only when all of that fits the notification — never for an
- * action the person could not see in full — and only for tools allowed on the phone.
+ * action the person could not see in full — and only for tools allowed away from the shell.
+ * The same rule makes the phone's buttons and the desktop's, each against its own room.
  */
-export function buildApprovalNotification({ approval, workspace, timeZone, taintedBy, buttons }: ApprovalNotice): Notification {
+export function buildApprovalNotification(notice: ApprovalNotice): ApprovalNotification {
+  const { approval, buttons, desktop } = notice;
+  const shown = _showApproval(notice);
+  const allowed = buttons !== undefined || desktop !== undefined ? (buttons?.phone ?? desktop!.phone)[approval.tool] !== "never" : true;
+  const where = allowed ? "" : `\n(${approval.tool} is approved only in the shell or on the review page.)`;
+  const phoneFits = _fits(shown.full, shown.detail, NTFY_MESSAGE_LIMIT);
+  const phone = _phoneNotification(shown, buttons && allowed ? buttons : undefined, phoneFits, where, approval);
+  if (!desktop) return phone;
+  const desktopFits = phoneFits && _fits(shown.action, shown.detail, DESKTOP_ACTION_LIMIT.bytes, DESKTOP_ACTION_LIMIT.lines);
+  const decisions: PhoneDecision[] = !allowed ? [] : desktopFits ? ["approve", "deny"] : ["deny"];
+  return {
+    ...phone,
+    desktop: {
+      approvalId: approval.id,
+      title: `Vigil asks to approve ${approval.tool} (#${approval.id})`,
+      body: (desktopFits ? shown.full : shown.tooLong) + where,
+      decisions,
+      inputHash: hashApprovalInput(approval.input),
+      expiresAt: shown.expiresAt,
+    },
+  };
+}
+
+interface ShownApproval {
+  title: string;
+  /** The action and why it waits: what must be seen in full before Approve. */
+  action: string;
+  detail: string;
+  full: string;
+  tooLong: string;
+  expiresAt: number;
+}
+
+function _showApproval({ approval, workspace, timeZone, taintedBy, buttons }: ApprovalNotice): ShownApproval {
   const preview = previewApproval(approval, workspace);
   const expiresAt = Math.min(Date.parse(approval.expiresAt), Date.parse(approval.createdAt) + (buttons?.expiresMinutes ?? Infinity) * 60_000);
   const why = `Why: ${approval.reason}${taintedBy ? ` — it came from ${taintedBy}` : ""}`;
   const until = `Expires ${_localTime(expiresAt, timeZone)}.`;
-  const title = `Vigil asks: ${preview.title}`.slice(0, 200);
   const shellHint = `Or: vigil approve ${approval.id} / vigil deny ${approval.id}`;
-  const full = [preview.title, preview.detail, "", why, until, shellHint].join("\n");
-  const phoneAllowed = buttons !== undefined && buttons.phone[approval.tool] !== "never";
-  const fits = Buffer.byteLength(full) <= NTFY_MESSAGE_LIMIT && preview.detail.length === _untruncated(preview.detail);
-  if (!buttons || !phoneAllowed) {
-    const where = buttons && !phoneAllowed ? `\n(${approval.tool} is approved only in the shell or on the review page.)` : "";
-    return { title, body: fits ? full + where : _tooLong(approval, why, until) + where, priority: "high" };
-  }
+  const action = [preview.title, preview.detail, "", why].join("\n");
+  return { title: `Vigil asks: ${preview.title}`.slice(0, 200), action, detail: preview.detail, full: [action, until, shellHint].join("\n"), tooLong: _tooLong(approval, why, until), expiresAt };
+}
+
+function _phoneNotification(shown: ShownApproval, buttons: ApprovalButtons | undefined, fits: boolean, where: string, approval: Approval): Notification {
+  const { title } = shown;
+  if (!buttons) return { title, body: (fits ? shown.full : shown.tooLong) + where, priority: "high" };
   const action = (decision: PhoneDecision, label: string): NotificationAction => ({
     label,
     method: "POST",
     url: `${buttons.server.replace(/\/+$/, "")}/${buttons.replyTopic}`,
     headers: buttons.token ? { Authorization: `Bearer ${buttons.token}` } : {},
-    body: signApprovalToken(buttons.key, { id: approval.id, decision, inputHash: hashApprovalInput(approval.input), expiresAt }),
+    body: signApprovalToken(buttons.key, { id: approval.id, decision, inputHash: hashApprovalInput(approval.input), expiresAt: shown.expiresAt }),
   });
-  if (!fits) return { title, body: _tooLong(approval, why, until), priority: "high", actions: [action("deny", "Deny")] };
-  return { title, body: full, priority: "high", actions: [action("approve", "Approve"), action("deny", "Deny")] };
+  if (!fits) return { title, body: shown.tooLong, priority: "high", actions: [action("deny", "Deny")] };
+  return { title, body: shown.full, priority: "high", actions: [action("approve", "Approve"), action("deny", "Deny")] };
+}
+
+/** Within the room (bytes, and lines where a popup has few), and not already cut by the preview. */
+function _fits(text: string, detail: string, limit: number, lines = Infinity): boolean {
+  return Buffer.byteLength(text) <= limit && text.split("\n").length <= lines && detail.length === _untruncated(detail);
 }
 
 function _tooLong(approval: Approval, why: string, until: string): string {

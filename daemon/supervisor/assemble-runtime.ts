@@ -44,6 +44,9 @@ import { createMcpHub, type McpHub } from "../mcp/mcp-hub.js";
 import { findGithubToken, hasGithubToken } from "../github/find-github-token.js";
 import { buildApprovalNotification } from "../phone/approval-notification.js";
 import { phoneButtons } from "../phone/phone-buttons.js";
+import { announceApproval } from "../phone/announce-approval.js";
+import { createDesktopActions } from "../notify/create-desktop-actions.js";
+import type { DesktopActions } from "../notify/desktop-actions.js";
 
 export interface Runtime {
   turn: TurnDeps;
@@ -61,6 +64,8 @@ export interface Runtime {
   sandbox: CommandSandbox | undefined;
   /** The user's MCP servers; nothing is started until someone calls `start`. */
   mcp: McpHub;
+  /** Approve/Deny on desktop notifications (`notify.desktopApprovals`); the daemon stops them at its stop. */
+  desktopActions: DesktopActions | undefined;
 }
 
 export interface RuntimeOptions {
@@ -76,13 +81,9 @@ export interface RuntimeOptions {
 export function assembleRuntime(ctx: VigilContext, { client, notifier: channels, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
   const state = createDaemonState(ctx.db);
   const { heartbeat, notify } = ctx.loaded.config;
-  const notifier = holdForQuietHours(channels, {
-    state,
-    journal: ctx.journal,
-    now: ctx.now,
-    isQuiet: (now) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.timezone),
-    urgentPerNight: notify.urgentPerNight,
-  });
+  const isQuiet = (now: Date) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.timezone);
+  const notifier = holdForQuietHours(channels, { state, journal: ctx.journal, now: ctx.now, isQuiet, urgentPerNight: notify.urgentPerNight });
+  const desktopActions = notify.desktop && notify.desktopApprovals ? createDesktopActions({ platform: process.platform, env: ctx.env, now: ctx.now, logger: ctx.logger }) : undefined;
   const wakeups = createWakeupStore(ctx.db);
   const subscriptions = createSubscriptionStore(ctx.db);
   const workspace = ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
@@ -133,7 +134,12 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     criticRecord: createCriticRecord(state),
     redact: ctx.redact,
     beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
-    announceApproval: (approval, taintedBy) => notifier.send(buildApprovalNotification({ approval, workspace, timeZone: ctx.loaded.timezone, taintedBy, buttons: phoneButtons(ctx) })),
+    announceApproval: (approval, taintedBy) => {
+      const desktop = desktopActions ? { phone: notify.ntfy.approvals.phone } : undefined;
+      const notice = buildApprovalNotification({ approval, workspace, timeZone: ctx.loaded.timezone, taintedBy, buttons: phoneButtons(ctx), desktop });
+      const decide = { toolDeps, journal: ctx.journal, phone: notify.ntfy.approvals.phone, now: ctx.now, timeZone: ctx.loaded.timezone };
+      return announceApproval({ notifier, desktop: desktopActions, isQuiet, hasPhone: Boolean(notify.ntfy.topic), decide, logger: ctx.logger }, notice);
+    },
   };
   const turn: TurnDeps = {
     db: ctx.db,
@@ -149,7 +155,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp, sandbox };
+  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp, sandbox, desktopActions };
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */

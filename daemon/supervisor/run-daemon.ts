@@ -111,6 +111,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop(), tasks.stop(), _drainHooks(runtime, hookFeed)]);
     await sources?.stop();
+    await runtime.desktopActions?.stop();
     await runtime.mcp.stop();
     _journalStopped(ctx, reason);
   } finally {

@@ -2,8 +2,8 @@ import type { Approval } from "../policy/approvals.js";
 import { executeToolCall, type ToolRunDeps } from "./run-tool-call.js";
 import type { Tool, ToolResult } from "../toolkit/tool.js";
 
-/** Where the user said yes or no: the shell (`vigil approve`), the review page, the phone (ntfy). */
-export type ApprovalChannel = "cli" | "page" | "phone";
+/** Where the user said yes or no: the shell (`vigil approve`), the review page, the phone (ntfy), the desktop notification's buttons. */
+export type ApprovalChannel = "cli" | "page" | "phone" | "desktop";
 
 export type ApprovalOutcome =
   | { ok: true; approval: Approval; result?: ToolResult }
@@ -49,5 +49,5 @@ export function denyCall(deps: Pick<ToolRunDeps, "approvals" | "journal">, id: n
 
 /** Where a decision was made, in words ("from the phone"); an unknown channel is named as it is. */
 export function describeApprovalChannel(by: string): string {
-  return ({ cli: "in the shell", page: "on the review page", phone: "from the phone" } as Record<string, string>)[by] ?? by;
+  return ({ cli: "in the shell", page: "on the review page", phone: "from the phone", desktop: "on the desktop" } as Record<string, string>)[by] ?? by;
 }
