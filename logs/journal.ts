@@ -37,10 +37,7 @@ export interface Journal {
  */
 export function createJournal({ db, timeZone, redact, now = () => new Date(), logsDir }: JournalOptions): Journal {
   const head = db.prepare<[], { seq: number; hash: string }>("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1");
-  // Positional parameters: binding by name costs a lookup per column on every row.
-  const insert = db.prepare<[number, string, string, string, string, string, string, string]>(
-    "INSERT INTO journal (seq, ts, day, kind, summary, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  );
+  const insertRows = _createRowInserter(db);
   const selectDay = db.prepare<[string], JournalRow>("SELECT * FROM journal WHERE day = ? ORDER BY seq");
   const listDay = (day: string) => selectDay.all(day).map(toJournalEntry);
 
@@ -60,6 +57,7 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
 
   const appendAll = db.transaction((inputs: readonly JournalInput[]) => {
     let previous = head.get() ?? { seq: 0, hash: GENESIS_HASH };
+    const rows: StoredRow[] = [];
     const entries = inputs.map((input): JournalEntry => {
       const instant = now();
       const seq = previous.seq + 1;
@@ -68,11 +66,12 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
       const summary = redact(input.summary);
       const data = canonicalJson(input.data ?? {}, redact);
       const hash = hashEntry({ seq, ts, day, kind: input.kind, summary, data, prevHash: previous.hash });
-      insert.run(seq, ts, day, input.kind, summary, data, previous.hash, hash);
+      rows.push([seq, ts, day, input.kind, summary, data, previous.hash, hash]);
       const entry = { seq, ts, day, kind: input.kind, summary, data: JSON.parse(data) as Record<string, unknown>, prevHash: previous.hash, hash };
       previous = entry;
       return entry;
     });
+    insertRows(rows);
     // Rendered inside the transaction: the write lock keeps lines in seq order across processes.
     render(entries);
     return entries;
@@ -82,5 +81,23 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     append: (input) => appendAll.immediate([input])[0]!,
     appendMany: (inputs) => appendAll.immediate(inputs),
     listDay,
+  };
+}
+
+/** Rows per INSERT statement for a batch: one statement step per 32 rows instead of one per row. */
+const ROWS_PER_INSERT = 32;
+const COLUMNS = "(seq, ts, day, kind, summary, data, prev_hash, hash)";
+
+/** A row's columns in COLUMNS order, `data` as the stored canonical JSON. */
+type StoredRow = [number, string, string, string, string, string, string, string];
+
+/** Inserts rows by position (binding by name costs a lookup per column per row), 32 to a statement where the batch allows. */
+function _createRowInserter(db: VigilDatabase): (rows: readonly StoredRow[]) => void {
+  const one = db.prepare<StoredRow>(`INSERT INTO journal ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const many = db.prepare<unknown[]>(`INSERT INTO journal ${COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`);
+  return (rows) => {
+    let at = 0;
+    for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) many.run(rows.slice(at, at + ROWS_PER_INSERT).flat());
+    for (; at < rows.length; at++) one.run(...rows[at]!);
   };
 }
