@@ -28,6 +28,12 @@ export interface Journal {
   /** Several rows in one transaction: consecutive seqs, one commit. */
   appendMany(inputs: readonly JournalInput[]): JournalEntry[];
   listDay(day: string): JournalEntry[];
+  /**
+   * Runs `work` (inside a write transaction: a group commit) with the Markdown of every row it
+   * appends written once at its end instead of row by row; rows a savepoint rolled back are left
+   * out, and nothing is written if `work` throws.
+   */
+  batchRendering<T>(work: () => T): T;
 }
 
 /**
@@ -45,8 +51,15 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
   // read-only folder) must not lose the row, and the next append rewrites the day whole.
   let renderFailed = false;
   const dayFile = createDayFileWriter();
+  let batchDepth = 0;
+  let pending: JournalEntry[] = [];
+  const storedHash = db.prepare<[number], { seq: number; hash: string }>("SELECT seq, hash FROM journal WHERE seq >= ? ORDER BY seq");
   const render = (entries: JournalEntry[]) => {
     if (!logsDir) return;
+    if (batchDepth > 0) {
+      pending.push(...entries);
+      return;
+    }
     try {
       appendDailyMarkdown(logsDir, timeZone, entries, listDay, renderFailed, dayFile);
       renderFailed = false;
@@ -77,10 +90,33 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     return entries;
   });
 
+  // A rolled-back savepoint's seq is reused by the next append: keep only rows stored as rendered.
+  const _stillStored = (entries: JournalEntry[]) => {
+    if (entries.length === 0) return entries;
+    const stored = new Map(storedHash.all(entries[0]!.seq).map((row) => [row.seq, row.hash]));
+    return entries.filter((entry) => stored.get(entry.seq) === entry.hash);
+  };
+  const batchRendering = <T>(work: () => T): T => {
+    batchDepth++;
+    let done = false;
+    try {
+      const result = work();
+      done = true;
+      return result;
+    } finally {
+      if (--batchDepth === 0) {
+        const entries = done ? _stillStored(pending) : [];
+        pending = [];
+        render(entries);
+      }
+    }
+  };
+
   return {
     append: (input) => appendAll.immediate([input])[0]!,
     appendMany: (inputs) => appendAll.immediate(inputs),
     listDay,
+    batchRendering,
   };
 }
 

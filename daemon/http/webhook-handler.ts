@@ -27,7 +27,7 @@ export interface WebhookCounters {
 export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
   const seen = deps.db.prepare<[string], { id: string }>("SELECT id FROM webhook_deliveries WHERE id = ?");
   const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?)");
-  const group = createGroupCommit(deps.db);
+  const group = createGroupCommit(deps.db, { around: deps.journal.batchRendering });
   const counters: WebhookCounters = { queued: 0, duplicates: 0, ignored: 0, unsubscribed: 0, rejected: 0 };
   const reject = (res: ServerResponse, status: number, error: string) => {
     counters.rejected++;

@@ -12,6 +12,11 @@ export interface GroupCommit {
   submit<T>(work: () => T, options?: { othersComing?: boolean }): Promise<T>;
 }
 
+export interface GroupCommitOptions {
+  /** Wraps each group's work inside its transaction (the journal writes a group's Markdown once: `batchRendering`). */
+  around?: <T>(work: () => T) => T;
+}
+
 interface Pending {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -24,22 +29,23 @@ interface Pending {
  * the event loop has taken in the I/O already in hand (`setImmediate`); nobody is answered before
  * the commit that holds their work.
  */
-export function createGroupCommit(db: VigilDatabase): GroupCommit {
+export function createGroupCommit(db: VigilDatabase, { around = (work) => work() }: GroupCommitOptions = {}): GroupCommit {
   let queue: Pending[] = [];
   const flush = () => {
     const batch = queue;
     queue = [];
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      runInTransaction(db, () => {
-        for (const item of batch) {
-          try {
-            outcomes.push({ ok: true, value: runInTransaction(db, item.work) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
+    const runEach = () => {
+      for (const item of batch) {
+        try {
+          outcomes.push({ ok: true, value: runInTransaction(db, item.work) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
         }
-      });
+      }
+    };
+    try {
+      runInTransaction(db, () => around(runEach));
     } catch (error) {
       // The commit itself failed (a full disk, a lock held too long): none of it is durable.
       for (const item of batch) item.reject(error);

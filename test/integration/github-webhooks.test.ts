@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Webhooks } from "@octokit/webhooks";
@@ -155,5 +155,27 @@ describe("GitHub webhooks into the running daemon", () => {
     expect(list.stdout).not.toContain("someone/lib#77");
     const log = await runVigilAsync(["log", "--grep", "someone/lib#77 ended"], env);
     expect(log.stdout).toContain("the pull request was merged");
+  });
+
+  it("a burst over many connections shares commits and loses nothing: every 202 is an event, a journal row and a Markdown line, once", async () => {
+    const repo = repos.find((r) => r !== "octo-org/octo-repo")!;
+    const before = eventCount();
+    const burst = Array.from({ length: 60 }, (_, i) => ({
+      action: "submitted",
+      review: { id: 7_000_000 + i, state: "commented", body: `burst ${i}`, user: { login: "rev" }, author_association: "MEMBER" },
+      pull_request: { number: 9000 + i, title: "burst", head: { sha: "abc" } },
+      repository: { full_name: repo },
+      sender: { login: "rev" },
+    }));
+    // Sixty requests at once: fetch opens several keep-alive connections, so deliveries arrive together.
+    const answers = await Promise.all(burst.map((payload, i) => postSigned("pull_request_review", payload, `burst-${i}`)));
+    expect(answers.map((answer) => answer.status)).toEqual(burst.map(() => 202));
+    expect(eventCount()).toBe(before + 60);
+    const ids = answers.map((answer) => answer.json.eventId as number);
+    const noticed = db.prepare(`SELECT seq, day FROM journal WHERE kind = 'noticed' AND json_extract(data, '$.eventId') IN (${ids.join(",")}) ORDER BY seq`).all() as Array<{ seq: number; day: string }>;
+    expect(noticed).toHaveLength(60);
+    const markdown = readFileSync(path.join(home, "logs", ...noticed[0]!.day.split("-").slice(0, 2), `${noticed[0]!.day}.md`), "utf8");
+    for (const { seq } of noticed) expect(markdown.split(`\`#${seq}\``).length - 1, `line for #${seq}`).toBe(1);
+    expect((await runVigilAsync(["log", "verify"], cleanEnv(home, { HOOK_SECRET: SECRET }))).code).toBe(0);
   });
 });
