@@ -1,4 +1,4 @@
-import { createTask } from "node-cron";
+import { loadCron } from "../config/load-cron.js";
 import type { DaemonState } from "../state/daemon-state.js";
 import { latestCronSlot } from "../events/wakeups.js";
 
@@ -19,7 +19,7 @@ export interface CronScheduleOptions {
  * database before the caller does anything, so a restart or a second tick never runs it twice.
  */
 export function createCronSchedule({ cron, timeZone, state, key }: CronScheduleOptions) {
-  const task = createTask(cron, () => {}, { timezone: timeZone });
+  const task = loadCron().createTask(cron, () => {}, { timezone: timeZone });
   return {
     /** The due slot, already claimed, or undefined. */
     claimDue(now: Date): Date | undefined {

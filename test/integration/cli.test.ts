@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTempHome } from "../support/temp-home.js";
-import { cleanEnv, runVigil, spawnVigil, waitFor } from "../support/run-vigil.js";
+import { cleanEnv, ROOT, runVigil, spawnVigil, waitFor } from "../support/run-vigil.js";
 
 function journalLines(home: string): Array<Record<string, unknown>> {
   const result = runVigil(["log", "--json"], cleanEnv(home));
@@ -49,6 +49,33 @@ describe("the vigil CLI, end to end through the built binary", () => {
     const status = JSON.parse(runVigil(["status", "--json"], cleanEnv(home)).stdout);
     expect(status).toMatchObject({ running: false, pendingEvents: 1 });
     expect(runVigil(["tell"], cleanEnv(home)).code).toBe(2);
+  });
+
+  it("tell and status load only what they need: no yaml, zod, pino, node-cron, SDK or octokit, and no Intl with no zone configured", () => {
+    const home = makeTempHome();
+    const probe = path.join(home, "probe.txt");
+    const env = cleanEnv(home, { NODE_OPTIONS: `--import ${path.join(ROOT, "test/support/load-probe.mjs")}`, VIGIL_LOAD_PROBE: probe });
+    expect(runVigil(["tell", "warm the config cache"], cleanEnv(home)).code).toBe(0);
+    for (const args of [["tell", "hello"], ["status"]]) {
+      rmSync(probe, { force: true });
+      expect(runVigil(args, env).code).toBe(args[0] === "tell" ? 0 : 1);
+      const loaded = readFileSync(probe, "utf8");
+      const packages = new Set([...loaded.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((match) => match[1]));
+      expect([...packages].sort()).toEqual(["better-sqlite3", "bindings", "commander", "env-paths", "file-uri-to-path"]);
+      expect(loaded).toContain("\nintl 0\n");
+    }
+    // With a zone configured, it is used as ever.
+    writeFileSync(path.join(home, "config.yaml"), "timezone: Pacific/Auckland\n");
+    expect(runVigil(["status"], cleanEnv(home)).code).toBe(1);
+    rmSync(probe);
+    expect(runVigil(["status"], env).code).toBe(1);
+    expect(readFileSync(probe, "utf8")).not.toContain("\nintl 0\n");
+  });
+
+  it("an unknown VIGIL_LOG_LEVEL is still a usage error for a verb that logs nothing", () => {
+    const result = runVigil(["tell", "hello"], cleanEnv(makeTempHome(), { VIGIL_LOG_LEVEL: "chatty" }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("VIGIL_LOG_LEVEL");
   });
 
   it("log filters by day, kind and text", () => {
