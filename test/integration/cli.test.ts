@@ -60,7 +60,8 @@ describe("the vigil CLI, end to end through the built binary", () => {
       rmSync(probe, { force: true });
       expect(runVigil(args, env).code).toBe(args[0] === "tell" ? 0 : 1);
       const loaded = readFileSync(probe, "utf8");
-      const packages = new Set([...loaded.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((match) => match[1]));
+      // Packages come from node_modules (better-sqlite3, a native addon) or from the build's vendor-NAME chunks.
+      const packages = new Set([...loaded.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\/|\/bundle\/vendor-(.+)-[\w-]{8}\.cjs$/gm)].map((match) => match[1] ?? match[2]));
       expect([...packages].sort()).toEqual(["better-sqlite3", "bindings", "commander", "env-paths", "file-uri-to-path"]);
       expect(loaded).toContain("\nintl 0\n");
     }
