@@ -5,11 +5,12 @@ import { rolldown, type Plugin } from "rolldown";
 
 /**
  * The second half of `npm run build`: bundles the CLI that tsc compiled (dist/daemon/cli/main.js)
- * into CommonJS chunks in dist/daemon/cli/bundle/, loaded on demand, and makes main.js the stub
- * that requires the entry chunk. Node 20 has no compile cache, and its ES module loader pays for
- * every file it resolves, reads, links and evaluates (and for every built-in's ES facade): the
- * daemon loaded about 360 files (zod alone 94) before it was ready, `vigil status` 70. Bundled, a
- * verb requires about a dozen chunks through the CommonJS loader, which does none of that.
+ * into dist/daemon/cli/main.cjs (the package's bin) and CommonJS chunks in dist/daemon/cli/bundle/,
+ * loaded on demand; main.js becomes a stub that requires main.cjs (service files written before
+ * name it). Node 20 has no compile cache, and its ES module loader pays for every file it
+ * resolves, reads, links and evaluates (and for each built-in's ES facade, and for starting
+ * itself): the daemon loaded about 360 files (zod alone 94) before it was ready, `vigil status`
+ * 70. Bundled, a verb requires about a dozen chunks through the CommonJS loader alone.
  *
  * Everything tsc wrote stays where it was: forked workers run from it, and each bundled module
  * keeps the `import.meta.url` of its own file in dist/ or node_modules/ (see _moduleUrlPlugin),
@@ -20,7 +21,7 @@ const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ROOT = path.dirname(DIST);
 const CLI_DIR = path.join(DIST, "daemon/cli");
 const ENTRY = path.join(CLI_DIR, "main.js");
-const BUNDLE_DIR = path.join(CLI_DIR, "bundle");
+const BIN = path.join(CLI_DIR, "main.cjs");
 const MARKER = "// Bundled by scripts/bundle-cli.ts";
 const MODULE_URL = "__vigilModuleUrl";
 
@@ -38,7 +39,7 @@ function _moduleUrlPlugin(): Plugin {
     },
     renderChunk(code, chunk) {
       if (!code.includes(`${MODULE_URL}(`)) return null;
-      const toRoot = path.relative(path.dirname(path.join(BUNDLE_DIR, chunk.fileName)), ROOT).split(path.sep).join("/");
+      const toRoot = path.relative(path.dirname(path.join(CLI_DIR, chunk.fileName)), ROOT).split(path.sep).join("/");
       const helper = `const ${MODULE_URL} = (file) => new URL(${JSON.stringify(`${toRoot}/`)} + file, require("node:url").pathToFileURL(__filename)).href;\n`;
       // After the shebang and "use strict", which only count as the file's first lines.
       const prologue = /^(#!.*\n)?("use strict";\n)?/.exec(code)![0];
@@ -56,7 +57,7 @@ function _vendorChunkName(id: string): string | null {
 async function _bundle(): Promise<void> {
   const compiled = readFileSync(ENTRY, "utf8");
   if (compiled.includes(MARKER)) throw new Error(`${ENTRY} is the bundle's stub already: compile first (npm run build runs tsc, then this)`);
-  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  rmSync(path.join(CLI_DIR, "bundle"), { recursive: true, force: true });
   const bundle = await rolldown({
     input: ENTRY,
     platform: "node",
@@ -68,12 +69,12 @@ async function _bundle(): Promise<void> {
     checks: { circularDependency: false },
   });
   await bundle.write({
-    dir: BUNDLE_DIR,
+    dir: CLI_DIR,
     format: "cjs",
     // The sources are ES modules, strict by definition; so is every chunk (as in any ESM bundle).
     strict: true,
-    entryFileNames: "main.cjs",
-    chunkFileNames: "[name]-[hash].cjs",
+    entryFileNames: path.basename(BIN),
+    chunkFileNames: "bundle/[name]-[hash].cjs",
     codeSplitting: {
       includeDependenciesRecursively: false,
       groups: [
@@ -87,7 +88,7 @@ async function _bundle(): Promise<void> {
   });
   await bundle.close();
   rmSync(`${ENTRY}.map`, { force: true });
-  writeFileSync(ENTRY, `#!/usr/bin/env node\n${MARKER}: the CLI is bundle/main.cjs.\nimport { createRequire } from "node:module";\n\ncreateRequire(import.meta.url)("./bundle/main.cjs");\n`);
+  writeFileSync(ENTRY, `#!/usr/bin/env node\n${MARKER}: the CLI is main.cjs.\nimport { createRequire } from "node:module";\n\ncreateRequire(import.meta.url)("./main.cjs");\n`);
 }
 
 await _bundle();

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +21,9 @@ describe("the vigil CLI, end to end through the built binary", () => {
     expect(runVigil([], cleanEnv(home)).code).toBe(2);
     expect(runVigil(["--help"], cleanEnv(home)).code).toBe(0);
     expect(runVigil(["--version"], cleanEnv(home)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // main.js, which service files written before the bundle name, runs the same CLI.
+    const viaMainJs = spawnSync(process.execPath, [path.join(ROOT, "dist/daemon/cli/main.js"), "status", "--json"], { env: cleanEnv(home), encoding: "utf8" });
+    expect([viaMainJs.status, JSON.parse(viaMainJs.stdout).home]).toEqual([1, home]);
   });
 
   it("init writes a commented config once, and --force rewrites it", () => {
