@@ -1,3 +1,5 @@
+import { SYSTEM_TIME_ZONE } from "../daemon/config/system-time-zone.js";
+
 const _formatters = new Map<string, Intl.DateTimeFormat>();
 
 function _formatter(timeZone: string): Intl.DateTimeFormat {
@@ -28,14 +30,24 @@ const _lastMinute = new Map<string, { minute: number; day: string; hoursMinutes:
 export function localDateParts(instant: Date, timeZone: string): { day: string; time: string } {
   const ms = instant.getTime();
   const minute = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms - minute * 60_000) / 1000);
+  if (timeZone === SYSTEM_TIME_ZONE) return _systemDateParts(instant, seconds);
   let cached = _lastMinute.get(timeZone);
   if (cached?.minute !== minute) {
     const parts = Object.fromEntries(_formatter(timeZone).formatToParts(instant).map((part) => [part.type, part.value]));
     cached = { minute, day: `${parts.year}-${parts.month}-${parts.day}`, hoursMinutes: `${parts.hour}:${parts.minute}` };
     _lastMinute.set(timeZone, cached);
   }
-  const seconds = Math.floor((ms - minute * 60_000) / 1000);
   return { day: cached.day, time: `${cached.hoursMinutes}:${String(seconds).padStart(2, "0")}` };
+}
+
+/** The same parts in the system zone, from Date's local getters (the zone Intl's default is): no Intl. */
+function _systemDateParts(instant: Date, seconds: number): { day: string; time: string } {
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return {
+    day: `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}`,
+    time: `${pad(instant.getHours())}:${pad(instant.getMinutes())}:${pad(seconds)}`,
+  };
 }
 
 export function localDay(instant: Date, timeZone: string): string {

@@ -16,6 +16,6 @@ describe("vigil install points the service at an installed command", () => {
     const result = runVigil(["install", "--dry-run"], cleanEnv(makeTempHome()));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("would write");
-    expect(result.stderr).toContain(`vigil: warning: the service would run ${ROOT}/dist/daemon/cli/main.js, from a source checkout (${ROOT})`);
+    expect(result.stderr).toContain(`vigil: warning: the service would run ${ROOT}/dist/daemon/cli/main.cjs, from a source checkout (${ROOT})`);
   });
 });

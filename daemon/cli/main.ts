@@ -9,10 +9,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runCli(process.argv.slice(2), {
+// No top-level await: the build bundles this file as CommonJS (scripts/bundle-cli.ts).
+void runCli(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
   now: () => new Date(),
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

@@ -5,6 +5,7 @@ import { VERSION } from "../version.js";
 import type { RawConfig } from "./config-schema.js";
 import type { LoadedConfig } from "./load-config.js";
 import { resolveSecrets } from "./resolve-secrets.js";
+import { makeLoadedConfig } from "./make-loaded-config.js";
 
 interface CacheEntry {
   key: string;
@@ -39,13 +40,12 @@ export function readCachedConfig(file: string, cacheFile: string, env: NodeJS.Pr
     return undefined; // a torn or edited cache is only a miss
   }
   if (entry.key !== key) return undefined;
-  return {
+  return makeLoadedConfig({
     config: entry.config,
     secrets: resolveSecrets(entry.config, env),
     file: text === undefined ? undefined : file,
     hash,
-    timezone: entry.config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-  };
+  });
 }
 
 /** Remembers a config this code just validated from `file` (0600 in a 0700 folder, like everything under VIGIL_HOME). */

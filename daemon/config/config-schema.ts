@@ -1,4 +1,4 @@
-import { validate as isValidCron } from "node-cron";
+import { loadCron } from "./load-cron.js";
 import { z } from "zod";
 
 /**
@@ -17,7 +17,7 @@ const secretRef = z
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a 24-hour time such as "22:00"' });
 
-const cronExpression = z.string().refine(isValidCron, { message: 'must be a cron expression such as "0 8 * * *" (minute hour day month weekday)' });
+const cronExpression = z.string().refine((text) => loadCron().validate(text), { message: 'must be a cron expression such as "0 8 * * *" (minute hour day month weekday)' });
 
 const riskPolicy = z.enum(["auto", "critic", "ask", "deny"]);
 

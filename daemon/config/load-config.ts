@@ -5,17 +5,10 @@ import { configSchema, type RawConfig } from "./config-schema.js";
 import { ConfigError } from "./config-error.js";
 import { describeConfigIssue, formatKeyPath } from "./describe-config-issue.js";
 import { locateYamlKey } from "./locate-yaml-key.js";
-import { resolveSecrets, type ResolvedSecrets } from "./resolve-secrets.js";
+import { resolveSecrets } from "./resolve-secrets.js";
+import { makeLoadedConfig, type LoadedConfig } from "./make-loaded-config.js";
 
-export interface LoadedConfig {
-  config: RawConfig;
-  secrets: ResolvedSecrets;
-  /** The file read, or undefined when none existed and defaults apply. */
-  file: string | undefined;
-  /** SHA-256 of the file's bytes (of "" for defaults), journaled at start to tell configs apart. */
-  hash: string;
-  timezone: string;
-}
+export type { LoadedConfig } from "./make-loaded-config.js";
 
 /**
  * Reads, validates and resolves `config.yaml`; a missing file means all defaults. A missing secret
@@ -33,13 +26,12 @@ export function loadDefaultConfig(env: NodeJS.ProcessEnv = process.env): LoadedC
 
 function _loadText(text: string | undefined, file: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
   const config = parseConfigText(text ?? "", text === undefined ? undefined : file);
-  return {
+  return makeLoadedConfig({
     config,
     secrets: resolveSecrets(config, env),
     file: text === undefined ? undefined : file,
     hash: createHash("sha256").update(text ?? "").digest("hex"),
-    timezone: config.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-  };
+  });
 }
 
 export function parseConfigText(text: string, file?: string): RawConfig {

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { mcpSecretValues } from "../config/resolve-env-values.js";
-import { createLogger, type Logger } from "../logger/create-logger.js";
+import { checkLogLevel, createLogger, type Logger } from "../logger/create-logger.js";
 import { createRedactor, type Redactor } from "../logger/redact-secrets.js";
 import type { VigilPaths } from "../paths/resolve-paths.js";
 import { openDatabase, type VigilDatabase } from "../store/open-database.js";
@@ -34,9 +34,25 @@ export interface ContextOptions {
  */
 export function assembleContext(paths: VigilPaths, loaded: LoadedConfig, { env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
   const redact = createRedactor([...loaded.secrets.values, ...mcpSecretValues(loaded.config, env), env.ANTHROPIC_API_KEY ?? ""]);
-  const logger = createLogger({ env, redact, destination: logDestination ?? process.stderr });
+  // A bad VIGIL_LOG_LEVEL fails here as ever; the logger itself (pino) is made on first use, which a verb that logs nothing skips.
+  checkLogLevel(env);
+  let logger: Logger | undefined;
   const db = openDatabase(paths.database, MIGRATIONS);
-  const journal = createJournal({ db, timeZone: loaded.timezone, redact, now, logsDir: paths.logsDir });
+  // `zone`, not `timezone`: with no zone configured the journal's days need no Intl (see system-time-zone.ts).
+  const journal = createJournal({ db, timeZone: loaded.zone, redact, now, logsDir: paths.logsDir });
   const events = createEventQueue({ db, redact, now });
-  return { env, paths, loaded, redact, logger, db, journal, events, now, close: () => db.close() };
+  return {
+    env,
+    paths,
+    loaded,
+    redact,
+    get logger() {
+      return (logger ??= createLogger({ env, redact, destination: logDestination ?? process.stderr }));
+    },
+    db,
+    journal,
+    events,
+    now,
+    close: () => db.close(),
+  };
 }

@@ -1,4 +1,6 @@
-import { createTask, validate } from "node-cron";
+import type { createTask } from "node-cron";
+import { loadCron } from "../config/load-cron.js";
+import { timeZoneName } from "../config/system-time-zone.js";
 import type { VigilDatabase } from "../store/open-database.js";
 
 export type MissedPolicy = "run-once" | "skip";
@@ -43,7 +45,7 @@ export function latestCronSlot(task: { match(date: Date): boolean }, fromMs: num
 }
 
 export function isValidCron(expression: string): boolean {
-  return validate(expression);
+  return loadCron().validate(expression);
 }
 
 export interface WakeupStore {
@@ -71,9 +73,11 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
   const remove = db.prepare("UPDATE wakeups SET state = 'removed' WHERE id = ?");
   const nextOnce = db.prepare<[], { at: string }>("SELECT min(at) AS at FROM wakeups WHERE state = 'active' AND kind = 'once'");
   const matchers = new Map<string, ReturnType<typeof createTask>>();
-  const matcher = (cron: string, timeZone: string) => {
+  // `timeZone` may be SYSTEM_TIME_ZONE (`vigil status`): node-cron needs the name, so only a cron wake-up asks for it.
+  const matcher = (cron: string, zone: string) => {
+    const timeZone = timeZoneName(zone);
     const key = `${timeZone} ${cron}`;
-    if (!matchers.has(key)) matchers.set(key, createTask(cron, () => {}, { timezone: timeZone }));
+    if (!matchers.has(key)) matchers.set(key, loadCron().createTask(cron, () => {}, { timezone: timeZone }));
     return matchers.get(key)!;
   };
   const minuteOf = (date: Date) => Math.floor(date.getTime() / MINUTE) * MINUTE;
@@ -118,7 +122,8 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
         const at = wakeup.kind === "once" ? wakeup.at : _nextCronRun(matcher(wakeup.cron!, timeZone), now);
         return at ? [{ at, note: wakeup.note, origin: wakeup.origin }] : [];
       });
-      return runs.sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit);
+      // ISO instants in one format sort as plain strings; localeCompare would start ICU's collator (~7 ms).
+      return runs.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).slice(0, limit);
     },
   };
 }

@@ -11,7 +11,7 @@ import { createCronSchedule } from "./cron-schedule.js";
  */
 export function createAnchorJob(ctx: VigilContext, runtime: Pick<Runtime, "state">): (now: Date) => Promise<void> {
   const { cron, file } = ctx.loaded.config.journal.anchor;
-  const schedule = createCronSchedule({ cron, timeZone: ctx.loaded.timezone, state: runtime.state, key: "anchorCheckedThrough" });
+  const schedule = createCronSchedule({ cron, timeZone: ctx.loaded.zone, state: runtime.state, key: "anchorCheckedThrough" });
   const target = resolveAnchorFile(file, ctx.env);
   return async (now) => {
     if (!schedule.claimDue(now)) return;

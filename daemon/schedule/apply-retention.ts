@@ -39,7 +39,7 @@ export function applyRetention(ctx: Pick<VigilContext, "db" | "loaded" | "paths"
 /** A heartbeat job: retention once per local day (and at start), journaled when it dropped anything. */
 export function createRetentionJob(ctx: VigilContext, state: DaemonState): (now: Date) => Promise<void> {
   return async (now) => {
-    const day = localDay(now, ctx.loaded.timezone);
+    const day = localDay(now, ctx.loaded.zone);
     if (state.get<string>(LAST_RUN_KEY) === day) return;
     state.set(LAST_RUN_KEY, day);
     const dropped = applyRetention(ctx, now);

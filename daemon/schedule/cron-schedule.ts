@@ -1,4 +1,5 @@
-import { createTask } from "node-cron";
+import { loadCron } from "../config/load-cron.js";
+import { timeZoneName } from "../config/system-time-zone.js";
 import type { DaemonState } from "../state/daemon-state.js";
 import { latestCronSlot } from "../events/wakeups.js";
 
@@ -8,6 +9,7 @@ const LOOKBACK_MS = 12 * 60 * MINUTE;
 
 export interface CronScheduleOptions {
   cron: string;
+  /** A zone name, or SYSTEM_TIME_ZONE (`ctx.loaded.zone`). */
   timeZone: string;
   state: DaemonState;
   /** The daemon_state key remembering the minute checked through. */
@@ -19,7 +21,9 @@ export interface CronScheduleOptions {
  * database before the caller does anything, so a restart or a second tick never runs it twice.
  */
 export function createCronSchedule({ cron, timeZone, state, key }: CronScheduleOptions) {
-  const task = createTask(cron, () => {}, { timezone: timeZone });
+  // Made at the first claim, after the daemon is ready: node-cron and naming the zone (Intl) can wait.
+  let task: ReturnType<ReturnType<typeof loadCron>["createTask"]> | undefined;
+  const matcher = () => (task ??= loadCron().createTask(cron, () => {}, { timezone: timeZoneName(timeZone) }));
   return {
     /** The due slot, already claimed, or undefined. */
     claimDue(now: Date): Date | undefined {
@@ -28,7 +32,7 @@ export function createCronSchedule({ cron, timeZone, state, key }: CronScheduleO
       const first = checked ? Math.max(Date.parse(checked) + MINUTE, last - LOOKBACK_MS) : last;
       if (first > last) return undefined;
       state.set(key, new Date(last).toISOString());
-      return latestCronSlot(task, first, last);
+      return latestCronSlot(matcher(), first, last);
     },
   };
 }

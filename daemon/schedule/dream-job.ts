@@ -12,7 +12,7 @@ export interface DreamJob {
 }
 
 export function createDreamJob(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): DreamJob {
-  const schedule = createCronSchedule({ cron: ctx.loaded.config.dream.cron, timeZone: ctx.loaded.timezone, state: runtime.state, key: "dreamCheckedThrough" });
+  const schedule = createCronSchedule({ cron: ctx.loaded.config.dream.cron, timeZone: ctx.loaded.zone, state: runtime.state, key: "dreamCheckedThrough" });
   const slot = createBackgroundSlot(ctx.logger, "dream");
   return {
     async tick(now) {

@@ -25,7 +25,7 @@ function _anchorLine(ctx: VigilContext, now: Date): string {
 
 /** A heartbeat job: at `review.cron`, yesterday's and today's digest goes out as a notification. */
 export function createMorningReviewJob(ctx: VigilContext, runtime: Runtime): (now: Date) => Promise<void> {
-  const schedule = createCronSchedule({ cron: ctx.loaded.config.review.cron, timeZone: ctx.loaded.timezone, state: runtime.state, key: "reviewCheckedThrough" });
+  const schedule = createCronSchedule({ cron: ctx.loaded.config.review.cron, timeZone: ctx.loaded.zone, state: runtime.state, key: "reviewCheckedThrough" });
   return async (now) => {
     if (!schedule.claimDue(now)) return;
     const today = localDay(now, ctx.loaded.timezone);

@@ -1,9 +1,14 @@
 import { closeSync, openSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { makePrivateHome, PRIVATE_FILE_MODE } from "./private-files.js";
 
-export type VigilDatabase = Database.Database;
+// Required, not imported: importing a CommonJS package from an ES module makes Node lex its
+// source for export names first, a few ms of every verb's start.
+const Database = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+
+export type VigilDatabase = BetterSqlite3.Database;
 
 /** One step of a schema history; the list is composed above the ground (daemon/context/migrations.ts). */
 export interface Migration {

@@ -149,7 +149,10 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     toolDeps,
     client,
     config: ctx.loaded.config,
-    timeZone: ctx.loaded.timezone,
+    // Read at the first model call: naming the system zone is the process's first Intl call (~8 MiB, 15–30 ms), not needed to be ready.
+    get timeZone() {
+      return ctx.loaded.timezone;
+    },
     memoryDir: ctx.paths.memoryDir,
     now: ctx.now,
     logger: ctx.logger,

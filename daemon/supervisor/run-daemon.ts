@@ -122,7 +122,7 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
 /** Tasks need a model: with the rules provider they wait in the queue until one is configured. */
 function _createTaskRunner(ctx: VigilContext, runtime: Runtime, provider: "anthropic" | "rules"): TaskRunner {
   const runner = createTaskRunner(
-    { ...ctx, store: runtime.tasks, usage: runtime.turn.usage, timeZone: ctx.loaded.timezone, maxOutputTokens: Math.max(ctx.loaded.config.model.maxTokens, 4096), ...(runtime.sandbox ? { sandbox: runtime.sandbox } : {}) },
+    { ...ctx, store: runtime.tasks, usage: runtime.turn.usage, timeZone: ctx.loaded.zone, maxOutputTokens: Math.max(ctx.loaded.config.model.maxTokens, 4096), ...(runtime.sandbox ? { sandbox: runtime.sandbox } : {}) },
     { home: ctx.paths.home, maxConcurrent: ctx.loaded.config.tasks.maxConcurrent, logger: ctx.logger },
   );
   if (provider === "anthropic") return runner;

@@ -16,6 +16,7 @@ export interface RunTaskDeps {
   store: TaskStore;
   usage: UsageLedger;
   env: NodeJS.ProcessEnv;
+  /** For the usage ledger's local day: a zone name, or SYSTEM_TIME_ZONE (`ctx.loaded.zone`). */
   timeZone: string;
   now: () => Date;
   /** Tokens of one model call in the worker. */

@@ -7,7 +7,7 @@ import { Webhooks } from "@octokit/webhooks";
 import { startMessagesApiServer } from "../../test/support/messages-api-server.js";
 import type { BenchFigure } from "./measure.js";
 
-const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.js");
+const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.cjs");
 const SECRET = "bench-latency-secret";
 const SAMPLES = 15;
 const TICK_MS = 5000;

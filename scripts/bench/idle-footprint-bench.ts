@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { measure, type BenchFigure } from "./measure.js";
 
-const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.js");
+const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.cjs");
 const WINDOW_MS = 60_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 

@@ -11,7 +11,7 @@ import { shiftDay } from "../../logs/local-day.js";
 import type { JournalInput } from "../../logs/journal.js";
 import { measure, type BenchFigure } from "./measure.js";
 
-const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.js");
+const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.cjs");
 const ROWS = 2000;
 const RUNS = 9;
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Webhooks } from "@octokit/webhooks";
 import type { BenchFigure } from "./measure.js";
 
-const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.js");
+const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.cjs");
 const SECRET = "bench-webhook-secret";
 const REQUESTS = 6000;
 const CONCURRENCY = 32;

@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTempHome } from "../support/temp-home.js";
-import { cleanEnv, runVigil, spawnVigil, waitFor } from "../support/run-vigil.js";
+import { cleanEnv, ROOT, runVigil, spawnVigil, waitFor } from "../support/run-vigil.js";
 
 function journalLines(home: string): Array<Record<string, unknown>> {
   const result = runVigil(["log", "--json"], cleanEnv(home));
@@ -20,6 +21,9 @@ describe("the vigil CLI, end to end through the built binary", () => {
     expect(runVigil([], cleanEnv(home)).code).toBe(2);
     expect(runVigil(["--help"], cleanEnv(home)).code).toBe(0);
     expect(runVigil(["--version"], cleanEnv(home)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // main.js, which service files written before the bundle name, runs the same CLI.
+    const viaMainJs = spawnSync(process.execPath, [path.join(ROOT, "dist/daemon/cli/main.js"), "status", "--json"], { env: cleanEnv(home), encoding: "utf8" });
+    expect([viaMainJs.status, JSON.parse(viaMainJs.stdout).home]).toEqual([1, home]);
   });
 
   it("init writes a commented config once, and --force rewrites it", () => {
@@ -49,6 +53,34 @@ describe("the vigil CLI, end to end through the built binary", () => {
     const status = JSON.parse(runVigil(["status", "--json"], cleanEnv(home)).stdout);
     expect(status).toMatchObject({ running: false, pendingEvents: 1 });
     expect(runVigil(["tell"], cleanEnv(home)).code).toBe(2);
+  });
+
+  it("tell and status load only what they need: no yaml, zod, pino, node-cron, SDK or octokit, and no Intl with no zone configured", () => {
+    const home = makeTempHome();
+    const probe = path.join(home, "probe.txt");
+    const env = cleanEnv(home, { NODE_OPTIONS: `--import ${path.join(ROOT, "test/support/load-probe.mjs")}`, VIGIL_LOAD_PROBE: probe });
+    expect(runVigil(["tell", "warm the config cache"], cleanEnv(home)).code).toBe(0);
+    for (const args of [["tell", "hello"], ["status"]]) {
+      rmSync(probe, { force: true });
+      expect(runVigil(args, env).code).toBe(args[0] === "tell" ? 0 : 1);
+      const loaded = readFileSync(probe, "utf8");
+      // Packages come from node_modules (better-sqlite3, a native addon) or from the build's vendor-NAME chunks.
+      const packages = new Set([...loaded.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\/|\/bundle\/vendor-(.+)-[\w-]{8}\.cjs$/gm)].map((match) => match[1] ?? match[2]));
+      expect([...packages].sort()).toEqual(["better-sqlite3", "bindings", "commander", "env-paths", "file-uri-to-path"]);
+      expect(loaded).toContain("\nintl 0\n");
+    }
+    // With a zone configured, it is used as ever.
+    writeFileSync(path.join(home, "config.yaml"), "timezone: Pacific/Auckland\n");
+    expect(runVigil(["status"], cleanEnv(home)).code).toBe(1);
+    rmSync(probe);
+    expect(runVigil(["status"], env).code).toBe(1);
+    expect(readFileSync(probe, "utf8")).not.toContain("\nintl 0\n");
+  });
+
+  it("an unknown VIGIL_LOG_LEVEL is still a usage error for a verb that logs nothing", () => {
+    const result = runVigil(["tell", "hello"], cleanEnv(makeTempHome(), { VIGIL_LOG_LEVEL: "chatty" }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("VIGIL_LOG_LEVEL");
   });
 
   it("log filters by day, kind and text", () => {

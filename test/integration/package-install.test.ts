@@ -61,7 +61,7 @@ describe("the package as a user installs it", () => {
       expect((await vigil("log", "verify")).code).toBe(0);
       const install = await vigil("install", "--dry-run");
       expect(install.code, install.stderr).toBe(0);
-      expect(install.stdout).toContain(`ExecStart=${process.execPath} ${realpathSync(path.join(packageDir, "dist", "daemon", "cli", "main.js"))} start`);
+      expect(install.stdout).toContain(`ExecStart=${process.execPath} ${realpathSync(path.join(packageDir, "dist", "daemon", "cli", "main.cjs"))} start`);
       expect(install.stderr).not.toContain("warning"); // an installed command is the stable path
     },
     15 * 60_000, // npm install fetches ~130 packages from the registry: minutes on a loaded machine

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** The built binary, as a user runs it after `npm install`. */
-export const VIGIL_BIN = path.join(ROOT, "dist/daemon/cli/main.js");
+export const VIGIL_BIN = path.join(ROOT, "dist/daemon/cli/main.cjs");
 
 export interface VigilResult {
   code: number | null;

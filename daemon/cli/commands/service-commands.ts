@@ -31,7 +31,7 @@ export function serviceEnvironment(io: CliIo, run: CommandRunner = _runCommand):
     userHome: io.env.HOME ?? os.homedir(),
     uid: process.getuid?.() ?? 0,
     node: process.execPath,
-    script: path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../main.js"),
+    script: path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../main.cjs"),
     vigilHome: resolvePaths(io.env).home,
     vigilConfig: io.env.VIGIL_CONFIG ? resolvePaths(io.env).config : undefined,
     user: io.env.USER || io.env.LOGNAME || os.userInfo().username,

@@ -52,7 +52,7 @@ export async function runStatus(io: CliIo, options: { json?: boolean }): Promise
     const report = readStatus(ctx, configError);
     const live = report.http?.url ? await _readHealthz(report.http.url) : undefined;
     if (live) Object.assign(report, { source: "healthz", pendingEvents: live.pendingEvents, lastTickAt: live.lastTickAt ?? report.lastTickAt, uptimeSeconds: live.uptimeSeconds });
-    writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report, ctx.now(), ctx.loaded.timezone));
+    writeLine(io.stdout, options.json ? JSON.stringify(report) : _formatStatus(report, ctx.now(), ctx.loaded.zone));
     return report.running ? EXIT.ok : EXIT.failed;
   } finally {
     ctx.close();
@@ -83,7 +83,7 @@ export function readStatus(ctx: VigilContext, configError?: ConfigError): Status
   const running = Boolean(lock && isLockHolderRunning(lock));
   const http = running ? readHttpRunState(paths.runDir) : undefined;
   const last = lastEntry(db);
-  const tokens = createUsageLedger(db).forDay(localDay(now, ctx.loaded.timezone));
+  const tokens = createUsageLedger(db).forDay(localDay(now, ctx.loaded.zone));
   const lastTurn = db
     .prepare<[], NonNullable<StatusReport["lastTurn"]>>("SELECT started_at AS startedAt, ended_at AS endedAt, outcome, reason FROM turns ORDER BY started_at DESC LIMIT 1")
     .get();
@@ -99,7 +99,7 @@ export function readStatus(ctx: VigilContext, configError?: ConfigError): Status
     lastTickAt: createDaemonState(db).get<string>(LAST_TICK_KEY) ?? null,
     lastTurn: lastTurn ?? null,
     tokensToday: { ...tokens, total: totalTokens(tokens) },
-    nextRuns: createWakeupStore(db).upcoming(now, ctx.loaded.timezone),
+    nextRuns: createWakeupStore(db).upcoming(now, ctx.loaded.zone),
     lastEntry: last ? { seq: last.seq, ts: last.ts, kind: last.kind, summary: last.summary } : null,
     modelBlocked: createDaemonState(db).get<AuthBlock>(AUTH_BLOCK_KEY) ?? null,
     http: http && http.pid === lock!.pid ? { address: http.address, listening: http.listening, url: http.url, problem: http.problem } : null,
@@ -118,7 +118,7 @@ async function _readHealthz(url: string): Promise<{ pendingEvents: number; lastT
   }
 }
 
-/** Times in the user's zone, as `vigil log` prints them; --json keeps ISO UTC for scripts. */
+/** Times in the user's zone (a `zone` as logs/local-day.ts takes it), as `vigil log` prints them; --json keeps ISO UTC for scripts. */
 function _formatStatus(report: StatusReport, now: Date, timeZone: string): string {
   const tokens = report.tokensToday;
   const at = (iso: string | null | undefined) => formatLocalTime(iso, now, timeZone);

@@ -20,10 +20,12 @@ export class BadDayError extends Error {}
 
 /** The page's read side: every GET under `/api/`, and the boot data of `GET /`. */
 export function createPageApi(ctx: VigilContext, runtime: Runtime) {
-  const { config, timezone } = ctx.loaded;
+  const { config } = ctx.loaded;
+  // Read per request, not here: naming the system zone (Intl) need not delay the daemon's start.
+  const timeZone = () => ctx.loaded.timezone;
   const versions = createMemoryVersions(ctx.db, ctx.paths.memoryDir);
   const chain = createChainState(ctx.db, ctx.now);
-  const today = () => localDay(ctx.now(), timezone);
+  const today = () => localDay(ctx.now(), timeZone());
   const workspace = () => ctx.loaded.config.tools.workspace.map((root) => expandHome(root, ctx.env));
 
   /** `?day=` names one day; without it, the days since the last review (and this counts as one). */
@@ -38,7 +40,7 @@ export function createPageApi(ctx: VigilContext, runtime: Runtime) {
     return [param];
   };
   const approvals = () => runtime.turn.toolDeps.approvals.pending(ctx.now()).map((approval) => previewApproval(approval, workspace()));
-  const timeline = (shown: string[]) => buildDayTimeline(ctx.db, shown, { timeZone: timezone, prices: config.review.prices, model: config.model.name });
+  const timeline = (shown: string[]) => buildDayTimeline(ctx.db, shown, { timeZone: timeZone(), prices: config.review.prices, model: config.model.name });
 
   const boot = (dayParam: string | null): PageBoot => {
     const shown = days(dayParam);
@@ -48,7 +50,7 @@ export function createPageApi(ctx: VigilContext, runtime: Runtime) {
       today: today(),
       prev: shiftDay(shown[0]!, -1),
       next: last < today() ? shiftDay(last, 1) : null,
-      timeZone: timezone,
+      timeZone: timeZone(),
       timeline: timeline(shown),
       approvals: approvals(),
     };

@@ -21,8 +21,9 @@ const HTML = "text/html; charset=utf-8";
 export function createPageHandler(ctx: VigilContext, runtime: Runtime, secret: Buffer): RouteHandler {
   const sessions = createPageSessions(secret);
   const logins = createLoginTokens(ctx.db);
-  const assets = loadPageAssets();
-  const code = loadInlinePageCode();
+  // Read and compressed at the first request for the page, not while the daemon starts.
+  let loaded: { assets: ReturnType<typeof loadPageAssets>; code: ReturnType<typeof loadInlinePageCode> } | undefined;
+  const page = () => (loaded ??= { assets: loadPageAssets(), code: loadInlinePageCode() });
   const api = createPageApi(ctx, runtime);
   const actions = createPageActions(ctx, runtime);
 
@@ -34,7 +35,7 @@ export function createPageHandler(ctx: VigilContext, runtime: Runtime, secret: B
     if (req.method === "POST") return _post(req, res, url, session);
     if (req.method !== "GET" && req.method !== "HEAD") return sendPageJson(req, res, 405, { error: "use GET, or POST for an action" });
     if (url.pathname === "/") return _page(req, res, url, session);
-    const asset = assets.get(url.pathname);
+    const asset = page().assets.get(url.pathname);
     if (asset) return sendPageResponse(req, res, 200, asset.type, asset.body, { gzip: asset.gzip, headers: { "cache-control": "private, max-age=3600" } });
     if (url.pathname.startsWith("/api/") && api.handle(req, res, url)) return;
     sendPageJson(req, res, 404, { error: "not found" });
@@ -50,7 +51,7 @@ export function createPageHandler(ctx: VigilContext, runtime: Runtime, secret: B
 
   function _page(req: IncomingMessage, res: ServerResponse, url: URL, session: PageSession): void {
     try {
-      sendPageResponse(req, res, 200, HTML, renderPageHtml(api.boot(url.searchParams.get("day")), session.csrf, code), { headers: { "content-security-policy": code.csp } });
+      sendPageResponse(req, res, 200, HTML, renderPageHtml(api.boot(url.searchParams.get("day")), session.csrf, page().code), { headers: { "content-security-policy": page().code.csp } });
     } catch (error) {
       if (!(error instanceof BadDayError)) throw error;
       sendPageResponse(req, res, 400, HTML, _message(_escape(error.message), '<a href="/">Back to the review</a>'));
