@@ -24,7 +24,7 @@ export interface ApprovalRequestContext {
  */
 export async function approveCall(deps: ToolRunDeps, id: number, context: ApprovalRequestContext): Promise<ApprovalOutcome> {
   const approval = deps.approvals.get(id);
-  if (!approval || !deps.approvals.decide(id, "approved", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
+  if (!approval || !deps.approvals.decide(id, "approved", context.now)) return _notDecided(deps, id);
   const tool = await (context.findTool ?? (async (name: string) => deps.registry.get(name)))(approval.tool);
   if (!tool) {
     const content = "the tool is not available now (is its MCP server configured and working? see vigil mcp list)";
@@ -42,9 +42,17 @@ export async function approveCall(deps: ToolRunDeps, id: number, context: Approv
 /** Refuses a waiting call, once; the journal says who refused it. */
 export function denyCall(deps: Pick<ToolRunDeps, "approvals" | "journal">, id: number, context: Pick<ApprovalRequestContext, "now" | "by">): ApprovalOutcome {
   const approval = deps.approvals.get(id);
-  if (!approval || !deps.approvals.decide(id, "denied", context.now)) return { ok: false, state: approval?.state ?? "unknown" };
+  if (!approval || !deps.approvals.decide(id, "denied", context.now)) return _notDecided(deps, id);
   deps.journal.append({ kind: "acted", summary: `${approval.tool} denied by the user (approval #${id}, ${describeApprovalChannel(context.by)})`, data: { approvalId: id, tool: approval.tool, outcome: "denied", by: context.by } });
   return { ok: true, approval };
+}
+
+/**
+ * The state as it is now, read after the refused decision: another process (a second `vigil
+ * approve`, the phone) may have decided between our first read and our update.
+ */
+function _notDecided(deps: Pick<ToolRunDeps, "approvals">, id: number): ApprovalOutcome {
+  return { ok: false, state: deps.approvals.get(id)?.state ?? "unknown" };
 }
 
 /** Where a decision was made, in words ("from the phone"); an unknown channel is named as it is. */
