@@ -1,5 +1,5 @@
-import Database from "better-sqlite3";
 import { createAnthropicClient } from "../daemon/brain/model-client.js";
+import { openReadonlyDatabase } from "../daemon/store/open-database.js";
 import { DREAM_SYSTEM, renderDreamRequest } from "./dream-prompt.js";
 import { readMemoryIndex } from "./read-memory-index.js";
 import { runSubTurn } from "./run-sub-turn.js";
@@ -17,8 +17,7 @@ function _send(message: WorkerMessage): void {
 }
 
 process.once("message", (task: DreamTask) => {
-  const db = new Database(task.dbFile, { readonly: true, fileMustExist: true });
-  db.pragma("busy_timeout = 10000");
+  const db = openReadonlyDatabase(task.dbFile);
   const client = createAnthropicClient({ env: process.env });
   const tools = createDreamTools(task.stagingDir, (query) => searchRecall(db, query));
   const request = {
