@@ -68,18 +68,17 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     }
   };
 
+  const stamp = _createTimeStamper(timeZone);
   const appendAll = db.transaction((inputs: readonly JournalInput[]) => {
     let previous = head.get() ?? { seq: 0, hash: GENESIS_HASH };
-    const rows: StoredRow[] = [];
+    const rows: StoredValue[] = [];
     const entries = inputs.map((input): JournalEntry => {
-      const instant = now();
       const seq = previous.seq + 1;
-      const ts = instant.toISOString();
-      const day = localDay(instant, timeZone);
+      const { ts, day } = stamp(now());
       const summary = redact(input.summary);
       const data = canonicalJson(input.data ?? {}, redact);
       const hash = hashEntry({ seq, ts, day, kind: input.kind, summary, data, prevHash: previous.hash });
-      rows.push([seq, ts, day, input.kind, summary, data, previous.hash, hash]);
+      rows.push(seq, ts, day, input.kind, summary, data, previous.hash, hash);
       const entry = { seq, ts, day, kind: input.kind, summary, data: JSON.parse(data) as Record<string, unknown>, prevHash: previous.hash, hash };
       previous = entry;
       return entry;
@@ -123,17 +122,29 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
 /** Rows per INSERT statement for a batch: one statement step per 32 rows instead of one per row. */
 const ROWS_PER_INSERT = 32;
 const COLUMNS = "(seq, ts, day, kind, summary, data, prev_hash, hash)";
+const COLUMN_COUNT = 8;
 
-/** A row's columns in COLUMNS order, `data` as the stored canonical JSON. */
-type StoredRow = [number, string, string, string, string, string, string, string];
+/** A column value; rows are laid end to end in COLUMNS order, `data` as the stored canonical JSON. */
+type StoredValue = number | string;
 
 /** Inserts rows by position (binding by name costs a lookup per column per row), 32 to a statement where the batch allows. */
-function _createRowInserter(db: VigilDatabase): (rows: readonly StoredRow[]) => void {
-  const one = db.prepare<StoredRow>(`INSERT INTO journal ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+function _createRowInserter(db: VigilDatabase): (values: readonly StoredValue[]) => void {
+  const one = db.prepare<unknown[]>(`INSERT INTO journal ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const many = db.prepare<unknown[]>(`INSERT INTO journal ${COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`);
-  return (rows) => {
+  const chunk = ROWS_PER_INSERT * COLUMN_COUNT;
+  return (values) => {
     let at = 0;
-    for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) many.run(rows.slice(at, at + ROWS_PER_INSERT).flat());
-    for (; at < rows.length; at++) one.run(...rows[at]!);
+    for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk));
+    for (; at < values.length; at += COLUMN_COUNT) one.run(values.slice(at, at + COLUMN_COUNT));
+  };
+}
+
+/** A row's `ts` and local `day`: rows appended in the same millisecond (a batch) share one formatting. */
+function _createTimeStamper(timeZone: string): (instant: Date) => { ts: string; day: string } {
+  let last = { ms: Number.NaN, ts: "", day: "" };
+  return (instant) => {
+    const ms = instant.getTime();
+    if (ms !== last.ms) last = { ms, ts: instant.toISOString(), day: localDay(instant, timeZone) };
+    return last;
   };
 }
