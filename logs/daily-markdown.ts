@@ -17,9 +17,17 @@ export function renderMarkdownHeader(day: string): string {
 
 /** One readable line per entry; `seq` at the end so a line can be traced back to its row. */
 export function renderMarkdownLine(entry: JournalEntry, timeZone: string): string {
-  const { time } = localDateParts(new Date(entry.ts), timeZone);
+  const time = _localTime(entry.ts, timeZone);
   const summary = entry.summary.includes("\n") ? entry.summary.replace(/\s*\n\s*/g, " ") : entry.summary;
   return `- ${time} **${entry.kind}** ${summary} \`#${entry.seq}\`\n`;
+}
+
+/** The last row's local time: the rows of a batch share one `ts`, so they share one parse of it. */
+let _lastTime = { ts: "", timeZone: "", time: "" };
+
+function _localTime(ts: string, timeZone: string): string {
+  if (_lastTime.ts !== ts || _lastTime.timeZone !== timeZone) _lastTime = { ts, timeZone, time: localDateParts(new Date(ts), timeZone).time };
+  return _lastTime.time;
 }
 
 /**
