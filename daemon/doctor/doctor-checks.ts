@@ -21,6 +21,7 @@ import { readMemorySnapshot } from "../../memory/memory-snapshot.js";
 import { checkMcpServers } from "./check-mcp-servers.js";
 import { checkGithub } from "./check-github.js";
 import { checkPhoneApprovals } from "./check-phone-approvals.js";
+import { checkDesktopApprovals } from "./check-desktop-approvals.js";
 import { createSubscriptionStore } from "../github/subscriptions.js";
 import { validateMemory } from "../../memory/validate-memory.js";
 
@@ -54,6 +55,7 @@ export async function runDoctorChecks(ctx: VigilContext, env: DoctorEnv): Promis
     ..._checkModelBlock(ctx),
     _checkSecrets(ctx, env),
     _checkNotifiers(ctx),
+    ...checkDesktopApprovals(ctx),
     _checkGithubDelivery(ctx),
     _checkSandbox(ctx),
     await _checkPort(ctx),
