@@ -22,7 +22,8 @@ export interface ResolvedRepo {
 /**
  * A task's repository and base commit. `repo` is an `owner/name` mapped in `github.clones`, or a
  * workspace root (its path, or its folder name) that is a git checkout; `ref` is a branch, a
- * commit, or `pr:N` (fetched from the remote's `refs/pull/N/head`); default its HEAD.
+ * commit, or `pr:N` (fetched from the remote's `refs/pull/N/head`; `pr:N@COMMIT` when pinned at the
+ * approval); default its HEAD.
  */
 export function resolveTaskRepo(config: TaskRepoConfig, repo: string, ref: string | undefined): ResolvedRepo {
   const dir = _repoDir(config, repo);
@@ -40,14 +41,41 @@ function _repoDir({ workspace, clones, env }: TaskRepoConfig, repo: string): str
   throw new ToolError(`"${repo}" is neither a workspace root nor a repository in github.clones; known: ${known.join(", ") || "none (set tools.workspace or github.clones)"}`);
 }
 
+/** `pr:N`, or `pr:N@COMMIT` once pinned when the approval was asked for. */
+const PULL_REQUEST_REF = /^pr:(\d+)(?:@([0-9a-f]{40}|[0-9a-f]{64}))?$/;
+
+/**
+ * `pr:N` as `pr:N@HEAD`: the commit the pull request's head is now. Anyone who can push to the
+ * PR could otherwise change what an approved task works on after the user said yes to it.
+ */
+export function pinTaskRef(config: TaskRepoConfig, repo: string, ref: string | undefined): string | undefined {
+  const pr = PULL_REQUEST_REF.exec(ref ?? "");
+  if (!pr || pr[2]) return ref;
+  return `pr:${pr[1]}@${resolveTaskRepo(config, repo, ref).baseCommit}`;
+}
+
 function _resolveRef(dir: string, ref: string | undefined, env: NodeJS.ProcessEnv): string {
-  const pr = /^pr:(\d+)$/.exec(ref ?? "");
-  if (pr) return _fetchPullRequest(dir, pr[1]!, env);
+  const pr = PULL_REQUEST_REF.exec(ref ?? "");
+  if (pr) return _pinnedCommit(dir, pr[1]!, pr[2], _fetchPullRequest(dir, pr[1]!, env), env);
   if (ref !== undefined && (ref.startsWith("-") || ref.includes(".."))) throw new ToolError(`"${ref}" is not a branch, commit or pr:N`);
   try {
     return runGit(dir, ["rev-parse", "--verify", `${ref ?? "HEAD"}^{commit}`], env).trim();
   } catch {
     throw new ToolError(`"${ref ?? "HEAD"}" is not a branch or commit in ${dir}`);
+  }
+}
+
+/**
+ * The pinned commit, while the pull request still holds it (new commits on top are fine); gone
+ * from it (a force-push since) the task is refused rather than based on code nobody approved.
+ */
+function _pinnedCommit(dir: string, number: string, pinned: string | undefined, head: string, env: NodeJS.ProcessEnv): string {
+  if (!pinned || pinned === head) return head;
+  try {
+    runGit(dir, ["merge-base", "--is-ancestor", pinned, head], env);
+    return pinned;
+  } catch {
+    throw new ToolError(`pull request #${number} no longer contains ${pinned.slice(0, 12)}, the commit this task was approved for (it was force-pushed since); nothing was started: ask for it again`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../toolkit/tool.js";
-import { resolveTaskRepo, type TaskRepoConfig } from "./resolve-task-repo.js";
+import { pinTaskRef, resolveTaskRepo, type TaskRepoConfig } from "./resolve-task-repo.js";
 import type { TaskStore } from "./task-store.js";
 
 export interface TaskLimits {
@@ -25,6 +25,11 @@ export function createStartTaskTool({ store, repos, limits }: { store: TaskStore
       goal: z.string().min(1).max(4000),
       ref: z.string().min(1).max(200).optional(),
     }),
+    // Asked for with `pr:N`, the approval holds the PR's head commit as it is now (`pr:N@COMMIT`).
+    pinForApproval: ({ repo, goal, ref }) => {
+      const pinned = pinTaskRef(repos(), repo, ref);
+      return pinned === undefined ? { repo, goal } : { repo, goal, ref: pinned };
+    },
     run({ repo, goal, ref }, { turnId, now }) {
       const resolved = resolveTaskRepo(repos(), repo, ref);
       const { maxSteps, maxTokens, timeoutMinutes, model } = limits();

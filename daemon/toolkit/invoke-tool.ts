@@ -15,3 +15,13 @@ export async function invokeTool(tool: Tool, input: unknown, context: ToolCallCo
     return { content: error instanceof ToolError ? error.message : `${tool.name} failed: ${(error as Error).message}`, isError: true };
   }
 }
+
+/** The input an approval stores: the tool's pinned input (see Tool.pinForApproval), or a tool error. */
+export async function pinToolInput(tool: Tool, input: unknown, context: ToolCallContext): Promise<{ data: unknown } | { error: string }> {
+  if (!tool.pinForApproval) return { data: input };
+  try {
+    return { data: await tool.pinForApproval(input, context) };
+  } catch (error) {
+    return { error: error instanceof ToolError ? error.message : `${tool.name} failed: ${(error as Error).message}` };
+  }
+}

@@ -57,6 +57,11 @@ export interface Tool<Input = unknown> {
   /** The schema the model sees, when it is not derived from `input` (an MCP server's own). */
   inputJsonSchema?: { type: "object"; [key: string]: unknown };
   run(input: Input, context: ToolCallContext): ToolResult | Promise<ToolResult>;
+  /**
+   * Fixes what the call would act on at the moment it is asked for (a pull request's head commit),
+   * so the approval shows, and runs, exactly that; a ToolError refuses the call instead of queuing it.
+   */
+  pinForApproval?(input: Input, context: ToolCallContext): Input | Promise<Input>;
 }
 
 /** Erases a tool's input type so tools of different inputs share one list. */

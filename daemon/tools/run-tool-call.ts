@@ -9,7 +9,7 @@ import type { createCriticRecord } from "../brain/critic-record.js";
 import { decidePolicy } from "../policy/decide-policy.js";
 import type { ActionLedger } from "./action-ledger.js";
 import type { ToolRegistry } from "../toolkit/tool-registry.js";
-import { invokeTool, parseToolInput } from "../toolkit/invoke-tool.js";
+import { invokeTool, parseToolInput, pinToolInput } from "../toolkit/invoke-tool.js";
 import type { Tool, ToolCallContext, ToolResult } from "../toolkit/tool.js";
 
 export { DEFAULT_POLICY } from "../policy/decide-policy.js";
@@ -108,7 +108,10 @@ export async function executeToolCall(deps: Pick<ToolRunDeps, "ledger" | "journa
   return result;
 }
 
-function _requestApproval(deps: ToolRunDeps, tool: Tool, input: unknown, call: ToolCall, scope: TurnScope, reason: string): ToolResult {
+async function _requestApproval(deps: ToolRunDeps, tool: Tool, asked: unknown, call: ToolCall, scope: TurnScope, reason: string): Promise<ToolResult> {
+  const pinned = await pinToolInput(tool, asked, scope);
+  if ("error" in pinned) return _error(pinned.error);
+  const input = pinned.data;
   const id = deps.approvals.request({ turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input, reason }, scope.now);
   deps.journal.append({ kind: "decided", summary: `approval #${id} requested: ${tool.name} (${reason})`, data: { turnId: scope.turnId, toolUseId: call.id, tool: tool.name, input: _clipInput(input), approvalId: id, reason } });
   const approval = deps.approvals.get(id)!;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runToolCall } from "../../daemon/tools/run-tool-call.js";
@@ -8,6 +8,7 @@ import { makePullRequestRemote } from "../support/pull-request-remote.js";
 import { checkSystemTools } from "../support/system-tools.js";
 import { respond, runOneTask, startTaskHarness, workerResults } from "../support/task-harness.js";
 import { git, isWorkerRequest, workerResponder } from "../support/task-repo.js";
+import { cleanEnv, runVigilAsync } from "../support/run-vigil.js";
 
 const gitTool = checkSystemTools({ git: "git" });
 
@@ -68,6 +69,38 @@ describe.skipIf(gitTool.skip)(gitTool.title("tasks on a pull request: ref pr:N")
     expect(approvals.map((item) => item.tool)).toEqual(["push_task_branch", "open_pull_request"]);
     expect(approvals[0]!.reason).toMatch(/untrusted outside text/);
     expect(git(pr.remote, "for-each-ref", "refs/heads/vigil")).toBe("");
+  });
+
+  it("an approval pins the PR's head as it was when asked: a later push does not change what runs, a force-push refuses it", async () => {
+    const { h, repo } = await startTaskHarness(CLONES, {}, "{ start_task: ask }");
+    const pr = makePullRequestRemote(repo, 7, { "feature.js": "v1\n" });
+    const push = (content: string, ...flags: string[]) => {
+      writeFileSync(path.join(pr.contributor, "feature.js"), content);
+      git(pr.contributor, "add", "-A");
+      git(pr.contributor, "commit", "--quiet", "-m", `PR #7: ${content.trim()}`);
+      git(pr.contributor, "push", "--quiet", ...flags, "origin", `HEAD:refs/pull/7/head`);
+      return git(pr.contributor, "rev-parse", "HEAD").trim();
+    };
+
+    expect(await startTask(h, "pr:7")).toMatchObject({ deferred: true });
+    const [asked] = h.runtime.turn.toolDeps.approvals.pending(h.clock.now());
+    // What the user sees and approves is the commit, not a name someone else can move.
+    expect(JSON.parse(asked!.input)).toEqual({ repo: "octo/app", goal: "review it", ref: `pr:7@${pr.head}` });
+    const pushedAfter = push("v2\n");
+    const env = cleanEnv(h.home);
+    expect(await runVigilAsync(["approve", String(asked!.id)], env)).toMatchObject({ code: 0, stdout: expect.stringContaining(`from ${pr.head.slice(0, 12)}`) });
+    expect(h.runtime.tasks.get(1)).toMatchObject({ ref: `pr:7@${pr.head}`, baseCommit: pr.head });
+    expect(git(repo, "rev-parse", "refs/vigil/pull/7").trim()).toBe(pushedAfter);
+
+    // Asked again (pinned to v2), then the contributor rewrites the PR: the approved commit is gone from it.
+    expect(await startTask(h, "pr:7")).toMatchObject({ deferred: true });
+    const [again] = h.runtime.turn.toolDeps.approvals.pending(h.clock.now());
+    expect(JSON.parse(again!.input).ref).toBe(`pr:7@${pushedAfter}`);
+    git(pr.contributor, "reset", "--quiet", "--hard", "HEAD~2");
+    push("rewritten\n", "--force");
+    const refused = await runVigilAsync(["approve", String(again!.id)], env);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining(`pull request #7 no longer contains ${pushedAfter.slice(0, 12)}, the commit this task was approved for (it was force-pushed since); nothing was started`) });
+    expect(h.runtime.tasks.list().map((task) => task.id)).toEqual([1]);
   });
 
   it("refuses a PR that is not on origin, a clone without origin, and refs that could pass for git options or ranges, starting nothing", async () => {

@@ -7,6 +7,8 @@ export interface PullRequestRemote {
   remote: string;
   /** The pull request's head commit. */
   head: string;
+  /** The contributor's clone, whose HEAD is pushed as the PR (to push more to it). */
+  contributor: string;
 }
 
 /**
@@ -32,5 +34,5 @@ export function makePullRequestRemote(repo: string, number: number, files: Recor
   git(contributor, "add", "-A");
   git(contributor, "commit", "--quiet", "-m", `PR #${number}: ${Object.keys(files).join(", ")}`);
   git(contributor, "push", "--quiet", "origin", `HEAD:refs/pull/${number}/head`);
-  return { remote, head: git(contributor, "rev-parse", "HEAD").trim() };
+  return { remote, head: git(contributor, "rev-parse", "HEAD").trim(), contributor };
 }
