@@ -61,6 +61,10 @@ export function createNotifySendActions({ env, now, logger, maxOpen, command = N
       open.add(entry);
       return _followChild(entry, { showTimeoutMs, timeoutMs, warn: warnOnce, onChoice: (name) => stopping || onChoice(name), onGone: () => open.delete(entry) });
     },
+    openKeys: () => [...open].flatMap((entry) => (entry.notice.key === undefined ? [] : [entry.notice.key])),
+    close(key) {
+      for (const entry of open) if (entry.notice.key === key) entry.child.kill("SIGINT");
+    },
     async stop() {
       stopping = true;
       const closed = [...open].map((entry) => new Promise((resolve) => (entry.child.once("close", resolve), entry.child.kill("SIGINT"))));

@@ -40,6 +40,10 @@ export function createTerminalNotifierActions({ now, logger, maxOpen }: Terminal
         return false;
       }
     },
+    // terminal-notifier's process is node-notifier's, out of reach: a press after a decision made
+    // elsewhere goes through the one-time decision and is answered that it was already decided.
+    openKeys: () => [],
+    close: () => {},
     async stop() {
       stopping = true;
     },

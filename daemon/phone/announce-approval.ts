@@ -20,6 +20,11 @@ export interface AnnounceApprovalDeps {
 
 const LABELS: Record<PhoneDecision, string> = { approve: "Approve", deny: "Deny" };
 
+/** The desktop notification's key for an approval (see close-decided-approval-notices.ts). */
+export function approvalNoticeKey(approvalId: number): string {
+  return `approval:${approvalId}`;
+}
+
 /**
  * Tells the person about a new approval wherever they are. An approval is the moment Vigil needs
  * them, so with desktop buttons on it goes to the desktop (with Approve/Deny) and to the phone at
@@ -38,6 +43,7 @@ export async function announceApproval(deps: AnnounceApprovalDeps, notice: Appro
       body: offer.body,
       choices: offer.decisions.map((decision) => ({ name: decision, label: LABELS[decision] })),
       expiresAt: offer.expiresAt,
+      key: approvalNoticeKey(offer.approvalId),
     },
     (name) =>
       void applyButtonDecision(decideDeps, "desktop", { id: offer.approvalId, decision: name as PhoneDecision, inputHash: offer.inputHash, expiresAt: offer.expiresAt }).catch((error: Error) =>

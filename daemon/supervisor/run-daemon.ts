@@ -26,6 +26,7 @@ import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
 import { createRetentionJob } from "../schedule/apply-retention.js";
+import { closeDecidedApprovalNotices } from "../phone/close-decided-approval-notices.js";
 import { createHeartbeatWaker } from "../heartbeat/heartbeat-waker.js";
 import { createMagicDocJob } from "../schedule/magic-doc-job.js";
 import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-magic-docs.js";
@@ -93,7 +94,8 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const tasks = _createTaskRunner(ctx, runtime, provider);
     const retention = createRetentionJob(ctx, runtime.state);
     await retention(ctx.now());
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), createAnchorJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention]);
+    const closeDecided = runtime.desktopActions ? [closeDecidedApprovalNotices(runtime.desktopActions, runtime.turn.toolDeps.approvals)] : [];
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), createAnchorJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention, ...closeDecided]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     // Before the sources: an event must not arrive while the heartbeat is not listening yet.
     if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);

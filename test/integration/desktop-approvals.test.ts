@@ -158,6 +158,16 @@ describe.skipIf(tools.skip)(tools.title("approve from the desktop (Xvfb, a sessi
     expect(runVigil(["log", "verify"], env).code).toBe(0);
   });
 
+  it("decided in the shell, the approval's desktop notification leaves the screen", async () => {
+    const { env, workspace } = await setup({ phone: false });
+    await requestApproval(env, toolUse("run_command", { command: "echo shell >> decided.txt" }), 1);
+    expect(runVigil(["approve", "1"], env)).toMatchObject({ code: 0 });
+    // The daemon sees the decision on its next tick and closes the popup: no button is left that could only say "already done".
+    await waitFor(() => desktop.displayed() === 0, 10_000, "the popup closed");
+    expect(readFileSync(path.join(workspace, "decided.txt"), "utf8")).toBe("shell\n");
+    expect(journal(env).filter((row) => row.data.decision === "approved").map((row) => row.data.by)).toEqual(["cli"]);
+  });
+
   it("a command too long for a popup gets only Deny, a tool kept off notifications gets no buttons, and a stop takes the buttons away", async () => {
     const { env, daemon } = await setup({ phone: false, rules: ", phone: { write_file: never }" });
     await requestApproval(env, toolUse("write_file", { path: "notes.txt", content: "hello" }), 1);
