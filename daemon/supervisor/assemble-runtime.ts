@@ -45,6 +45,7 @@ import { findGithubToken, hasGithubToken } from "../github/find-github-token.js"
 import { buildApprovalNotification } from "../phone/approval-notification.js";
 import { phoneButtons } from "../phone/phone-buttons.js";
 import { announceApproval } from "../phone/announce-approval.js";
+import { noteHeldApproval } from "../phone/raise-held-approvals.js";
 import { createDesktopActions } from "../notify/create-desktop-actions.js";
 import type { DesktopActions } from "../notify/desktop-actions.js";
 
@@ -66,6 +67,8 @@ export interface Runtime {
   mcp: McpHub;
   /** Approve/Deny on desktop notifications (`notify.desktopApprovals`); the daemon stops them at its stop. */
   desktopActions: DesktopActions | undefined;
+  /** Quiet hours now, by the running config (a reload changes them). */
+  isQuiet: (now: Date) => boolean;
 }
 
 export interface RuntimeOptions {
@@ -135,6 +138,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     redact: ctx.redact,
     beforeTool: (tool, payload) => hooks.beforeTool(tool, payload),
     announceApproval: (approval, taintedBy) => {
+      if (isQuiet(ctx.now())) noteHeldApproval(state, approval.id);
       const desktop = desktopActions ? { phone: notify.ntfy.approvals.phone } : undefined;
       const notice = buildApprovalNotification({ approval, workspace, timeZone: ctx.loaded.timezone, taintedBy, buttons: phoneButtons(ctx), desktop });
       const decide = { toolDeps, journal: ctx.journal, phone: notify.ntfy.approvals.phone, now: ctx.now, timeZone: ctx.loaded.timezone };
@@ -158,7 +162,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp, sandbox, desktopActions };
+  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp, sandbox, desktopActions, isQuiet };
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */

@@ -27,6 +27,7 @@ import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
 import { createRetentionJob } from "../schedule/apply-retention.js";
 import { closeDecidedApprovalNotices } from "../phone/close-decided-approval-notices.js";
+import { raiseHeldApprovals } from "../phone/raise-held-approvals.js";
 import { createHeartbeatWaker } from "../heartbeat/heartbeat-waker.js";
 import { createMagicDocJob } from "../schedule/magic-doc-job.js";
 import { createMagicDocTracker, type MagicDocTracker } from "../../memory/track-magic-docs.js";
@@ -94,8 +95,10 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     const tasks = _createTaskRunner(ctx, runtime, provider);
     const retention = createRetentionJob(ctx, runtime.state);
     await retention(ctx.now());
-    const closeDecided = runtime.desktopActions ? [closeDecidedApprovalNotices(runtime.desktopActions, runtime.turn.toolDeps.approvals)] : [];
-    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), createAnchorJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention, ...closeDecided]);
+    const { approvals, announceApproval } = runtime.turn.toolDeps;
+    const closeDecided = runtime.desktopActions ? [closeDecidedApprovalNotices(runtime.desktopActions, approvals)] : [];
+    const raiseHeld = announceApproval ? [raiseHeldApprovals({ state: runtime.state, approvals, journal: ctx.journal, isQuiet: runtime.isQuiet, announce: (approval) => announceApproval(approval, undefined) })] : [];
+    const supervisor = createSupervisor(runtime, provider, [createMorningReviewJob(ctx, runtime), createAnchorJob(ctx, runtime), dream.tick, magicDocs.tick, hookFeed, tasks.tick, retention, ...closeDecided, ...raiseHeld]);
     const tracker = createMagicDocTracker({ registry: magicDocs.registry, now: ctx.now });
     // Before the sources: an event must not arrive while the heartbeat is not listening yet.
     if (provider === "anthropic") await checkModelKey(ctx, runtime, options.announce);

@@ -196,7 +196,7 @@ describe.skipIf(tools.skip)(tools.title("approve from the desktop (Xvfb, a sessi
 });
 
 describe.skipIf(tools.skip)(tools.title("desktop approvals in quiet hours (Xvfb, a session bus, dunst)"), () => {
-  it("an approval during quiet hours pops up nothing, with buttons or without: it waits for the digest like every notification", async () => {
+  it("an approval during quiet hours pops up nothing, with buttons or without: it waits for the digest like every notification, and comes again with its buttons when they end", async () => {
     // A window around now (the daemon runs in UTC), whatever time the test runs at.
     const hhmm = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(11, 16);
     const { env } = await setup({ phone: false, quietHours: `{ start: "${hhmm(-3_600_000)}", end: "${hhmm(3_600_000)}" }` });
@@ -204,6 +204,16 @@ describe.skipIf(tools.skip)(tools.title("desktop approvals in quiet hours (Xvfb,
     expect(runVigil(["tell", "please do it"], env).code).toBe(0);
     await waitFor(() => journal(env).some((row) => row.data.event === "notification-held-quiet" && String(row.data.title).startsWith("Vigil asks")), 20_000, "the approval held for quiet hours");
     expect(desktop.displayed()).toBe(0);
+
+    // Morning (the quiet hours taken out by a reload): the digest lists it, and the approval comes again with its buttons.
+    const config = path.join(env.VIGIL_HOME!, "config.yaml");
+    writeFileSync(config, readFileSync(config, "utf8").replace(/quietHours: \{[^}]*\}/, "quietHours: null"));
+    expect(runVigil(["reload"], env).code).toBe(0);
+    await waitFor(() => journal(env).some((row) => row.summary === "approval #1 announced again after quiet hours: run_command"), 20_000, "the approval raised again");
+    expect(await desktop.pick("Approve")).toEqual([expect.stringMatching(/^#Approve \(Vigil asks to approve run_command \(#1\)\) \[\d+,approve\]$/), expect.stringMatching(/^#Deny /)]);
+    await waitFor(() => journal(env).some((row) => row.summary === "approval #1 approved by the user (on the desktop): run_command"), 15_000, "the morning's decision");
+    await waitFor(() => journal(env).some((row) => row.data.event === "quiet-digest"), 10_000, "the digest");
+    expect(journal(env).filter((row) => row.data.event === "approval-raised")).toHaveLength(1);
   });
 });
 
