@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { VigilDatabase } from "../daemon/store/open-database.js";
 import { GENESIS_HASH } from "./hash-entry.js";
 import { verifyRange, type RangeRequest, type RangeVerdict } from "./verify-range.js";
+import { readHeadSeq } from "./read-head-seq.js";
 
 export type ChainVerdict =
   | { ok: true; rows: number; headSeq: number; headHash: string }
@@ -17,7 +18,7 @@ const WORKER_FILE = fileURLToPath(new URL("./verify-range-worker.js", import.met
 /** Walks the whole chain in seq order in one read transaction, so rows appended meanwhile by other processes are not half-seen. */
 export function verifyChain(db: VigilDatabase): ChainVerdict {
   return db.transaction(() => {
-    const head = _headSeq(db);
+    const head = readHeadSeq(db);
     return _verdict(head, [verifyRange(db, { from: 1, to: head, previousHash: GENESIS_HASH, openBelow: true })]);
   })();
 }
@@ -30,7 +31,7 @@ export function verifyChain(db: VigilDatabase): ChainVerdict {
  * Falls back to one thread when the journal is small or the worker is not built (tests on sources).
  */
 export async function verifyChainInParallel(db: VigilDatabase, { threads = availableParallelism(), minRows = PARALLEL_FROM_ROWS } = {}): Promise<ChainVerdict> {
-  const head = _headSeq(db);
+  const head = readHeadSeq(db);
   if (threads < 2 || head < minRows || !existsSync(WORKER_FILE)) return verifyChain(db);
   const size = Math.ceil(head / threads);
   const requests: RangeRequest[] = Array.from({ length: threads }, (_, i) => ({ from: i * size + 1, to: Math.min(head, (i + 1) * size) })).filter((range) => range.from <= range.to);
@@ -54,10 +55,6 @@ function _verdict(head: number, verdicts: readonly RangeVerdict[], requests?: re
     lastHash = verdict.lastHash ?? lastHash;
   }
   return { ok: true, rows, headSeq: Math.max(head, 0), headHash: lastHash };
-}
-
-function _headSeq(db: VigilDatabase): number {
-  return db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM journal").get()?.seq ?? 0;
 }
 
 function _verifyInWorker(file: string, request: RangeRequest): Promise<RangeVerdict> {

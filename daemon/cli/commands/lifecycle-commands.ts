@@ -11,6 +11,7 @@ import { queryEntries } from "../../../logs/query-entries.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 import { serviceEnvironment } from "./service-commands.js";
+import { readHeadSeq } from "../../../logs/read-head-seq.js";
 
 /** How long a reload may take to show up in the journal: it re-reads the config and the watch roots. */
 const RELOAD_WAIT_MS = 15_000;
@@ -42,7 +43,7 @@ export async function runLifecycle(io: CliIo, verb: LifecycleVerb): Promise<numb
 }
 
 function _throughService(io: CliIo, [command, ...args]: string[], verb: LifecycleVerb, paths: VigilPaths): number | Promise<number> {
-  const head = verb === "reload" ? _headSeq(paths) : 0;
+  const head = verb === "reload" ? _readHeadSeqOf(paths) : 0;
   const result = spawnSync(command!, args, { encoding: "utf8", timeout: 60_000 });
   if (result.status !== 0) {
     writeLine(io.stderr, `vigil: ${command} ${args.join(" ")} failed (${result.status ?? result.error?.message}): ${(result.stderr ?? "").trim()}`);
@@ -74,7 +75,7 @@ export async function reloadRunningDaemon(io: CliIo): Promise<number> {
     writeLine(io.stderr, "vigil is not running: nothing to reload (the next vigil start reads the config)");
     return EXIT.failed;
   }
-  const head = _headSeq(paths);
+  const head = _readHeadSeqOf(paths);
   process.kill(holder.pid, "SIGHUP");
   return _reportReload(io, paths, head);
 }
@@ -118,10 +119,11 @@ async function _startInBackground(io: CliIo, paths: VigilPaths): Promise<number>
   return EXIT.ok;
 }
 
-function _headSeq(paths: VigilPaths): number {
+/** The head seq from a connection of its own, closed again (the verb has no context open). */
+function _readHeadSeqOf(paths: VigilPaths): number {
   const db = openDatabase(paths.database, MIGRATIONS);
   try {
-    return db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM journal").get()?.seq ?? 0;
+    return readHeadSeq(db);
   } finally {
     db.close();
   }

@@ -13,6 +13,7 @@ import { choosePaint } from "../paint.js";
 import { parseDay } from "../parse-day.js";
 import { parseTimeBound } from "../parse-time-bound.js";
 import { nextStopSignal } from "../next-stop-signal.js";
+import { readHeadSeq } from "../../../logs/read-head-seq.js";
 
 interface LogOptions {
   day?: string;
@@ -66,7 +67,7 @@ export async function runLog(io: CliIo, options: LogOptions, stop: () => Promise
     const print = _printer(io, ctx, options);
     const entries = queryEntries(ctx.db, { ...query, last: options.lines === undefined ? undefined : Number(options.lines) });
     print(entries);
-    if (options.follow) await _follow(ctx, query, entries.at(-1)?.seq ?? _headSeq(ctx), print, stop());
+    if (options.follow) await _follow(ctx, query, entries.at(-1)?.seq ?? readHeadSeq(ctx.db), print, stop());
     else if (!options.json && entries.length === 0) writeLine(io.stderr, "no journal entries match");
     return EXIT.ok;
   } finally {
@@ -107,10 +108,6 @@ async function _follow(ctx: VigilContext, query: EntryQuery, seq: number, print:
     }
     await Promise.race([delay(FOLLOW_POLL_MS), stopped]);
   }
-}
-
-function _headSeq(ctx: VigilContext): number {
-  return ctx.db.prepare<[], { seq: number | null }>("SELECT MAX(seq) AS seq FROM journal").get()?.seq ?? 0;
 }
 
 interface VerifyOptions {
