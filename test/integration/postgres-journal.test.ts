@@ -14,8 +14,10 @@ import { hashEntry } from "../../logs/hash-entry.js";
 import { checkPostgresTools, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { openTestPostgresJournal, type TestPostgresJournal } from "../support/open-test-postgres-journal.js";
 import { ROOT } from "../support/run-vigil.js";
+import { checkSystemTools } from "../support/system-tools.js";
 
 const gate = checkPostgresTools();
+const tlsGate = checkSystemTools({ openssl: "openssl" });
 const WORKER = path.join(ROOT, "test/support/postgres-append-worker.mjs");
 
 /** Every character JSON.stringify escapes, alone and together, and ones it leaves as they are. */
@@ -53,6 +55,18 @@ function startWorker(url: string, count: number, label: string, batch: number) {
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const ready = new Promise<void>((resolve) => child.once("message", () => resolve()));
   return { exited, ready, go: () => child.send("go"), seqs: () => stdout.split("\n").filter(Boolean).map(Number), stderr: () => stderr };
+}
+
+/** Opening a pool on `url` fails with a PostgresConnectionError matching `pattern`, naming none of `secrets`. */
+async function expectConnectionError(url: string, pattern: RegExp, secrets: string[]): Promise<void> {
+  const error = await openPostgresPool({ url, connectTimeoutMs: 3000 }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(PostgresConnectionError);
+  const message = (error as Error).message;
+  expect(message).toMatch(pattern);
+  for (const secret of secrets) expect(message + JSON.stringify(error) + String((error as Error).stack)).not.toContain(secret);
 }
 
 describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
@@ -270,17 +284,6 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
   });
 
   describe("connection errors say what is wrong and never show the password", () => {
-    const expectConnectionError = async (url: string, pattern: RegExp, secrets: string[]) => {
-      const error = await openPostgresPool({ url, connectTimeoutMs: 3000 }).then(
-        () => undefined,
-        (thrown: unknown) => thrown,
-      );
-      expect(error).toBeInstanceOf(PostgresConnectionError);
-      const message = (error as Error).message;
-      expect(message).toMatch(pattern);
-      for (const secret of secrets) expect(message + JSON.stringify(error) + String((error as Error).stack)).not.toContain(secret);
-    };
-
     it("a wrong password", async () => {
       const wrong = "wrong-pass-Zq81x";
       await expectConnectionError(cluster.url("postgres", { user: cluster.user, password: wrong }), /^PostgreSQL at 127\.0\.0\.1:\d+ refused the password of user "vigil_admin": check the password in store\.url/, [wrong, cluster.password]);
@@ -304,6 +307,40 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
       expect(() => parsePostgresUrl(`postgres://u:${secret}@[::1`)).toThrow(PostgresUrlError);
       expect(() => parsePostgresUrl(`postgres://u:${secret}@[::1`)).toThrow(/^store\.url is not a URL: write it as postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE \(the value itself is not shown, it holds a password\)$/);
       expect(() => parsePostgresUrl("mysql://u:p@h/db")).toThrow(/starts with "mysql:\/\/", not postgres:\/\//);
+    });
+  });
+
+  describe.skipIf(tlsGate.skip)(tlsGate.title("over TLS"), () => {
+    let tlsCluster: PostgresCluster;
+    const tlsOnly = { user: "tls_only", password: "tls-only-pw-2468" };
+    beforeAll(async () => {
+      tlsGate.assertPresent();
+      tlsCluster = await startPostgresCluster({ tls: true, hba: [`hostnossl all ${tlsOnly.user} 127.0.0.1/32 reject`] });
+      await tlsCluster.admin(`CREATE ROLE ${tlsOnly.user} LOGIN PASSWORD '${tlsOnly.password}'`);
+    });
+    afterAll(async () => {
+      await tlsCluster?.stop();
+    });
+
+    it("sslmode and sslrootcert in the URL work: the journal appends over a verified connection", async () => {
+      const url = `${await tlsCluster.createDatabase()}?sslmode=verify-full&sslrootcert=${encodeURIComponent(tlsCluster.certificateFile!)}`;
+      const owner = await openPostgresPool({ url, max: 1 });
+      try {
+        await migratePostgres(owner);
+        expect((await owner.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows).toEqual([{ ssl: true }]);
+        const journal = createPostgresJournal({ pool: owner, timeZone: "UTC", redact: createRedactor() });
+        expect((await journal.append({ kind: "system", summary: "over TLS" })).seq).toBe(1);
+      } finally {
+        await owner.end();
+      }
+    });
+
+    it("a certificate this node does not trust", async () => {
+      await expectConnectionError(`${tlsCluster.url("postgres")}?sslmode=verify-full`, /offered a TLS certificate this node does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\): give its CA with sslrootcert=FILE in store\.url/, [tlsCluster.password]);
+    });
+
+    it("a user the server takes only over TLS, asked without it", async () => {
+      await expectConnectionError(tlsCluster.url("postgres", tlsOnly), /accepts user "tls_only" only over TLS: add sslmode=require/, [tlsOnly.password]);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,6 +23,8 @@ export interface PostgresCluster {
   url(database?: string, login?: { user: string; password: string }): string;
   /** Creates a database (a fresh name unless given) and returns the superuser's URL of it. */
   createDatabase(name?: string): Promise<string>;
+  /** With `tls`: the certificate's file (self-signed, for 127.0.0.1), to give as sslrootcert. */
+  readonly certificateFile: string | undefined;
   /** Runs SQL as the superuser in a database (`postgres` by default). */
   admin(sql: string, database?: string): Promise<pg.QueryResult>;
   stop(): Promise<void>;
@@ -31,6 +33,10 @@ export interface PostgresCluster {
 export interface PostgresClusterOptions {
   /** false (tests): fsync and synchronous commit off, so a test does not wait on the disk. true (benchmarks): PostgreSQL's defaults. */
   durable?: boolean;
+  /** Also offer TLS, with a self-signed certificate for 127.0.0.1 (made with openssl). */
+  tls?: boolean;
+  /** pg_hba.conf lines put before initdb's, which match first (e.g. one user only over TLS). */
+  hba?: string[];
 }
 
 const SUPERUSER = "vigil_admin";
@@ -52,7 +58,7 @@ export function findPostgresProgram(name: string): string | undefined {
   return versions.map((version) => path.join(DEBIAN_BIN_ROOT, version, "bin", name)).find((candidate) => existsSync(candidate));
 }
 
-export async function startPostgresCluster({ durable = false }: PostgresClusterOptions = {}): Promise<PostgresCluster> {
+export async function startPostgresCluster({ durable = false, tls = false, hba = [] }: PostgresClusterOptions = {}): Promise<PostgresCluster> {
   const initdb = _program("initdb");
   const postgres = _program("postgres");
   const dir = mkdtempSync(path.join(tmpdir(), "vigil-pg-"));
@@ -62,8 +68,12 @@ export async function startPostgresCluster({ durable = false }: PostgresClusterO
   const dataDir = path.join(dir, "data");
   try {
     _initdb(initdb, dir, dataDir, password, owner);
-    const { child, port } = await _startServer(postgres, dir, dataDir, password, owner, durable);
-    return _cluster(child, port, password, dir);
+    if (hba.length > 0) _prependHba(dataDir, hba);
+    const settings = durable ? [] : ["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+    const certificateFile = tls ? _makeCertificate(dir, owner) : undefined;
+    if (certificateFile) settings.push("ssl=on", `ssl_cert_file=${certificateFile}`, `ssl_key_file=${path.join(dir, "server.key")}`);
+    const { child, port } = await _startServer(postgres, dir, dataDir, password, owner, settings);
+    return _cluster(child, port, password, dir, certificateFile);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -102,12 +112,28 @@ function _initdb(initdb: string, dir: string, dataDir: string, password: string,
   if (result.status !== 0) throw new Error(`initdb failed (exit ${result.status}): ${(result.stderr || result.stdout || String(result.error)).trim()}`);
 }
 
-async function _startServer(postgres: string, dir: string, dataDir: string, password: string, owner: { uid: number; gid: number } | undefined, durable: boolean) {
+function _prependHba(dataDir: string, lines: readonly string[]): void {
+  const file = path.join(dataDir, "pg_hba.conf");
+  writeFileSync(file, `${lines.join("\n")}\n${readFileSync(file, "utf8")}`);
+}
+
+/** A self-signed certificate whose subjectAltName is 127.0.0.1, its key readable by the server's user only. */
+function _makeCertificate(dir: string, owner: { uid: number; gid: number } | undefined): string {
+  const [certificate, key] = [path.join(dir, "server.crt"), path.join(dir, "server.key")];
+  const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=vigil-test", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate];
+  const result = spawnSync("openssl", args, { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`openssl could not make the test certificate: ${(result.stderr || String(result.error)).trim()}`);
+  // PostgreSQL refuses a key that others may read.
+  chmodSync(key, 0o600);
+  for (const file of [certificate, key]) if (owner) chownSync(file, owner.uid, owner.gid);
+  return certificate;
+}
+
+async function _startServer(postgres: string, dir: string, dataDir: string, password: string, owner: { uid: number; gid: number } | undefined, extra: readonly string[]) {
   // A free port can be taken between asking and binding: try a few.
   for (let attempt = 1; ; attempt++) {
     const port = await _freePort();
-    const settings = ["-c", "listen_addresses=127.0.0.1", "-p", String(port), "-c", `unix_socket_directories=${dir}`];
-    if (!durable) settings.push("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off");
+    const settings = ["-c", "listen_addresses=127.0.0.1", "-p", String(port), "-c", `unix_socket_directories=${dir}`, ...extra.flatMap((setting) => ["-c", setting])];
     const logFile = path.join(dir, `postgres-${attempt}.log`);
     const log = openSync(logFile, "w", 0o600);
     if (owner) chownSync(logFile, owner.uid, owner.gid);
@@ -174,7 +200,7 @@ function _stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-function _cluster(child: ChildProcess, port: number, password: string, dir: string): PostgresCluster {
+function _cluster(child: ChildProcess, port: number, password: string, dir: string, certificateFile: string | undefined): PostgresCluster {
   // A test process that dies without its afterAll must not leave the server behind.
   const killOnExit = () => child.kill("SIGQUIT");
   process.once("exit", killOnExit);
@@ -196,6 +222,7 @@ function _cluster(child: ChildProcess, port: number, password: string, dir: stri
     port,
     user: SUPERUSER,
     password,
+    certificateFile,
     url,
     admin,
     createDatabase: async (name = `vigil_test_${process.pid}_${++databases}`) => {

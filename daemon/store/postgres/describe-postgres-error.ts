@@ -25,7 +25,8 @@ export function describePostgresError(error: unknown, target: PostgresTarget): s
     case "3D000":
       return `${at} has no database "${target.database}": create it (createdb -O ${target.user} ${target.database}) or fix the database name in store.url`;
     case "28000":
-      if (/SSL off/i.test(message)) return `${at} accepts user "${target.user}" only over TLS: add sslmode=require (and sslrootcert=FILE for a private CA) to store.url`;
+      // "SSL off" up to PostgreSQL 13, "no encryption" since.
+      if (/SSL off|no encryption/i.test(message)) return `${at} accepts user "${target.user}" only over TLS: add sslmode=require (and sslrootcert=FILE for a private CA) to store.url`;
       return `${at} does not let user "${target.user}" connect to "${target.database}" from here (pg_hba.conf or the role cannot log in): ask its administrator, or fix the user in store.url`;
     case "ECONNREFUSED":
       return `nothing is listening at ${target.host}:${target.port}: start PostgreSQL, or fix the host and port in store.url`;
