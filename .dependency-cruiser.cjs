@@ -13,6 +13,15 @@ const ABOVE_JOURNAL = [SOURCES_MEMORY_POLICY, BRAIN_AND_ACTIONS, SUPERVISOR_AND_
 /** A table's schema: a constant of SQL that imports nothing, so composing the migrations pulls in no feature. */
 const TABLE_SCHEMA = "^(daemon|memory|logs)/.+-schema\\.ts$";
 /** What the dream and sub-turns may use of the brain: the model client, what it hands back, and how a request marks its cached prefix. */
+/**
+ * The journal's pure encoding (canonical JSON, the row hash, the local day, the entry shape and its
+ * kinds), which imports only the ground: a store adapter writes rows exactly as logs/journal.ts does.
+ */
+const JOURNAL_ENCODING = "^logs/(canonical-json|hash-entry|local-day|journal-entry|journal-kinds)\\.ts$";
+/** Journal modules a store adapter names the types of (JournalInput, ChainVerdict) and never loads. */
+const JOURNAL_TYPES = "^logs/(journal|verify-chain)\\.ts$";
+/** The database drivers, and their type packages. */
+const DRIVERS = "^node_modules/(@types/)?(pg|better-sqlite3)/";
 const MODEL_CLIENT = "^daemon/brain/(model-client|usage-ledger|text-of-reply|prompt/fence-untrusted|prompt/cache-breakpoints)\\.ts$";
 
 module.exports = {
@@ -29,8 +38,31 @@ module.exports = {
       severity: "error",
       comment:
         "The ground (store, config, paths, logger, locks, tool kit, state) is what every feature stands on: it may import only the ground. Have the feature hand the ground what it needs (as the migrations list is handed to openDatabase).",
-      from: { path: GROUND },
+      from: { path: GROUND, pathNot: "^daemon/store/postgres/" },
       to: { path: "^(daemon|logs|memory)/", pathNot: GROUND },
+    },
+    {
+      name: "postgres-store-imports-only-the-journal-encoding",
+      severity: "error",
+      comment:
+        "The PostgreSQL store (daemon/store/postgres/) is ground that writes the journal's rows: besides the ground it may import only the journal's pure encoding (canonical JSON, hash-entry, local-day, journal-entry, journal-kinds). Move what else it needs down beside those, or hand it in.",
+      from: { path: "^daemon/store/postgres/" },
+      to: { path: "^(daemon|logs|memory)/", pathNot: [GROUND, JOURNAL_ENCODING, JOURNAL_TYPES] },
+    },
+    {
+      name: "postgres-store-names-journal-types-only",
+      severity: "error",
+      comment: "The PostgreSQL store may name logs/journal.ts's and logs/verify-chain.ts's types (import type), never load them: they are SQLite's journal.",
+      from: { path: "^daemon/store/postgres/" },
+      to: { path: JOURNAL_TYPES, dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "only-the-store-imports-a-driver",
+      severity: "error",
+      comment:
+        "Only daemon/store/ talks to a database driver (pg, better-sqlite3): the rest of Vigil goes through the store, so either engine can sit under it. Take a store function (or its VigilDatabase type) instead.",
+      from: { pathNot: "^daemon/store/" },
+      to: { path: DRIVERS },
     },
     {
       name: "journal-is-a-leaf",
@@ -118,6 +150,7 @@ module.exports = {
     // Type-only imports count: a circle through a type is still a circle in the design.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    exclude: { path: "^(dist|node_modules)/" },
+    // Packages stay in the graph (as leaves, not followed), so only-the-store-imports-a-driver sees who imports them.
+    exclude: { path: "^dist/" },
   },
 };

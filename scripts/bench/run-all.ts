@@ -8,6 +8,7 @@ import { benchDream } from "./dream-bench.js";
 import { benchEval } from "./eval-bench.js";
 import { benchIdleFootprint } from "./idle-footprint-bench.js";
 import { benchJournal } from "./journal-bench.js";
+import { benchPostgres } from "./postgres-bench.js";
 import { benchWatch } from "./watch-bench.js";
 import { benchWebhooks } from "./webhook-bench.js";
 import { benchTasks } from "./task-bench.js";
@@ -29,6 +30,7 @@ const BENCHES: Array<[string, () => Promise<BenchFigure[]>]> = [
   ["reach", benchReach],
   ["eval", benchEval],
   ["page", benchReviewPage],
+  ["postgres", benchPostgres],
 ];
 
 const only = process.argv.slice(2);

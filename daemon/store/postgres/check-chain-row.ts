@@ -1,0 +1,36 @@
+import { hashEntry } from "../../../logs/hash-entry.js";
+
+/** A stored journal row, `data` as its canonical JSON text. */
+export interface ChainRow {
+  seq: number;
+  ts: string;
+  day: string;
+  kind: string;
+  summary: string;
+  data: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ChainBreak {
+  seq: number;
+  reason: string;
+}
+
+/**
+ * The check logs/verify-range.ts makes of each row, as a pure function of the row and what the
+ * walk expects next: a gap in seq (deleted), a prevHash that is not the previous row's hash
+ * (inserted, moved or replaced), a hash that is not its contents' (edited). The reasons are the
+ * same words, so `vigil log verify` reads the same on either engine.
+ */
+export function checkChainRow(row: ChainRow, expectedSeq: number, previousHash: string): ChainBreak | undefined {
+  if (row.seq > expectedSeq) return { seq: expectedSeq, reason: `${describeMissingRows(expectedSeq, row.seq)} missing (deleted)` };
+  if (row.prevHash !== previousHash) return { seq: row.seq, reason: "prevHash does not match the row before it (row inserted, moved or replaced)" };
+  if (row.hash !== hashEntry(row)) return { seq: row.seq, reason: "hash does not match the row's contents (row edited)" };
+  return undefined;
+}
+
+/** Rows `from` up to (not including) `until`, as verify names them. */
+export function describeMissingRows(from: number, until: number): string {
+  return until - from === 1 ? `row ${from} is` : `rows ${from}–${until - 1} are`;
+}
