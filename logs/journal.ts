@@ -7,6 +7,7 @@ import { GENESIS_HASH, hashEntry } from "./hash-entry.js";
 import { toJournalEntry, type JournalEntry, type JournalRow } from "./journal-entry.js";
 import type { JournalKind } from "./journal-kinds.js";
 import { localDay } from "./local-day.js";
+import { toStorableText } from "./storable-text.js";
 
 export interface JournalInput {
   kind: JournalKind;
@@ -75,7 +76,7 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     const entries = inputs.map((input): JournalEntry => {
       const seq = previous.seq + 1;
       const { ts, day } = stamp(now());
-      const summary = redact(input.summary);
+      const summary = toStorableText(redact(input.summary));
       const data = canonicalJson(input.data ?? {}, redact);
       const hash = hashEntry({ seq, ts, day, kind: input.kind, summary, data, prevHash: previous.hash });
       rows.push(seq, ts, day, input.kind, summary, data, previous.hash, hash);

@@ -152,6 +152,18 @@ describe.each(ENGINES)("the journal's contract on $name", ({ skip, open }) => {
       expect([...aprilLast, ...mayFirst, ...maySecond].map((entry) => entry.hash)).toEqual((await journal.storedRows()).map((row) => row.hash));
     });
 
+    it("stores a summary with NUL or a lone surrogate half as U+FFFD, hashed as stored, so the chain verifies", async () => {
+      const journal = await open({});
+      const entries = await journal.appendMany([
+        { kind: "noticed", summary: "nul \u0000 here", data: { text: "nul \u0000 kept in data" } },
+        { kind: "noticed", summary: "lone \ud800 high, lone \udc00 low, pair 🦉", data: { text: "\ud800" } },
+      ]);
+      expect(entries.map((entry) => entry.summary)).toEqual(["nul \ufffd here", "lone \ufffd high, lone \ufffd low, pair 🦉"]);
+      expect(entries.map((entry) => entry.data.text)).toEqual(["nul \u0000 kept in data", "\ud800"]);
+      expect((await journal.storedRows()).map((row) => row.summary)).toEqual(entries.map((entry) => entry.summary));
+      expect(await journal.verify()).toMatchObject({ ok: true, rows: 2 });
+    });
+
     it("refuses a kind outside the contract, and a batch holding one appends none of it", async () => {
       const journal = await open({});
       await expect(journal.append({ kind: "gossip" as never, summary: "x" })).rejects.toThrow(/check constraint/i);

@@ -3,6 +3,7 @@ import { canonicalJson } from "../../../logs/canonical-json.js";
 import { toJournalEntry, type JournalEntry, type JournalRow } from "../../../logs/journal-entry.js";
 import type { JournalInput } from "../../../logs/journal.js";
 import { localDay } from "../../../logs/local-day.js";
+import { toStorableText } from "../../../logs/storable-text.js";
 import type { PostgresQueryable } from "./postgres-queryable.js";
 
 export interface PostgresJournalOptions {
@@ -38,7 +39,7 @@ export function createPostgresJournal({ pool, timeZone, redact, now = () => new 
     if (inputs.length === 0) return [];
     const rows = inputs.map((input) => {
       const instant = now();
-      return { ts: instant.toISOString(), day: localDay(instant, timeZone), kind: input.kind, summary: _storableText(redact(input.summary)), data: canonicalJson(input.data ?? {}, redact) };
+      return { ts: instant.toISOString(), day: localDay(instant, timeZone), kind: input.kind, summary: toStorableText(redact(input.summary)), data: canonicalJson(input.data ?? {}, redact) };
     });
     const { rows: chained } = await pool.query<{ seq: string; prev_hash: string; hash: string }>(APPEND, [
       rows.map((row) => row.ts),
@@ -57,14 +58,4 @@ export function createPostgresJournal({ pool, timeZone, redact, now = () => new 
       return rows.map((row) => toJournalEntry({ ...row, seq: Number(row.seq) }));
     },
   };
-}
-
-/**
- * PostgreSQL text holds neither NUL nor a lone surrogate (it is UTF-8). Both become U+FFFD here,
- * before the row is hashed and returned, so the entry handed back is the row as stored. `data`
- * needs none of this: canonical JSON escapes both.
- */
-function _storableText(text: string): string {
-  // With the u flag a surrogate pair is one code point: only a lone half matches.
-  return text.replace(/[\u0000\uD800-\uDFFF]/gu, "\uFFFD");
 }
