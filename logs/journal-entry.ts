@@ -1,5 +1,12 @@
 import type { JournalKind } from "./journal-kinds.js";
 
+/** A row to append: the journal numbers, stamps, redacts, chains and hashes it. */
+export interface JournalInput {
+  kind: JournalKind;
+  summary: string;
+  data?: Record<string, unknown>;
+}
+
 /** One journal row as readers see it (`vigil log --json` prints exactly these keys). */
 export interface JournalEntry {
   seq: number;

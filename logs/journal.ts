@@ -4,16 +4,11 @@ import { canonicalJson } from "./canonical-json.js";
 import { appendDailyMarkdown } from "./daily-markdown.js";
 import { createDayFileWriter } from "./day-file-writer.js";
 import { GENESIS_HASH, hashEntry } from "./hash-entry.js";
-import { toJournalEntry, type JournalEntry, type JournalRow } from "./journal-entry.js";
-import type { JournalKind } from "./journal-kinds.js";
+import { toJournalEntry, type JournalEntry, type JournalInput, type JournalRow } from "./journal-entry.js";
+
+export type { JournalInput } from "./journal-entry.js";
 import { localDay } from "./local-day.js";
 import { toStorableText } from "./storable-text.js";
-
-export interface JournalInput {
-  kind: JournalKind;
-  summary: string;
-  data?: Record<string, unknown>;
-}
 
 export interface JournalOptions {
   db: VigilDatabase;

@@ -1,4 +1,4 @@
-import type { JournalInput } from "../../logs/journal.js";
+import type { JournalInput } from "../../logs/journal-entry.js";
 import type { Logger } from "../logger/create-logger.js";
 import { connectMcpServer, toolInfos, type McpSession, type McpToolInfo } from "./connect-mcp-server.js";
 import type { McpServerSpec } from "./mcp-server-spec.js";

@@ -1,4 +1,4 @@
-import type { JournalInput } from "../../logs/journal.js";
+import type { JournalInput } from "../../logs/journal-entry.js";
 
 /** The row journal-bench.ts appends, so the two engines' figures compare like for like. */
 export function benchJournalInput(i: number): JournalInput {

@@ -8,7 +8,7 @@ import { openContext } from "../../daemon/context/open-context.js";
 import { createApprovalQueue } from "../../daemon/policy/approvals.js";
 import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
 import { shiftDay } from "../../logs/local-day.js";
-import type { JournalInput } from "../../logs/journal.js";
+import type { JournalInput } from "../../logs/journal-entry.js";
 import { measure, type BenchFigure } from "./measure.js";
 
 const VIGIL_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../daemon/cli/main.cjs");

@@ -3,7 +3,7 @@ import { verifyPostgresChain } from "../../daemon/store/postgres/verify-postgres
 import { canonicalJson } from "../../logs/canonical-json.js";
 import { GENESIS_HASH, hashEntry } from "../../logs/hash-entry.js";
 import type { JournalEntry } from "../../logs/journal-entry.js";
-import type { JournalInput } from "../../logs/journal.js";
+import type { JournalInput } from "../../logs/journal-entry.js";
 import { verifyChain, type ChainVerdict } from "../../logs/verify-chain.js";
 import { openTestJournal } from "../support/open-test-journal.js";
 import { openTestPostgresJournal } from "../support/open-test-postgres-journal.js";

@@ -1,7 +1,7 @@
 import type { Redactor } from "../../logger/redact-secrets.js";
 import { canonicalJson } from "../../../logs/canonical-json.js";
 import { toJournalEntry, type JournalEntry, type JournalRow } from "../../../logs/journal-entry.js";
-import type { JournalInput } from "../../../logs/journal.js";
+import type { JournalInput } from "../../../logs/journal-entry.js";
 import { localDay } from "../../../logs/local-day.js";
 import { toStorableText } from "../../../logs/storable-text.js";
 import type { PostgresQueryable } from "./postgres-queryable.js";
