@@ -1,6 +1,5 @@
-import type { createTask } from "node-cron";
+import { createCronMatcher, type CronMatcher } from "../config/cron-matcher.js";
 import { loadCron } from "../config/load-cron.js";
-import { timeZoneName } from "../config/system-time-zone.js";
 import type { VigilDatabase } from "../store/open-database.js";
 
 export type MissedPolicy = "run-once" | "skip";
@@ -28,7 +27,7 @@ const MINUTE = 60_000;
 const LOOKBACK_MINUTES = 24 * 60;
 
 /** The next matching minute within a week of `now`. */
-function _nextCronRun(task: { match(date: Date): boolean }, now: Date): string | undefined {
+function _nextCronRun(task: CronMatcher, now: Date): string | undefined {
   const start = Math.floor(now.getTime() / MINUTE) * MINUTE + MINUTE;
   for (let minute = start; minute < start + 7 * 24 * 60 * MINUTE; minute += MINUTE) {
     if (task.match(new Date(minute))) return new Date(minute).toISOString();
@@ -37,7 +36,7 @@ function _nextCronRun(task: { match(date: Date): boolean }, now: Date): string |
 }
 
 /** The latest minute in [fromMs, toMs] that the cron task matches, scanning back from `toMs`. */
-export function latestCronSlot(task: { match(date: Date): boolean }, fromMs: number, toMs: number): Date | undefined {
+export function latestCronSlot(task: CronMatcher, fromMs: number, toMs: number): Date | undefined {
   for (let minute = toMs; minute >= fromMs; minute -= MINUTE) {
     if (task.match(new Date(minute))) return new Date(minute);
   }
@@ -53,16 +52,17 @@ export interface WakeupStore {
   addCron(cron: string, note: string, origin: Wakeup["origin"], now: Date, missed?: MissedPolicy): number;
   /**
    * Wake-ups due at `now`. A cron wake-up yields only its latest slot since it was last checked,
-   * so a laptop that slept through six hourly slots wakes once, not six times.
+   * so a laptop that slept through six hourly slots wakes once, not six times. `zone` is a
+   * configured name or SYSTEM_TIME_ZONE (`ctx.loaded.zone`).
    */
-  collectDue(now: Date, timeZone: string): DueWakeup[];
+  collectDue(now: Date, zone: string): DueWakeup[];
   /** Records that a due wake-up was turned into an event; call in the same transaction. */
   markFired(due: DueWakeup, now: Date): void;
   /** Replaces the config-origin cron wake-ups with `schedules` (kept when unchanged). */
   syncConfigSchedules(schedules: ReadonlyArray<{ cron: string; prompt: string; missed?: MissedPolicy }>, now: Date): void;
   nextDue(): string | undefined;
   /** The next few runs of every active wake-up, soonest first (for `vigil status`). */
-  upcoming(now: Date, timeZone: string, limit?: number): Array<{ at: string; note: string; origin: Wakeup["origin"] }>;
+  upcoming(now: Date, zone: string, limit?: number): Array<{ at: string; note: string; origin: Wakeup["origin"] }>;
 }
 
 export function createWakeupStore(db: VigilDatabase): WakeupStore {
@@ -72,12 +72,11 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
   const checked = db.prepare("UPDATE wakeups SET checked_through = ? WHERE id = ?");
   const remove = db.prepare("UPDATE wakeups SET state = 'removed' WHERE id = ?");
   const nextOnce = db.prepare<[], { at: string }>("SELECT min(at) AS at FROM wakeups WHERE state = 'active' AND kind = 'once'");
-  const matchers = new Map<string, ReturnType<typeof createTask>>();
-  // `timeZone` may be SYSTEM_TIME_ZONE (`vigil status`): node-cron needs the name, so only a cron wake-up asks for it.
+  const matchers = new Map<string, CronMatcher>();
+  // `zone` is a configured name or SYSTEM_TIME_ZONE (local times without Intl).
   const matcher = (cron: string, zone: string) => {
-    const timeZone = timeZoneName(zone);
-    const key = `${timeZone} ${cron}`;
-    if (!matchers.has(key)) matchers.set(key, loadCron().createTask(cron, () => {}, { timezone: timeZone }));
+    const key = `${zone} ${cron}`;
+    if (!matchers.has(key)) matchers.set(key, createCronMatcher(cron, zone));
     return matchers.get(key)!;
   };
   const minuteOf = (date: Date) => Math.floor(date.getTime() / MINUTE) * MINUTE;
@@ -86,7 +85,7 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
     addOnce: (at, note, origin, now) => Number(insert.run("once", at.toISOString(), null, note, origin, now.toISOString(), null, "run-once").lastInsertRowid),
     addCron: (cron, note, origin, now, missed = "run-once") =>
       Number(insert.run("cron", null, cron, note, origin, now.toISOString(), new Date(minuteOf(now)).toISOString(), missed).lastInsertRowid),
-    collectDue(now, timeZone) {
+    collectDue(now, zone) {
       const due: DueWakeup[] = [];
       for (const wakeup of active.all()) {
         if (wakeup.kind === "once") {
@@ -96,7 +95,7 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
         const last = minuteOf(now);
         const first = Math.max(wakeup.checkedThrough ? Date.parse(wakeup.checkedThrough) + MINUTE : last, last - LOOKBACK_MINUTES * MINUTE);
         // "skip": only the current minute may fire; a slot missed while away is passed over.
-        const slot = latestCronSlot(matcher(wakeup.cron!, timeZone), wakeup.missed === "skip" ? last : first, last);
+        const slot = latestCronSlot(matcher(wakeup.cron!, zone), wakeup.missed === "skip" ? last : first, last);
         if (slot) due.push({ wakeup, slot: slot.toISOString() });
         else if (first <= last) checked.run(new Date(last).toISOString(), wakeup.id);
       }
@@ -117,9 +116,9 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
       }
     },
     nextDue: () => nextOnce.get()?.at ?? undefined,
-    upcoming(now, timeZone, limit = 5) {
+    upcoming(now, zone, limit = 5) {
       const runs = active.all().flatMap((wakeup) => {
-        const at = wakeup.kind === "once" ? wakeup.at : _nextCronRun(matcher(wakeup.cron!, timeZone), now);
+        const at = wakeup.kind === "once" ? wakeup.at : _nextCronRun(matcher(wakeup.cron!, zone), now);
         return at ? [{ at, note: wakeup.note, origin: wakeup.origin }] : [];
       });
       // ISO instants in one format sort as plain strings; localeCompare would start ICU's collator (~7 ms).

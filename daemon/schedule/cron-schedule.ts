@@ -1,5 +1,4 @@
-import { loadCron } from "../config/load-cron.js";
-import { timeZoneName } from "../config/system-time-zone.js";
+import { createCronMatcher, type CronMatcher } from "../config/cron-matcher.js";
 import type { DaemonState } from "../state/daemon-state.js";
 import { latestCronSlot } from "../events/wakeups.js";
 
@@ -21,9 +20,9 @@ export interface CronScheduleOptions {
  * database before the caller does anything, so a restart or a second tick never runs it twice.
  */
 export function createCronSchedule({ cron, timeZone, state, key }: CronScheduleOptions) {
-  // Made at the first claim, after the daemon is ready: node-cron and naming the zone (Intl) can wait.
-  let task: ReturnType<ReturnType<typeof loadCron>["createTask"]> | undefined;
-  const matcher = () => (task ??= loadCron().createTask(cron, () => {}, { timezone: timeZoneName(timeZone) }));
+  // Made at the first claim, after the daemon is ready: loading node-cron can wait.
+  let task: CronMatcher | undefined;
+  const matcher = () => (task ??= createCronMatcher(cron, timeZone));
   return {
     /** The due slot, already claimed, or undefined. */
     claimDue(now: Date): Date | undefined {

@@ -51,6 +51,12 @@ import type { DesktopActions } from "../notify/desktop-actions.js";
 
 export interface Runtime {
   turn: TurnDeps;
+  /**
+   * The zone of local days, quiet hours and cron slots (`ctx.loaded.zone`, read at each use so a
+   * reload applies): SYSTEM_TIME_ZONE with none configured, so an idle daemon never starts ICU.
+   * `turn.timeZone` is the zone's name, for what prints it.
+   */
+  readonly zone: string;
   state: DaemonState;
   wakeups: WakeupStore;
   health: ModelHealth;
@@ -84,7 +90,7 @@ export interface RuntimeOptions {
 export function assembleRuntime(ctx: VigilContext, { client, notifier: channels, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
   const state = createDaemonState(ctx.db);
   const { heartbeat, notify } = ctx.loaded.config;
-  const isQuiet = (now: Date) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.timezone);
+  const isQuiet = (now: Date) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.zone);
   const notifier = holdForQuietHours(channels, { state, journal: ctx.journal, now: ctx.now, isQuiet, urgentPerNight: notify.urgentPerNight });
   const desktopActions = notify.desktop && notify.desktopApprovals ? createDesktopActions({ platform: process.platform, env: ctx.env, now: ctx.now, logger: ctx.logger }) : undefined;
   const wakeups = createWakeupStore(ctx.db);
@@ -162,7 +168,14 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     logger: ctx.logger,
     turnTimeoutMs,
   };
-  return { turn, state, wakeups, health: createModelHealth(state, () => fingerprintKey(ctx.env)), notifier, subscriptions, tasks, github, hooks, mcp, sandbox, desktopActions, isQuiet };
+  const health = createModelHealth(state, () => fingerprintKey(ctx.env));
+  return {
+    turn,
+    get zone() {
+      return ctx.loaded.zone;
+    },
+    state, wakeups, health, notifier, subscriptions, tasks, github, hooks, mcp, sandbox, desktopActions, isQuiet,
+  };
 }
 
 /** start_task, push_task_branch, open_pull_request; config is read at each call, so a reload applies. */

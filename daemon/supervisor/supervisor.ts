@@ -39,7 +39,8 @@ export type TickJob = (now: Date) => Promise<void>;
 
 export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rules", jobs: readonly TickJob[] = []): Supervisor {
   const { turn: deps, state, wakeups, health } = runtime;
-  // deps.timeZone is read at each use, not here: naming the system zone (Intl) waits for the first tick, after "ready".
+  // Local days, quiet hours and cron slots use runtime.zone (no Intl without a configured zone);
+  // deps.timeZone, the zone's name, is for the turn's prompt.
   const { config, journal } = deps;
   let inFlight: Promise<void> | undefined;
   /** A crashed turn's events wait, claimed, until a tick can hand them back (after a full disk, say). */
@@ -54,7 +55,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     const outcome = provider === "rules" ? await runRulesTurn(deps, reason) : await runTurn(deps, reason, stopping.signal);
     if (outcome.outcome !== "failed") {
       // The idle back-off lasts while idle wakes stay quiet; any other turn means something happened.
-      if (idleOnly) recordIdleOutcome(state, outcome.outcome === "quiet", idleFingerprint(deps.db, deps.memoryDir, deps.now(), deps.timeZone), deps.now());
+      if (idleOnly) recordIdleOutcome(state, outcome.outcome === "quiet", idleFingerprint(deps.db, deps.memoryDir, deps.now(), runtime.zone), deps.now());
       // Read first: a delete is a write, a commit and an fsync, on the path of every turn.
       else if (state.get(IDLE_STREAK_KEY)) state.delete(IDLE_STREAK_KEY);
     }
@@ -86,7 +87,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
   };
 
   const budgetSpent = (now: Date): boolean => {
-    const day = localDay(now, deps.timeZone);
+    const day = localDay(now, runtime.zone);
     const spent = totalTokens(deps.usage.forDay(day));
     if (spent < config.model.dailyTokenBudget) return false;
     if (state.get<string>(BUDGET_PAUSED_KEY) !== day) {
@@ -117,7 +118,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     _fireDueWakeups(runtime, now);
     for (const job of jobs) await job(now).catch((error: Error) => deps.logger.error({ err: error }, "tick job failed"));
     await runtime.notifier.flushHeld(now).catch((error: Error) => deps.logger.error({ err: error }, "sending the quiet-hours digest failed"));
-    const quiet = isQuietTime(now, config.heartbeat.quietHours, deps.timeZone);
+    const quiet = isQuietTime(now, config.heartbeat.quietHours, runtime.zone);
     const pending = deps.events.pendingStats();
     const sleepUntil = state.get<string>(SLEEP_UNTIL_KEY);
     const streak = state.get<IdleStreak>(IDLE_STREAK_KEY);
@@ -129,7 +130,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       pending: pending.count,
       quiet,
     });
-    if (idle && shouldSkipIdleWake(streak, idleFingerprint(deps.db, deps.memoryDir, now, deps.timeZone), now, config.heartbeat.idleWakeMinutes)) {
+    if (idle && shouldSkipIdleWake(streak, idleFingerprint(deps.db, deps.memoryDir, now, runtime.zone), now, config.heartbeat.idleWakeMinutes)) {
       // Nothing changed since the last quiet look: no model call, and the next one backs off further.
       state.set(LAST_WAKE_KEY, now.toISOString());
       recordSkippedIdleWake(state, streak!);
@@ -164,8 +165,8 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
   };
 }
 
-function _fireDueWakeups({ turn: deps, wakeups }: Runtime, now: Date): void {
-  for (const due of wakeups.collectDue(now, deps.timeZone)) {
+function _fireDueWakeups({ turn: deps, wakeups, zone }: Runtime, now: Date): void {
+  for (const due of wakeups.collectDue(now, zone)) {
     const { wakeup } = due;
     deps.db
       .transaction(() => {
@@ -173,7 +174,7 @@ function _fireDueWakeups({ turn: deps, wakeups }: Runtime, now: Date): void {
           source: "schedule",
           type: wakeup.origin === "config" ? "schedule" : "wakeup",
           // Keyed by the slot's local wall time: the repeated hour when clocks fall back is one slot.
-          dedupeKey: `wakeup:${wakeup.id}:${_localSlot(due.slot, deps.timeZone)}`,
+          dedupeKey: `wakeup:${wakeup.id}:${_localSlot(due.slot, zone)}`,
           trust: "trusted",
           // The user's own schedules are appointments: they pass quiet hours. The agent's do not.
           urgent: wakeup.origin === "config",

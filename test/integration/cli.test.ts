@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTempHome } from "../support/temp-home.js";
@@ -75,6 +75,16 @@ describe("the vigil CLI, end to end through the built binary", () => {
     rmSync(probe);
     expect(runVigil(["status"], env).code).toBe(1);
     expect(readFileSync(probe, "utf8")).not.toContain("\nintl 0\n");
+  });
+
+  it("the bundle is ASCII, so V8 keeps each chunk's source as a one-byte string (half the memory)", () => {
+    const dir = path.join(ROOT, "dist/daemon/cli/bundle");
+    const chunks = [path.join(ROOT, "dist/daemon/cli/main.cjs"), ...readdirSync(dir).map((file) => path.join(dir, file))];
+    expect(chunks.filter((file) => /[^\x00-\x7f]/.test(readFileSync(file, "latin1")))).toEqual([]);
+    // Escaped in the source, the same characters on the screen: `vigil log`'s day header.
+    const env = cleanEnv(makeTempHome());
+    expect(runVigil(["tell", "hello"], env).code).toBe(0);
+    expect(runVigil(["log"], env).stdout).toMatch(/^── \w{3} \d{4}-\d{2}-\d{2} ──$/m);
   });
 
   it("an unknown VIGIL_LOG_LEVEL is still a usage error for a verb that logs nothing", () => {
