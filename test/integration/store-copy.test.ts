@@ -22,6 +22,7 @@ import { text, toolUse } from "../support/messages-api-server.js";
 import { checkPostgresTools, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { cleanEnv, runVigilAsync, spawnVigil, waitFor } from "../support/run-vigil.js";
 import { makeTempHome } from "../support/temp-home.js";
+import { openTestJournal } from "../support/open-test-journal.js";
 
 const gate = checkPostgresTools();
 
@@ -346,6 +347,30 @@ describe.skipIf(gate.skip)(gate.title("vigil store copy"), () => {
       `vigil: journal row ${row.seq} holds a NUL character in its summary, which PostgreSQL text cannot hold: the row cannot move without changing what its hash covers, so nothing was copied; this journal stays whole on SQLite\n`,
     );
     expect(await postgresQuery(url, "SELECT to_regnamespace('vigil') AS schema")).toEqual([{ schema: null }]);
+  });
+
+  it("a copy stopped by SIGTERM (vigil stop signals the lock's holder) leaves no half-written target, either way", async () => {
+    const home = makeTempHome();
+    const { db, journal } = openTestJournal(home);
+    for (let i = 0; i < 150_000; i += 5000) journal.appendMany(Array.from({ length: 5000 }, (_, j) => ({ kind: "quiet" as const, summary: `row ${i + j}`, data: { i: i + j } })));
+    db.close();
+    const env = cleanEnv(home);
+    const interrupted = async (args: string[]) => {
+      const copy = spawnVigil(args, env);
+      await waitFor(() => copy.output().stdout.startsWith("copying "), 20_000, "the copy to start");
+      copy.child.kill("SIGTERM");
+      expect(await copy.exited).toBe(1);
+      expect(copy.output().stderr).toMatch(/^vigil: the copy was interrupted: \S+ \S+ was left as it was\n$/);
+    };
+    const url = await cluster.createDatabase();
+    await interrupted(["store", "copy", "--to", url]);
+    expect(await postgresQuery(url, "SELECT to_regnamespace('vigil') AS schema")).toEqual([{ schema: null }]);
+    expect(existsSync(path.join(home, "run", "vigil.lock"))).toBe(false);
+
+    expect((await runVigilAsync(["store", "copy", "--to", url], env)).code).toBe(0);
+    const dir = makeTempHome();
+    await interrupted(["store", "copy", "--from", url, "--to", path.join(dir, "vigil.db")]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("vigil store migrate says from which version to which, on PostgreSQL (--url or VIGIL_DATABASE_URL) and on this home's SQLite", async () => {

@@ -140,19 +140,23 @@ function _progress(io: CliIo): (table: string, rows: number, of: number) => void
   };
 }
 
-/** SIGINT or SIGTERM (`vigil stop` signals the lock's holder) stops the copy cleanly: the target is left as it was. */
+/**
+ * SIGINT or SIGTERM (`vigil stop` signals the lock's holder) stops the copy cleanly after the
+ * batch it is on: the target is left as it was. A second signal ends the process at once.
+ */
 function _abortOnStopSignal(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const release = () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  };
+  const stop = () => {
+    controller.abort();
+    release();
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    },
-  };
+  return { signal: controller.signal, release };
 }
 
 function _userVersion(file: string): number {
