@@ -33,6 +33,7 @@ export const VERB_GROUPS: readonly VerbGroup[] = [
   { verbs: ["tasks", "task"], load: async () => (await import("./commands/task-commands.js")).registerTaskCommands },
   { verbs: ["open"], load: async () => (await import("./commands/open-command.js")).registerOpenCommand },
   { verbs: ["eval"], load: async () => (await import("./commands/eval-command.js")).registerEvalCommand },
+  { verbs: ["store"], load: async () => (await import("./commands/store-commands.js")).registerStoreCommands },
 ];
 
 /** The registrations `argv` needs: its verb's group alone, or every group for help, a typo or no verb. */

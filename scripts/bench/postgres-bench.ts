@@ -9,6 +9,7 @@ import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runt
 import { verifyPostgresChain } from "../../daemon/store/postgres/verify-postgres-chain.js";
 import { startPostgresCluster, type PostgresCluster } from "../../test/support/postgres-cluster.js";
 import { benchJournalInput } from "./postgres-bench-input.js";
+import { benchPostgresCopy } from "./postgres-copy-bench.js";
 import { measure, type BenchFigure } from "./measure.js";
 
 const WORKER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "postgres-append-worker.js");
@@ -21,7 +22,8 @@ const ROWS = { 1: 1500, 100: 15_000 } as const;
 /**
  * Journal appends on PostgreSQL (a throwaway cluster on 127.0.0.1 with its default durability:
  * fsync and synchronous commit on), each batch one journal_append statement and one commit, by
- * one writer and by three writer processes at once (three nodes on one store).
+ * one writer and by three writer processes at once (three nodes on one store); and
+ * `vigil store copy` each way (postgres-copy-bench.ts).
  */
 export async function benchPostgres(): Promise<BenchFigure[]> {
   const cluster = await startPostgresCluster({ durable: true });
@@ -31,6 +33,7 @@ export async function benchPostgres(): Promise<BenchFigure[]> {
       figures.push(await measure(`postgres journal: 1 writer, ${batch} per append`, "rows/s", RUNS, () => _oneWriter(cluster, batch)));
       figures.push(await measure(`postgres journal: ${WRITERS} writer processes, ${batch} per append`, "rows/s", RUNS, () => _writerProcesses(cluster, batch)));
     }
+    figures.push(...(await benchPostgresCopy(cluster)));
     return figures;
   } finally {
     await cluster.stop();

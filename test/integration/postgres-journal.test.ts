@@ -19,6 +19,7 @@ import { checkSystemTools } from "../support/system-tools.js";
 const gate = checkPostgresTools();
 const tlsGate = checkSystemTools({ openssl: "openssl" });
 const WORKER = path.join(ROOT, "test/support/postgres-append-worker.mjs");
+const LATEST = POSTGRES_MIGRATIONS.at(-1)!.version;
 
 /** Every character JSON.stringify escapes, alone and together, and ones it leaves as they are. */
 const HOSTILE = [
@@ -204,7 +205,7 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
       await cluster.admin(`CREATE DATABASE team_store OWNER ${login.user}`);
       const url = cluster.url("team_store", login);
       const owner = await openPostgresPool({ url, max: 1 });
-      expect(await migratePostgres(owner)).toEqual({ from: 0, to: 1 });
+      expect(await migratePostgres(owner)).toEqual({ from: 0, to: LATEST });
       const runtime = await openPostgresPool({ url, role: POSTGRES_RUNTIME_ROLE, max: 1 });
       try {
         const journal = createPostgresJournal({ pool: runtime, timeZone: "UTC", redact: createRedactor() });
@@ -223,7 +224,7 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
       const { owner, runtime, journal } = await open();
       await journal.append({ kind: "system", summary: "kept" });
       await owner.query("UPDATE vigil.schema_version SET version = 99");
-      const newer = /has Vigil schema version 99, newer than this Vigil knows \(1\): a newer Vigil migrated it; upgrade Vigil on this node/;
+      const newer = new RegExp(`has Vigil schema version 99, newer than this Vigil knows \\(${LATEST}\\): a newer Vigil migrated it; upgrade Vigil on this node`);
       await expect(migratePostgres(owner)).rejects.toThrow(newer);
       await expect(checkPostgresSchemaVersion(runtime)).rejects.toThrow(newer);
       expect((await owner.query("SELECT version FROM vigil.schema_version")).rows).toEqual([{ version: 99 }]);
@@ -236,9 +237,9 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
       try {
         await expect(checkPostgresSchemaVersion(owner)).rejects.toThrow(/has no Vigil schema yet: run `vigil store migrate` with the database owner's URL/);
         await migratePostgres(owner);
-        const later = [...POSTGRES_MIGRATIONS, { version: 2, sql: "CREATE TABLE vigil.later (x int)" }];
-        await expect(checkPostgresSchemaVersion(owner, later)).rejects.toThrow(/has Vigil schema version 1, older than this Vigil's 2: run `vigil store migrate`/);
-        expect(await migratePostgres(owner, later)).toEqual({ from: 1, to: 2 });
+        const later = [...POSTGRES_MIGRATIONS, { version: LATEST + 1, sql: "CREATE TABLE vigil.later (x int)" }];
+        await expect(checkPostgresSchemaVersion(owner, later)).rejects.toThrow(`has Vigil schema version ${LATEST}, older than this Vigil's ${LATEST + 1}: run \`vigil store migrate\``);
+        expect(await migratePostgres(owner, later)).toEqual({ from: LATEST, to: LATEST + 1 });
         await checkPostgresSchemaVersion(owner, later);
       } finally {
         await owner.end();
@@ -249,7 +250,7 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
       const url = await cluster.createDatabase();
       const owner = await openPostgresPool({ url, max: 1 });
       try {
-        const broken = [...POSTGRES_MIGRATIONS, { version: 2, sql: "CREATE TABLE vigil.half (x int); SELECT no_such_function();" }];
+        const broken = [...POSTGRES_MIGRATIONS, { version: LATEST + 1, sql: "CREATE TABLE vigil.half (x int); SELECT no_such_function();" }];
         await expect(migratePostgres(owner, broken)).rejects.toThrow(/no_such_function/);
         expect((await owner.query("SELECT to_regnamespace('vigil') AS schema")).rows).toEqual([{ schema: null }]);
       } finally {
@@ -263,7 +264,7 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL journal"), () => {
       try {
         const outcomes = await Promise.all(pools.map((pool) => migratePostgres(pool)));
         expect(outcomes.filter((outcome) => outcome.from === 0)).toHaveLength(1);
-        expect(outcomes.every((outcome) => outcome.to === 1)).toBe(true);
+        expect(outcomes.every((outcome) => outcome.to === LATEST)).toBe(true);
       } finally {
         await Promise.all(pools.map((pool) => pool.end()));
       }

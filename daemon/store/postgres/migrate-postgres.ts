@@ -27,9 +27,7 @@ export async function migratePostgres(pool: Pool, migrations: readonly Migration
   let outcome: MigrationOutcome;
   try {
     await client.query("BEGIN");
-    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-    const server = await _checkServer(client);
-    outcome = await _applyNewer(client, migrations, server);
+    outcome = await migratePostgresIn(client, migrations);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -39,6 +37,16 @@ export async function migratePostgres(pool: Pool, migrations: readonly Migration
   }
   await checkPostgresHashing(pool);
   return outcome;
+}
+
+/**
+ * The same inside a transaction the caller opened and will end (`vigil store copy`: migrating the
+ * target and filling it commit together, or neither does). The lock is held until that end.
+ */
+export async function migratePostgresIn(client: PoolClient, migrations: readonly Migration[] = POSTGRES_MIGRATIONS): Promise<MigrationOutcome> {
+  await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+  const server = await _checkServer(client);
+  return _applyNewer(client, migrations, server);
 }
 
 interface ServerFacts {

@@ -1,4 +1,4 @@
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { GENESIS_HASH } from "../../../logs/hash-entry.js";
 import type { ChainVerdict } from "../../../logs/verify-chain.js";
 import { checkChainRow, describeMissingRows } from "./check-chain-row.js";
@@ -17,27 +17,35 @@ export async function verifyPostgresChain(pool: Pool): Promise<ChainVerdict> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const head = Number((await client.query<{ seq: string | null }>("SELECT max(seq) AS seq FROM vigil.journal")).rows[0]?.seq ?? 0);
-    let expectedSeq = 1;
-    let previousHash: string | undefined;
-    let rows = 0;
-    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-      const page = await client.query<RawRow>({ text: PAGE, values: [after, head, PAGE_ROWS], rowMode: "array" });
-      if (page.rows.length === 0) break;
-      for (const [seqText, ts, day, kind, summary, data, prevHash, hash] of page.rows) {
-        const seq = Number(seqText);
-        rows++;
-        const broken = checkChainRow({ seq, ts, day, kind, summary, data, prevHash, hash }, expectedSeq, previousHash ?? GENESIS_HASH);
-        if (broken) return { ok: false, rows, ...broken };
-        expectedSeq = seq + 1;
-        previousHash = hash;
-        after = seq;
-      }
-    }
-    if (expectedSeq <= head) return { ok: false, rows, seq: expectedSeq, reason: `${describeMissingRows(expectedSeq, head + 1)} missing (deleted)` };
-    return { ok: true, rows, headSeq: Math.max(head, 0), headHash: previousHash ?? GENESIS_HASH };
+    return await verifyPostgresChainIn(client);
   } finally {
     await client.query("ROLLBACK").catch(() => undefined);
     client.release();
   }
+}
+
+/**
+ * The same walk on a connection inside the caller's transaction, which sees its own uncommitted
+ * rows: `vigil store copy` verifies what it wrote before it commits.
+ */
+export async function verifyPostgresChainIn(client: PoolClient): Promise<ChainVerdict> {
+  const head = Number((await client.query<{ seq: string | null }>("SELECT max(seq) AS seq FROM vigil.journal")).rows[0]?.seq ?? 0);
+  let expectedSeq = 1;
+  let previousHash: string | undefined;
+  let rows = 0;
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const page = await client.query<RawRow>({ text: PAGE, values: [after, head, PAGE_ROWS], rowMode: "array" });
+    if (page.rows.length === 0) break;
+    for (const [seqText, ts, day, kind, summary, data, prevHash, hash] of page.rows) {
+      const seq = Number(seqText);
+      rows++;
+      const broken = checkChainRow({ seq, ts, day, kind, summary, data, prevHash, hash }, expectedSeq, previousHash ?? GENESIS_HASH);
+      if (broken) return { ok: false, rows, ...broken };
+      expectedSeq = seq + 1;
+      previousHash = hash;
+      after = seq;
+    }
+  }
+  if (expectedSeq <= head) return { ok: false, rows, seq: expectedSeq, reason: `${describeMissingRows(expectedSeq, head + 1)} missing (deleted)` };
+  return { ok: true, rows, headSeq: Math.max(head, 0), headHash: previousHash ?? GENESIS_HASH };
 }
