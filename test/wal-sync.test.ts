@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../daemon/context/migrations.js";
 import { createGroupCommit } from "../daemon/store/group-commit.js";
 import { openDatabase } from "../daemon/store/open-database.js";
-import { createWalSync, type WalSync } from "../daemon/store/wal-sync.js";
+import { createWalSync, syncWalNow, type WalSync } from "../daemon/store/wal-sync.js";
 import { makeTempHome } from "./support/temp-home.js";
 
 const FULL = 2;
@@ -92,5 +92,16 @@ describe("WAL sync after commit", () => {
     expect(() => walSync.commit(() => 1)).toThrow(/already open/);
     db.exec("ROLLBACK");
     db.close();
+  });
+
+  it("syncWalNow syncs a WAL that is there and is a no-op for a database without one", () => {
+    const db = _db();
+    db.prepare("INSERT INTO items (n) VALUES (1)").run();
+    expect(() => syncWalNow(db)).not.toThrow();
+    db.close();
+    const rollbackJournal = new Database(path.join(makeTempHome(), "plain.db"));
+    rollbackJournal.exec("CREATE TABLE t (n INTEGER)");
+    expect(() => syncWalNow(rollbackJournal)).not.toThrow();
+    rollbackJournal.close();
   });
 });

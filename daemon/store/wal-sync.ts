@@ -1,4 +1,4 @@
-import { closeSync, fsync, openSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, openSync } from "node:fs";
 import path from "node:path";
 import type { VigilDatabase } from "./open-database.js";
 
@@ -24,8 +24,8 @@ export interface WalSync {
  * COMMIT returned then puts those frames on disk exactly as FULL's own fsync would have. The WAL
  * only grows between checkpoints, and a checkpoint syncs it before it copies a frame, so nothing
  * older is at risk. Whoever waits for `durable` gets FULL's guarantee; the connection's readers
- * see the rows a few milliseconds earlier, and anything the daemon does with them goes through a
- * FULL commit first (a turn's claim), which fsyncs the same WAL.
+ * see the rows a few milliseconds earlier, so whatever acts on them outside the database syncs the
+ * WAL first: a turn claims its events in a FULL commit, the hooks' feed calls `syncWalNow`.
  *
  * Undefined when the connection is not in WAL mode or does not sync at FULL: then a commit
  * either has nothing to defer or must keep its own sync (a rollback journal).
@@ -71,6 +71,26 @@ export function createWalSync(db: VigilDatabase): WalSync | undefined {
       return { value, durable: sync() };
     },
   };
+}
+
+/**
+ * fsyncs `db`'s WAL now, on the event loop: for a reader about to act outside the database on
+ * rows it just read, which a group may have committed without their fsync being done yet. A
+ * database without a WAL file (not in WAL mode) has nothing to sync.
+ */
+export function syncWalNow(db: VigilDatabase): void {
+  let fd: number;
+  try {
+    fd = openSync(`${db.name}-wal`, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** fsync off the event loop, in libuv's thread pool (SQLite's unix VFS, as built here, uses fsync too). */
