@@ -5,10 +5,10 @@ import { createWalSync, type WalSync } from "./wal-sync.js";
 export interface GroupCommit {
   /**
    * Runs `work` in the next shared transaction and resolves once that transaction is committed
-   * and durable (on disk, as synchronous=FULL makes it), or rejects with `work`'s own error. Each piece of work runs
-   * in its own savepoint, so one that throws is rolled back alone. With `othersComing` false
-   * (nothing else is on its way) and nothing queued, it commits at once instead of waiting a turn
-   * of the event loop behind whatever else runs there.
+   * and durable (on disk, as synchronous=FULL makes it), or rejects with `work`'s own error. Each
+   * piece of work runs in its own savepoint, so one that throws is rolled back alone. With
+   * `othersComing` false (nothing else is on its way) and nothing queued, it commits at once
+   * instead of waiting a turn of the event loop behind whatever else runs there.
    */
   submit<T>(work: () => T, options?: { othersComing?: boolean }): Promise<T>;
 }
