@@ -2,6 +2,7 @@ import type { JournalEntry } from "../../logs/journal-entry.js";
 import { lastEntry, queryEntriesAfter } from "../../logs/query-entries.js";
 import type { DaemonState } from "../state/daemon-state.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import { syncWalNow } from "../store/wal-sync.js";
 import { hookEventOf } from "./hook-event-name.js";
 import type { HookRunner } from "./hook-runner.js";
 
@@ -21,6 +22,10 @@ export function feedJournalToHooks(db: VigilDatabase, state: DaemonState, hooks:
   return async () => {
     const entries = queryEntriesAfter(db, after, BATCH);
     if (entries.length === 0) return;
+    // A webhook group's rows are readable a few milliseconds before their fsync is done
+    // (daemon/store/wal-sync.ts): every row read above is on disk before a hook sees one, so no
+    // hook runs for a delivery that a power cut takes back.
+    syncWalNow(db);
     for (const entry of entries) {
       const event = hookEventOf(entry);
       if (event) hooks.observe(event, { entry: _plain(entry) });

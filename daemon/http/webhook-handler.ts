@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-// The verify method alone (what @octokit/webhooks uses), without loading the whole event-handler library.
-import { verify } from "@octokit/webhooks-methods";
 import { normalizeGithubEvent } from "../github/normalize-github-event.js";
 import { createGroupCommit } from "../store/group-commit.js";
+import { createWalCheckpointer } from "../store/wal-checkpointer.js";
 import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-github-change.js";
-import { BodyTooLargeError, readBody } from "./read-body.js";
+import { BodyTooLargeError, readBodyBytes } from "./read-body.js";
 import { sendJson } from "./send-json.js";
+import { verifyGithubSignature } from "./verify-github-signature.js";
 
 /** GitHub's own limit for a webhook payload is 25 MB; ours is the design's 1 MiB. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -25,9 +25,12 @@ export interface WebhookCounters {
  * and ignored; events Vigil does not follow, or for repositories nobody subscribed to, are counted.
  */
 export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
-  const seen = deps.db.prepare<[string], { id: string }>("SELECT id FROM webhook_deliveries WHERE id = ?");
-  const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?)");
-  const group = createGroupCommit(deps.db, { around: deps.journal.batchRendering });
+  if (!deps.secret) throw new TypeError("createWebhookHandler: github.webhooks.secret is empty; every signature would be forgeable");
+  // The delivery id is recorded in the group's transaction; a second one with that id changes nothing.
+  const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING");
+  // Under a burst, checkpoints of the WAL run in a worker thread instead of inside a group's COMMIT.
+  const checkpoints = createWalCheckpointer(deps.db);
+  const group = createGroupCommit(deps.db, { around: deps.journal.batchRendering, onCommit: checkpoints.noteCommit });
   const counters: WebhookCounters = { queued: 0, duplicates: 0, ignored: 0, unsubscribed: 0, rejected: 0 };
   const reject = (res: ServerResponse, status: number, error: string) => {
     counters.rejected++;
@@ -50,43 +53,37 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
   const _handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== "POST") return reject(res, 405, "use POST");
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) return reject(res, 415, "content-type must be application/json");
-    let body: string;
+    let body: Buffer;
     try {
-      body = await readBody(req, MAX_WEBHOOK_BYTES);
+      body = await readBodyBytes(req, MAX_WEBHOOK_BYTES);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return reject(res, 413, "payload over 1 MiB");
       throw error;
     }
     const signature = req.headers["x-hub-signature-256"];
-    if (typeof signature !== "string" || !(await verify(deps.secret, body, signature).catch(() => false))) {
-      return reject(res, 401, "signature does not match");
-    }
+    if (typeof signature !== "string" || !verifyGithubSignature(deps.secret, body, signature)) return reject(res, 401, "signature does not match");
     const name = req.headers["x-github-event"];
     const delivery = req.headers["x-github-delivery"];
     if (typeof name !== "string" || typeof delivery !== "string" || !name || !delivery) return reject(res, 400, "missing X-GitHub-Event or X-GitHub-Delivery");
-    if (seen.get(delivery)) {
-      counters.duplicates++;
-      return sendJson(res, 200, { status: "duplicate" });
-    }
     let payload: Record<string, unknown>;
     try {
-      payload = JSON.parse(body) as Record<string, unknown>;
+      payload = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
       if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new Error("not an object");
     } catch {
       return reject(res, 400, "body is not a JSON object");
     }
     // 2xx only once the delivery is durable (fsync'd). A lone delivery commits at once; deliveries
-    // arriving together share one transaction and one fsync, each answered after that commit.
+    // arriving together share one transaction and one fsync, each answered after that sync. A
+    // repeated delivery id is found there too, so "duplicate" is said only of a durable first one.
     const taken = await group.submit(() => _takeIn(name, delivery, payload), { othersComing: senders.size > 1 });
     counters[taken.counter]++;
-    sendJson(res, 202, taken.body);
+    sendJson(res, taken.status ?? 202, taken.body);
   };
 
   /** Runs inside the group's transaction; says which counter to bump once it is committed. */
-  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): { counter: Exclude<keyof WebhookCounters, "rejected">; body: Record<string, unknown> } => {
-    // Two deliveries with one id in the same group: the second sees the first's row.
-    if (seen.get(delivery)) return { counter: "duplicates", body: { status: "duplicate" } };
-    record.run(delivery, name, deps.now().toISOString());
+  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): { counter: Exclude<keyof WebhookCounters, "rejected">; body: Record<string, unknown>; status?: number } => {
+    // Seen before, or earlier in this same group: answered 200, as nothing was accepted.
+    if (record.run(delivery, name, deps.now().toISOString()).changes === 0) return { counter: "duplicates", body: { status: "duplicate" }, status: 200 };
     const change = normalizeGithubEvent(name, payload);
     if (!change) return { counter: "ignored", body: { status: "ignored", reason: `${name}.${String(payload.action ?? "")} is not followed` } };
     const result = takeInGithubChange(deps, change);

@@ -45,6 +45,21 @@ export function openReadonlyDatabase(file: string): VigilDatabase {
   return db;
 }
 
+/**
+ * A second read-write connection to an existing `vigil.db` for a worker thread that only
+ * checkpoints its WAL (daemon/store/wal-checkpoint-worker.ts): no migration, and the same
+ * durability as the daemon's own, since a checkpoint syncs the WAL before it copies and the
+ * database after.
+ */
+export function openCheckpointDatabase(file: string): VigilDatabase {
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma("busy_timeout = 10000");
+  db.pragma("synchronous = FULL");
+  // This connection checkpoints when it is told to, never as a side effect of a commit (it makes none).
+  db.pragma("wal_autocheckpoint = 0");
+  return db;
+}
+
 function _migrate(db: VigilDatabase, migrations: readonly Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
   if ((db.pragma("user_version", { simple: true }) as number) === latest) return;

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
  * the JSON, then answers 202 — no database, no durability. Run as its own process by the bench.
  */
 const secret = process.argv[2] ?? "";
+const ANSWER = Buffer.from('{"status":"queued","eventId":1}');
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -19,7 +20,8 @@ const server = createServer((req, res) => {
       return;
     }
     JSON.parse(body.toString("utf8"));
-    res.writeHead(202, { "content-type": "application/json" }).end('{"status":"queued"}');
+    // Framed as Vigil frames its answer (Content-Length, not chunked): the same bytes' worth of work.
+    res.writeHead(202, { "content-type": "application/json", "content-length": ANSWER.length }).end(ANSWER);
   });
 });
 server.listen(0, "127.0.0.1", () => process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Webhooks } from "@octokit/webhooks";
@@ -176,6 +177,56 @@ describe("GitHub webhooks into the running daemon", () => {
     expect(noticed).toHaveLength(60);
     const markdown = readFileSync(path.join(home, "logs", ...noticed[0]!.day.split("-").slice(0, 2), `${noticed[0]!.day}.md`), "utf8");
     for (const { seq } of noticed) expect(markdown.split(`\`#${seq}\``).length - 1, `line for #${seq}`).toBe(1);
+    expect((await runVigilAsync(["log", "verify"], cleanEnv(home, { HOOK_SECRET: SECRET }))).code).toBe(0);
+  });
+
+  it("a long burst (checkpoints in their thread, syncs after commits) loses nothing: every 202 is one event, one journal row and one Markdown line; a repeated id is a duplicate", async () => {
+    const repo = repos.find((r) => r !== "octo-org/octo-repo")!;
+    const before = eventCount();
+    const count = 1500;
+    const items = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const body = JSON.stringify({
+          action: "submitted",
+          review: { id: 8_000_000 + i, state: "commented", body: `long burst ${i}`, user: { login: "rev" }, author_association: "MEMBER" },
+          pull_request: { number: 1, title: "long burst", head: { sha: "abc" } },
+          repository: { full_name: repo },
+          sender: { login: "rev" },
+        });
+        return { body, delivery: `long-${i}`, signature: await signer.sign(body) };
+      }),
+    );
+    // Every 50th delivery is sent a second time, late in the burst.
+    const repeats = items.filter((_, i) => i % 50 === 0).map((item) => ({ ...item }));
+    const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+    const target = new URL(`${url}/webhooks/github`);
+    const send = (item: { body: string; delivery: string; signature: string }) =>
+      new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+        const req = request(target, { method: "POST", agent, headers: { "content-type": "application/json", "x-github-event": "pull_request_review", "x-github-delivery": item.delivery, "x-hub-signature-256": item.signature } }, (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode!, json: JSON.parse(text) as Record<string, unknown> }));
+        });
+        req.on("error", reject);
+        req.end(item.body);
+      });
+    const queue = [...items, ...repeats];
+    const answers: Array<{ status: number; json: Record<string, unknown> }> = [];
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) answers.push(await send(item));
+    }));
+    agent.destroy();
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(accepted).toHaveLength(count);
+    expect(answers.filter((answer) => answer.status === 200 && answer.json.status === "duplicate")).toHaveLength(repeats.length);
+    expect(eventCount()).toBe(before + count);
+    const ids = accepted.map((answer) => answer.json.eventId as number);
+    const noticed = db.prepare(`SELECT seq, day FROM journal WHERE kind = 'noticed' AND json_extract(data, '$.eventId') IN (${ids.join(",")}) ORDER BY seq`).all() as Array<{ seq: number; day: string }>;
+    expect(noticed).toHaveLength(count);
+    const markdown = readFileSync(path.join(home, "logs", ...noticed[0]!.day.split("-").slice(0, 2), `${noticed[0]!.day}.md`), "utf8");
+    const lines = new Map<string, number>();
+    for (const match of markdown.matchAll(/`#(\d+)`/g)) lines.set(match[1]!, (lines.get(match[1]!) ?? 0) + 1);
+    expect(noticed.filter(({ seq }) => lines.get(String(seq)) !== 1)).toEqual([]);
     expect((await runVigilAsync(["log", "verify"], cleanEnv(home, { HOOK_SECRET: SECRET }))).code).toBe(0);
   });
 });
