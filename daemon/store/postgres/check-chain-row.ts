@@ -1,14 +1,7 @@
-import { hashEntry } from "../../../logs/hash-entry.js";
+import { hashEntry, type HashedFields } from "../../../logs/hash-entry.js";
 
 /** A stored journal row, `data` as its canonical JSON text. */
-export interface ChainRow {
-  seq: number;
-  ts: string;
-  day: string;
-  kind: string;
-  summary: string;
-  data: string;
-  prevHash: string;
+export interface ChainRow extends HashedFields {
   hash: string;
 }
 
