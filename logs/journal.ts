@@ -5,10 +5,10 @@ import { appendDailyMarkdown } from "./daily-markdown.js";
 import { createDayFileWriter } from "./day-file-writer.js";
 import { GENESIS_HASH, hashEntry } from "./hash-entry.js";
 import { toJournalEntry, type JournalEntry, type JournalInput, type JournalRow } from "./journal-entry.js";
-
-export type { JournalInput } from "./journal-entry.js";
 import { localDay } from "./local-day.js";
 import { toStorableText } from "./storable-text.js";
+
+export type { JournalInput } from "./journal-entry.js";
 
 export interface JournalOptions {
   db: VigilDatabase;
