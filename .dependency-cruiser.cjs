@@ -17,7 +17,7 @@ const TABLE_SCHEMA = "^(daemon|memory|logs)/.+-schema\\.ts$";
  * The journal's pure encoding (canonical JSON, the row hash, the local day, the entry shape and its
  * kinds), which imports only the ground: a store adapter writes rows exactly as logs/journal.ts does.
  */
-const JOURNAL_ENCODING = "^logs/(canonical-json|hash-entry|local-day|journal-entry|journal-kinds|storable-text)\\.ts$";
+const JOURNAL_ENCODING = "^logs/(canonical-json|hash-entry|local-day|journal-entry|journal-kinds|storable-text|check-chain-row)\\.ts$";
 /** Journal modules a store adapter names the types of (JournalInput, ChainVerdict) and never loads. */
 const JOURNAL_TYPES = "^logs/(journal|verify-chain)\\.ts$";
 /** The database drivers, and their type packages. */
@@ -45,7 +45,7 @@ module.exports = {
       name: "postgres-store-imports-only-the-journal-encoding",
       severity: "error",
       comment:
-        "The PostgreSQL store (daemon/store/postgres/) is ground that writes the journal's rows: besides the ground it may import only the journal's pure encoding (canonical JSON, hash-entry, local-day, journal-entry, journal-kinds, storable-text). Move what else it needs down beside those, or hand it in.",
+        "The PostgreSQL store (daemon/store/postgres/) is ground that writes the journal's rows: besides the ground it may import only the journal's pure encoding (canonical JSON, hash-entry, local-day, journal-entry, journal-kinds, storable-text, check-chain-row). Move what else it needs down beside those, or hand it in.",
       from: { path: "^daemon/store/postgres/" },
       to: { path: "^(daemon|logs|memory)/", pathNot: [GROUND, JOURNAL_ENCODING, JOURNAL_TYPES] },
     },

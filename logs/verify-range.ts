@@ -1,5 +1,5 @@
 import type { VigilDatabase } from "../daemon/store/open-database.js";
-import { hashEntry } from "./hash-entry.js";
+import { checkChainRow, describeMissingRows } from "./check-chain-row.js";
 
 export interface RangeRequest {
   /** First seq expected; the first range also reads anything below it (a forged seq 0 is a break). */
@@ -35,25 +35,13 @@ export function verifyRange(db: VigilDatabase, request: RangeRequest): RangeVerd
     for (const [seq, ts, day, kind, summary, data, prevHash, hash] of rows) {
       count++;
       firstPrevHash ??= prevHash;
-      const broken = _findBreak({ seq, expectedSeq, prevHash, previousHash: previousHash ?? prevHash, hash, recomputed: hashEntry({ seq, ts, day, kind, summary, data, prevHash }) });
+      const broken = checkChainRow({ seq, ts, day, kind, summary, data, prevHash, hash }, expectedSeq, previousHash ?? prevHash);
       if (broken) return { ok: false, rows: count, ...broken, firstPrevHash };
       expectedSeq = seq + 1;
       previousHash = hash;
       lastSeq = seq;
     }
   }
-  if (expectedSeq <= request.to) return { ok: false, rows: count, seq: expectedSeq, reason: `${_missing(expectedSeq, request.to + 1)} missing (deleted)`, firstPrevHash };
+  if (expectedSeq <= request.to) return { ok: false, rows: count, seq: expectedSeq, reason: `${describeMissingRows(expectedSeq, request.to + 1)} missing (deleted)`, firstPrevHash };
   return { ok: true, rows: count, firstPrevHash, lastHash: previousHash };
-}
-
-function _findBreak(row: { seq: number; expectedSeq: number; prevHash: string; previousHash: string; hash: string; recomputed: string }): { seq: number; reason: string } | undefined {
-  if (row.seq > row.expectedSeq) return { seq: row.expectedSeq, reason: `${_missing(row.expectedSeq, row.seq)} missing (deleted)` };
-  if (row.prevHash !== row.previousHash) return { seq: row.seq, reason: "prevHash does not match the row before it (row inserted, moved or replaced)" };
-  if (row.hash !== row.recomputed) return { seq: row.seq, reason: "hash does not match the row's contents (row edited)" };
-  return undefined;
-}
-
-/** Rows `from` up to (not including) `until`. */
-function _missing(from: number, until: number): string {
-  return until - from === 1 ? `row ${from} is` : `rows ${from}–${until - 1} are`;
 }

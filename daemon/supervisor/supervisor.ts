@@ -8,7 +8,6 @@ import type { TurnOutcome } from "../brain/turn-deps.js";
 import { totalTokens } from "../brain/usage-ledger.js";
 import { noticeEvent } from "../events/notice-event.js";
 import type { NewEvent } from "../events/event-queue.js";
-import { isQuietTime } from "../heartbeat/quiet-hours.js";
 import { decideWake } from "../heartbeat/wake-gate.js";
 import { IDLE_STREAK_KEY, idleFingerprint, idleIntervalMinutes, recordIdleOutcome, recordSkippedIdleWake, shouldSkipIdleWake, type IdleStreak } from "../heartbeat/idle-gate.js";
 import { detectClockJump, idleEventIfDue, resumedEvent } from "../sources/clock-source.js";
@@ -118,7 +117,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     _fireDueWakeups(runtime, now);
     for (const job of jobs) await job(now).catch((error: Error) => deps.logger.error({ err: error }, "tick job failed"));
     await runtime.notifier.flushHeld(now).catch((error: Error) => deps.logger.error({ err: error }, "sending the quiet-hours digest failed"));
-    const quiet = isQuietTime(now, config.heartbeat.quietHours, runtime.zone);
+    const quiet = runtime.isQuiet(now);
     const pending = deps.events.pendingStats();
     const sleepUntil = state.get<string>(SLEEP_UNTIL_KEY);
     const streak = state.get<IdleStreak>(IDLE_STREAK_KEY);

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawnAppendWorker } from "../support/spawn-append-worker.js";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeTempHome } from "../support/temp-home.js";
@@ -11,14 +11,7 @@ import { readFileSync } from "node:fs";
 const WORKER = path.join(ROOT, "test/support/append-worker.mjs");
 
 function startWorker(home: string, count: number, label: string) {
-  const child = spawn(process.execPath, [WORKER, home, String(count), label], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk) => (stdout += chunk));
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const ready = new Promise<void>((resolve) => child.once("message", () => resolve()));
-  return { child, exited, ready, go: () => child.send("go"), seqs: () => stdout.split("\n").filter(Boolean).map(Number), stderr: () => stderr };
+  return spawnAppendWorker(WORKER, [home, String(count), label]);
 }
 
 describe("journal across processes", () => {

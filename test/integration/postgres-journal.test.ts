@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawnAppendWorker } from "../support/spawn-append-worker.js";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
@@ -48,14 +48,7 @@ function randomStrings(count: number, seed = 7): string[] {
 }
 
 function startWorker(url: string, count: number, label: string, batch: number) {
-  const child = spawn(process.execPath, [WORKER, String(count), label, String(batch)], { stdio: ["ignore", "pipe", "pipe", "ipc"], env: { ...process.env, VIGIL_DATABASE_URL: url } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk) => (stdout += chunk));
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const ready = new Promise<void>((resolve) => child.once("message", () => resolve()));
-  return { exited, ready, go: () => child.send("go"), seqs: () => stdout.split("\n").filter(Boolean).map(Number), stderr: () => stderr };
+  return spawnAppendWorker(WORKER, [String(count), label, String(batch)], { ...process.env, VIGIL_DATABASE_URL: url });
 }
 
 /** Opening a pool on `url` fails with a PostgresConnectionError matching `pattern`, naming none of `secrets`. */

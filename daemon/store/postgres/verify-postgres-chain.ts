@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { GENESIS_HASH } from "../../../logs/hash-entry.js";
 import type { ChainVerdict } from "../../../logs/verify-chain.js";
-import { checkChainRow, describeMissingRows } from "./check-chain-row.js";
+import { checkChainRow, describeMissingRows } from "../../../logs/check-chain-row.js";
 
 const PAGE_ROWS = 10_000;
 const PAGE = "SELECT seq, ts, day, kind, summary, data, prev_hash, hash FROM vigil.journal WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3";

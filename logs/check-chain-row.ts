@@ -1,4 +1,4 @@
-import { hashEntry, type HashedFields } from "../../../logs/hash-entry.js";
+import { hashEntry, type HashedFields } from "./hash-entry.js";
 
 /** A stored journal row, `data` as its canonical JSON text. */
 export interface ChainRow extends HashedFields {
@@ -11,10 +11,10 @@ export interface ChainBreak {
 }
 
 /**
- * The check logs/verify-range.ts makes of each row, as a pure function of the row and what the
+ * The check `vigil log verify` makes of each row, on either engine (logs/verify-range.ts,
+ * daemon/store/postgres/verify-postgres-chain.ts), as a pure function of the row and what the
  * walk expects next: a gap in seq (deleted), a prevHash that is not the previous row's hash
- * (inserted, moved or replaced), a hash that is not its contents' (edited). The reasons are the
- * same words, so `vigil log verify` reads the same on either engine.
+ * (inserted, moved or replaced), a hash that is not its contents' (edited).
  */
 export function checkChainRow(row: ChainRow, expectedSeq: number, previousHash: string): ChainBreak | undefined {
   if (row.seq > expectedSeq) return { seq: expectedSeq, reason: `${describeMissingRows(expectedSeq, row.seq)} missing (deleted)` };
