@@ -212,6 +212,8 @@ describe.skipIf(tools.skip)(tools.title("desktop approvals in quiet hours (Xvfb,
     await waitFor(() => journal(env).some((row) => row.summary === "approval #1 announced again after quiet hours: run_command"), 20_000, "the approval raised again");
     expect(await desktop.pick("Approve")).toEqual([expect.stringMatching(/^#Approve \(Vigil asks to approve run_command \(#1\)\) \[\d+,approve\]$/), expect.stringMatching(/^#Deny /)]);
     await waitFor(() => journal(env).some((row) => row.summary === "approval #1 approved by the user (on the desktop): run_command"), 15_000, "the morning's decision");
+    // The confirmation is one more popup: let it arrive here, not during the next test.
+    await waitFor(() => desktop.history().includes("approved: run_command echo at night"), 10_000, "the desktop's confirmation");
     await waitFor(() => journal(env).some((row) => row.data.event === "quiet-digest"), 10_000, "the digest");
     expect(journal(env).filter((row) => row.data.event === "approval-raised")).toHaveLength(1);
   });
@@ -219,6 +221,8 @@ describe.skipIf(tools.skip)(tools.title("desktop approvals in quiet hours (Xvfb,
 
 describe.skipIf(tools.skip)(tools.title("notify-send's children (Xvfb, a session bus, dunst)"), () => {
   it("at most maxOpen at once; each closes at its expiry, and stop closes the rest", async () => {
+    // A popup an earlier test's daemon sent on its way out must not be counted here.
+    await waitFor(() => (desktop.history(), desktop.displayed() === 0), 10_000, "an empty screen");
     const warnings: unknown[] = [];
     const actions = createNotifySendActions({ env: { PATH: process.env.PATH, ...desktop.env }, now: () => new Date(), logger: { warn: (entry: unknown) => void warnings.push(entry) } as never, maxOpen: 2 });
     const notice = (title: string, ms: number) => ({ title, body: "b", choices: [{ name: "approve", label: "Approve" }], expiresAt: Date.now() + ms });
