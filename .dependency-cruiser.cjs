@@ -18,8 +18,8 @@ const TABLE_SCHEMA = "^(daemon|memory|logs)/.+-schema\\.ts$";
  * kinds), which imports only the ground: a store adapter writes rows exactly as logs/journal.ts does.
  */
 const JOURNAL_ENCODING = "^logs/(canonical-json|hash-entry|local-day|journal-entry|journal-kinds|storable-text|check-chain-row)\\.ts$";
-/** Journal modules a store adapter names the types of (JournalInput, ChainVerdict) and never loads. */
-const JOURNAL_TYPES = "^logs/(journal|verify-chain)\\.ts$";
+/** Journal modules a store adapter names the types of (JournalInput, ChainVerdict, JournalReader, EntryQuery) and never loads. */
+const JOURNAL_TYPES = "^logs/(journal|journal-reader|query-entries|verify-chain)\\.ts$";
 /** The database drivers, and their type packages. */
 const DRIVERS = "^node_modules/(@types/)?(pg|better-sqlite3)/";
 const MODEL_CLIENT = "^daemon/brain/(model-client|usage-ledger|text-of-reply|prompt/fence-untrusted|prompt/cache-breakpoints)\\.ts$";

@@ -51,16 +51,16 @@ export function readAnchors(file: string): Anchor[] {
 /**
  * Every anchored head of this home must still be in the chain with the same hash. A truncation
  * (the row is gone) or a rewrite (the row's hash changed, even if the chain re-verifies) is
- * reported at the first anchored seq, in seq order, that no longer matches.
+ * reported at the first anchored seq, in seq order, that no longer matches. `hashAt` looks up a
+ * row's stored hash on either engine (logs/journal-reader.ts).
  */
-export function verifyAnchors(db: VigilDatabase, anchors: readonly Anchor[], home: string): AnchorVerdict {
-  const select = db.prepare<[number], { hash: string }>("SELECT hash FROM journal WHERE seq = ?");
+export async function verifyAnchors(hashAt: (seq: number) => Promise<string | undefined>, anchors: readonly Anchor[], home: string): Promise<AnchorVerdict> {
   const mine = anchors.filter((anchor) => anchor.home === home).sort((a, b) => a.seq - b.seq);
   const otherHomes = anchors.length - mine.length;
   for (const anchor of mine) {
-    const row = select.get(anchor.seq);
-    if (!row || row.hash !== anchor.hash) {
-      const reason = row ? "its hash differs from the anchored one (history rewritten)" : "the row is gone (journal truncated)";
+    const hash = await hashAt(anchor.seq);
+    if (hash !== anchor.hash) {
+      const reason = hash !== undefined ? "its hash differs from the anchored one (history rewritten)" : "the row is gone (journal truncated)";
       return { ok: false, checked: mine.length, otherHomes, seq: anchor.seq, anchoredAt: anchor.ts, reason };
     }
   }

@@ -309,6 +309,14 @@ export const configSchema = z.strictObject({
       memoryVersions: z.number().int().positive().nullable().default(null),
     })
     .prefault({}),
+  /** Where the queue, the journal and the rest are kept: this home's vigil.db, or a PostgreSQL shared by a team's nodes. */
+  store: z
+    .strictObject({
+      engine: z.enum(["sqlite", "postgres"]).default("sqlite"),
+      /** The PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE, sslmode in it): a secret, so only as env:NAME. */
+      url: secretRef.default("env:VIGIL_DATABASE_URL"),
+    })
+    .prefault({}),
   server: z
     .strictObject({
       host: z.string().min(1).default("127.0.0.1"),

@@ -13,18 +13,21 @@ export interface ResolvedSecrets {
   githubToken: string | undefined;
   webhookSecret: string | undefined;
   ntfyToken: string | undefined;
+  /** The PostgreSQL store's URL (it holds the password). */
+  databaseUrl: string | undefined;
   /** Every value read through an `env:` reference, for redaction in logs and the journal. */
   values: string[];
 }
 
 /** The config's `env:` references, and which of them an enabled feature cannot do without. */
-export function listSecretSlots(config: RawConfig): Record<"githubToken" | "webhookSecret" | "ntfyToken", SecretSlot> {
+export function listSecretSlots(config: RawConfig): Record<"githubToken" | "webhookSecret" | "ntfyToken" | "databaseUrl", SecretSlot> {
   const slot = (keyPath: string, ref: string | undefined, required: boolean): SecretSlot => ({ keyPath, variable: ref?.slice("env:".length), required });
   return {
     // Polling can also use the GitHub CLI's token (gh auth token): its absence is found when polling starts.
     githubToken: slot("github.token", config.github.token, false),
     webhookSecret: slot("github.webhooks.secret", config.github.webhooks.secret, config.github.webhooks.enabled),
     ntfyToken: slot("notify.ntfy.token", config.notify.ntfy.token, false),
+    databaseUrl: slot("store.url", config.store.url, config.store.engine === "postgres"),
   };
 }
 
@@ -35,7 +38,7 @@ export function listSecretSlots(config: RawConfig): Record<"githubToken" | "webh
 export function resolveSecrets(config: RawConfig, env: NodeJS.ProcessEnv): ResolvedSecrets {
   const slots = listSecretSlots(config);
   const read = (slot: SecretSlot) => (slot.variable ? env[slot.variable] || undefined : undefined);
-  const resolved = { githubToken: read(slots.githubToken), webhookSecret: read(slots.webhookSecret), ntfyToken: read(slots.ntfyToken) };
+  const resolved = { githubToken: read(slots.githubToken), webhookSecret: read(slots.webhookSecret), ntfyToken: read(slots.ntfyToken), databaseUrl: read(slots.databaseUrl) };
   const values = Object.values(resolved).filter((value): value is string => Boolean(value));
   return { ...resolved, values };
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from "../config/config-error.js";
 import type { LoadedConfig } from "../config/load-config.js";
 import { mcpSecretValues } from "../config/resolve-env-values.js";
 import { checkLogLevel, createLogger, type Logger } from "../logger/create-logger.js";
@@ -29,10 +30,27 @@ export interface ContextOptions {
 }
 
 /**
+ * `store.engine: postgres` reaches only the verbs built on the store port so far (`vigil log`,
+ * `vigil log verify`: daemon/context/open-journal-reader.ts; `vigil store`); every other verb,
+ * the daemon first, still needs this home's vigil.db. Refusing is better than quietly using the
+ * local file while the config names a team store (a `vigil tell` the team's nodes never see).
+ */
+export function refuseUnsupportedEngine(loaded: LoadedConfig): void {
+  if (loaded.config.store.engine === "sqlite") return;
+  throw new ConfigError({
+    keyPath: "store.engine",
+    file: loaded.file,
+    problem: "is postgres, which this Vigil's daemon and most verbs cannot run on yet; on PostgreSQL it can migrate and copy a store (vigil store migrate, vigil store copy) and read and verify its journal (vigil log, vigil log verify)",
+    fix: "remove store.engine (sqlite, this home's vigil.db, is the default) to run the daemon; set it to postgres only to read a team store's journal",
+  });
+}
+
+/**
  * Opens the database and the journal around a config already loaded: by `openContext`, or by the
  * CLI from its config cache, which is why this file imports neither yaml nor zod.
  */
 export function assembleContext(paths: VigilPaths, loaded: LoadedConfig, { env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
+  refuseUnsupportedEngine(loaded);
   const redact = createRedactor([...loaded.secrets.values, ...mcpSecretValues(loaded.config, env), env.ANTHROPIC_API_KEY ?? ""]);
   // A bad VIGIL_LOG_LEVEL fails here as ever; the logger itself (pino) is made on first use, which a verb that logs nothing skips.
   checkLogLevel(env);

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Command } from "commander";
-import { openContext, type VigilContext } from "../../context/open-context.js";
+import { openContext } from "../../context/open-context.js";
+import { openJournalReader, type JournalReading } from "../../context/open-journal-reader.js";
 import { isJournalKind, JOURNAL_KINDS } from "../../../logs/journal-kinds.js";
-import { queryEntries, type EntryQuery } from "../../../logs/query-entries.js";
+import type { EntryQuery } from "../../../logs/query-entries.js";
 import type { JournalEntry } from "../../../logs/journal-entry.js";
-import { verifyChainInParallel } from "../../../logs/verify-chain.js";
 import { appendAnchor, readAnchors, resolveAnchorFile, verifyAnchors, type Anchor, type AnchorVerdict } from "../../../logs/anchor-log.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -13,7 +13,7 @@ import { choosePaint } from "../paint.js";
 import { parseDay } from "../parse-day.js";
 import { parseTimeBound } from "../parse-time-bound.js";
 import { nextStopSignal } from "../next-stop-signal.js";
-import { readHeadSeq } from "../../../logs/read-head-seq.js";
+import { reportStoreErrors } from "../report-store-errors.js";
 
 interface LogOptions {
   day?: string;
@@ -61,23 +61,25 @@ export async function runLog(io: CliIo, options: LogOptions, stop: () => Promise
     throw new UsageError(`--kind "${options.kind}" is not a journal kind: use one of ${JOURNAL_KINDS.join(", ")}`);
   }
   if (options.lines !== undefined && !/^\d+$/.test(options.lines)) throw new UsageError(`-n "${options.lines}" is not a number of entries, e.g. -n 20`);
-  const ctx = openContext({ env: io.env, now: io.now });
-  try {
-    const query = _query(ctx, options);
-    const print = _printer(io, ctx, options);
-    const entries = queryEntries(ctx.db, { ...query, last: options.lines === undefined ? undefined : Number(options.lines) });
-    print(entries);
-    if (options.follow) await _follow(ctx, query, entries.at(-1)?.seq ?? readHeadSeq(ctx.db), print, stop());
-    else if (!options.json && entries.length === 0) writeLine(io.stderr, "no journal entries match");
-    return EXIT.ok;
-  } finally {
-    ctx.close();
-  }
+  return reportStoreErrors(io, async () => {
+    const reading = await openJournalReader({ env: io.env, now: io.now });
+    try {
+      const query = _query(reading, options);
+      const print = _printer(io, reading, options);
+      const entries = await reading.journal.query({ ...query, last: options.lines === undefined ? undefined : Number(options.lines) });
+      print(entries);
+      if (options.follow) await _follow(reading, query, entries.at(-1)?.seq ?? (await reading.journal.head())?.seq ?? 0, print, stop());
+      else if (!options.json && entries.length === 0) writeLine(io.stderr, "no journal entries match");
+      return EXIT.ok;
+    } finally {
+      await reading.journal.close();
+    }
+  });
 }
 
-function _query(ctx: VigilContext, options: LogOptions): EntryQuery {
-  const now = ctx.now();
-  const tz = ctx.loaded.timezone;
+function _query(reading: JournalReading, options: LogOptions): EntryQuery {
+  const now = reading.now();
+  const tz = reading.loaded.timezone;
   return {
     day: options.day === undefined ? undefined : parseDay(options.day, now, tz),
     kind: options.kind as EntryQuery["kind"],
@@ -88,20 +90,20 @@ function _query(ctx: VigilContext, options: LogOptions): EntryQuery {
   };
 }
 
-function _printer(io: CliIo, ctx: VigilContext, options: LogOptions): (entries: readonly JournalEntry[]) => void {
+function _printer(io: CliIo, reading: JournalReading, options: LogOptions): (entries: readonly JournalEntry[]) => void {
   if (options.json) return (entries) => entries.forEach((entry) => io.stdout.write(`${JSON.stringify(entry)}\n`));
   const paint = choosePaint(io.stdout, io.env);
   const state: { day?: string } = {};
-  return (entries) => entries.length && io.stdout.write(formatEntries(entries, ctx.loaded.timezone, paint, state));
+  return (entries) => entries.length && io.stdout.write(formatEntries(entries, reading.loaded.timezone, paint, state));
 }
 
 /** Polls for rows after `seq` until `stopped` resolves (Ctrl-C, SIGTERM; a closed pipe ends the process). */
-async function _follow(ctx: VigilContext, query: EntryQuery, seq: number, print: (entries: readonly JournalEntry[]) => void, stopped: Promise<unknown>): Promise<void> {
+async function _follow(reading: JournalReading, query: EntryQuery, seq: number, print: (entries: readonly JournalEntry[]) => void, stopped: Promise<unknown>): Promise<void> {
   let done = false;
   void stopped.then(() => (done = true));
   let after = seq;
   while (!done) {
-    const fresh = queryEntries(ctx.db, { ...query, afterSeq: after });
+    const fresh = await reading.journal.query({ ...query, afterSeq: after });
     if (fresh.length) {
       print(fresh);
       after = fresh.at(-1)!.seq;
@@ -116,19 +118,23 @@ interface VerifyOptions {
 }
 
 export async function runLogVerify(io: CliIo, options: VerifyOptions): Promise<number> {
-  const ctx = openContext({ env: io.env, now: io.now });
-  try {
-    const verdict = await verifyChainInParallel(ctx.db);
-    const anchors = options.anchors === undefined ? undefined : verifyAnchors(ctx.db, _readAnchorFile(options.anchors), ctx.paths.home);
-    if (options.json) writeLine(io.stdout, JSON.stringify(anchors ? { ...verdict, anchors } : verdict));
-    else {
-      writeLine(io.stdout, verdict.ok ? `journal ok: ${verdict.rows} rows, chain intact up to seq ${verdict.headSeq}` : `journal broken at seq ${verdict.seq}: ${verdict.reason}`);
-      if (anchors) writeLine(io.stdout, _describeAnchors(anchors, options.anchors!));
+  return reportStoreErrors(io, async () => {
+    const { journal, paths } = await openJournalReader({ env: io.env, now: io.now });
+    try {
+      const verdict = await journal.verify();
+      // An anchor names the journal it was taken of: this home, or the team store's location.
+      const home = journal.engine === "sqlite" ? paths.home : journal.location;
+      const anchors = options.anchors === undefined ? undefined : await verifyAnchors(journal.hashAt, _readAnchorFile(options.anchors), home);
+      if (options.json) writeLine(io.stdout, JSON.stringify(anchors ? { ...verdict, anchors } : verdict));
+      else {
+        writeLine(io.stdout, verdict.ok ? `journal ok: ${verdict.rows} rows, chain intact up to seq ${verdict.headSeq}` : `journal broken at seq ${verdict.seq}: ${verdict.reason}`);
+        if (anchors) writeLine(io.stdout, _describeAnchors(anchors, options.anchors!));
+      }
+      return verdict.ok && (anchors?.ok ?? true) ? EXIT.ok : EXIT.failed;
+    } finally {
+      await journal.close();
     }
-    return verdict.ok && (anchors?.ok ?? true) ? EXIT.ok : EXIT.failed;
-  } finally {
-    ctx.close();
-  }
+  });
 }
 
 export function runLogAnchor(io: CliIo): number {

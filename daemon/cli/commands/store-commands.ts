@@ -17,9 +17,9 @@ import { StoreCopyError } from "../../store/copy/store-copy-error.js";
 import { openDatabase, openReadonlyDatabase } from "../../store/open-database.js";
 import { migratePostgres, type MigrationOutcome } from "../../store/postgres/migrate-postgres.js";
 import { openPostgresPool, PostgresConnectionError } from "../../store/postgres/open-postgres-pool.js";
-import { PostgresSchemaError } from "../../store/postgres/postgres-schema-error.js";
 import { VERSION } from "../../version.js";
 import { verifyChain } from "../../../logs/verify-chain.js";
+import { reportStoreErrors } from "../report-store-errors.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { describeUrlOrigin, namingUrlOrigin, parseStoreEndpoint } from "../parse-store-endpoint.js";
@@ -38,13 +38,13 @@ export function registerStoreCommands(program: Command, io: CliIo, setExit: (cod
     .command("migrate")
     .description("bring a store's schema up to this Vigil's: PostgreSQL at --url (default $VIGIL_DATABASE_URL), else this home's vigil.db")
     .option("--url <url>", "postgres://USER:PASSWORD@HOST:PORT/DATABASE, or env:NAME to read it from a variable (default: env:VIGIL_DATABASE_URL)")
-    .action(async (options: { url?: string }) => setExit(await _reporting(io, () => runStoreMigrate(io, options))));
+    .action(async (options: { url?: string }) => setExit(await reportStoreErrors(io, () => runStoreMigrate(io, options), [StoreCopyError])));
   store
     .command("copy")
     .description("copy a whole store into an empty one: this home's SQLite into PostgreSQL, or PostgreSQL into a new FILE.db")
     .requiredOption("--to <target>", "an empty PostgreSQL database (postgres://… or env:NAME) or a new SQLite FILE.db")
     .option("--from <source>", "the store to copy (postgres://…, env:NAME or FILE.db; default: this home's vigil.db)")
-    .action(async (options: CopyOptions) => setExit(await _reporting(io, () => runStoreCopy(io, options))));
+    .action(async (options: CopyOptions) => setExit(await reportStoreErrors(io, () => runStoreCopy(io, options), [StoreCopyError])));
 }
 
 /** `vigil store migrate`: PostgreSQL when a URL is given (or VIGIL_DATABASE_URL is set), else this home's SQLite file. */
@@ -174,23 +174,6 @@ async function _naming<T>(origin: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof PostgresConnectionError) throw new PostgresConnectionError(namingUrlOrigin(error.message, origin), error.code);
-    throw error;
-  }
-}
-
-/** The store's refusals and failures as one line and an exit code: 1 when it could not be done, 2 when the schema is not one this Vigil can use as it is. */
-async function _reporting(io: CliIo, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof StoreCopyError || error instanceof PostgresConnectionError) {
-      writeLine(io.stderr, `vigil: ${error.message}`);
-      return EXIT.failed;
-    }
-    if (error instanceof PostgresSchemaError) {
-      writeLine(io.stderr, `vigil: ${error.message}`);
-      return EXIT.usage;
-    }
     throw error;
   }
 }
