@@ -13,6 +13,7 @@ import type { Migration } from "../store/open-database.js";
 import { JOURNAL_TO_RECALL_TRIGGER, RECALL_BATCH_MIGRATION, RECALL_SCHEMA } from "../../memory/recall-schema.js";
 import { MEMORY_VERSION_SCHEMA } from "../../memory/memory-version-schema.js";
 import { MAGIC_DOC_SCHEMA } from "../../memory/magic-doc-schema.js";
+import { TASK_PATCH_SCHEMA } from "../tasks/task-patch-schema.js";
 import { TASK_SCHEMA } from "../tasks/task-schema.js";
 
 /**
@@ -44,4 +45,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, sql: RECALL_BATCH_MIGRATION },
   // 10: failed turns per event and the `quarantined` state (a rebuilt events table).
   { version: 10, sql: EVENT_QUARANTINE_MIGRATION },
+  // 11: each task's commits as a patch series (issue 22), so show and apply outlive its branch.
+  { version: 11, sql: TASK_PATCH_SCHEMA },
 ];

@@ -2,20 +2,57 @@ import { execFileSync } from "node:child_process";
 
 export class TaskGitError extends Error {
   override name = "TaskGitError";
+  /** True when git wrote more than `maxBytes`: the command was stopped, not refused. */
+  readonly overflow: boolean;
+  constructor(message: string, { overflow = false } = {}) {
+    super(message);
+    this.overflow = overflow;
+  }
 }
+
+export interface RunGitOptions {
+  /** The user's own git identity (from their config), as when they apply a task's commits. */
+  asUser?: boolean;
+  /** What git creates is the user's alone (umask 077), as everything under VIGIL_HOME. */
+  privateFiles?: boolean;
+  timeoutMs?: number;
+  /** Bytes fed to git's standard input (none: stdin is closed). */
+  input?: Buffer;
+  /** The most stdout may hold; more stops git with an `overflow` error. */
+  maxBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Runs git in `cwd` and returns its stdout. The environment is only what git needs, so a user's
  * GIT_DIR or GIT_INDEX_FILE can never point a task's git at the user's own checkout.
  */
-export function runGit(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, { asUser = false, privateFiles = false, timeoutMs = 0 } = {}): string {
-  // privateFiles: what git creates is the user's alone (umask 077), as everything under VIGIL_HOME.
+export function runGit(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, options: RunGitOptions = {}): string {
+  return _exec(cwd, args, env, options).toString("utf8");
+}
+
+/** The same, stdout as bytes: a patch is the user's code in whatever encoding it has, not necessarily UTF-8. */
+export function runGitBytes(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, options: RunGitOptions = {}): Buffer {
+  return _exec(cwd, args, env, options);
+}
+
+function _exec(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, { asUser = false, privateFiles = false, timeoutMs = 0, input, maxBytes = DEFAULT_MAX_BYTES }: RunGitOptions): Buffer {
   const [file, argv] = privateFiles ? ["/bin/sh", ["-c", 'umask 077 && exec git "$@"', "git", ...args]] : ["git", [...args]];
   try {
-    return execFileSync(file, argv, { cwd, env: asUser ? _keptEnv(env) : gitEnv(env), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs });
+    return execFileSync(file, argv, {
+      cwd,
+      env: asUser ? _keptEnv(env) : gitEnv(env),
+      stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+      ...(input ? { input } : {}),
+      maxBuffer: maxBytes,
+      timeout: timeoutMs,
+    });
   } catch (error) {
-    if ((error as { code?: string }).code === "ETIMEDOUT") throw new TaskGitError(`git ${args.join(" ")} timed out after ${Math.round(timeoutMs / 1000)} s in ${cwd}`);
-    const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
+    const code = (error as { code?: string }).code;
+    if (code === "ETIMEDOUT") throw new TaskGitError(`git ${args.join(" ")} timed out after ${Math.round(timeoutMs / 1000)} s in ${cwd}`);
+    if (code === "ENOBUFS") throw new TaskGitError(`git ${args.join(" ")} wrote more than ${maxBytes} bytes in ${cwd}`, { overflow: true });
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? "").trim();
     throw new TaskGitError(`git ${args.join(" ")} failed in ${cwd}: ${stderr || (error as Error).message}`);
   }
 }

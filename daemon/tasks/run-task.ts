@@ -6,6 +6,7 @@ import type { EventQueue } from "../events/event-queue.js";
 import { noticeEvent } from "../events/notice-event.js";
 import type { VigilDatabase } from "../store/open-database.js";
 import { forkTaskWorker, type TaskWorkerOutcome } from "./fork-task-worker.js";
+import { readTaskSeries, type TaskSeries } from "./read-task-series.js";
 import type { TaskRecord, TaskStore } from "./task-store.js";
 import { commitTaskWork, createTaskWorktree, diffstatSince } from "./task-worktree.js";
 
@@ -75,14 +76,17 @@ function _settle(deps: RunTaskDeps, task: TaskRecord, outcome: TaskWorkerOutcome
   const summary = outcome.ok ? outcome.summary : `failed: ${outcome.reason}`;
   let headCommit: string | null = null;
   let diffstat = "";
+  let series: TaskSeries | undefined;
   try {
     headCommit = commitTaskWork(task.worktree!, _commitMessage(task, outcome), deps.env);
     diffstat = diffstatSince(task.worktree!, task.baseCommit, deps.env);
+    // Kept with the task's row, so show and apply outlive the branch (issue 22).
+    if (headCommit) series = readTaskSeries(task.worktree!, task.baseCommit, headCommit, deps.env);
   } catch (error) {
     outcome = { ok: false, reason: `${summary}; committing failed: ${(error as Error).message}`, steps: outcome.steps, testTail: outcome.testTail };
   }
   const state = outcome.ok ? "done" : "failed";
-  const result = { summary: outcome.ok ? outcome.summary : outcome.reason, diffstat, testTail: outcome.testTail, headCommit };
+  const result = { summary: outcome.ok ? outcome.summary : outcome.reason, diffstat, testTail: outcome.testTail, headCommit, ...(series ? { series } : {}) };
   deps.db
     .transaction(() => {
       if (!deps.store.finish(task.id, state, result, deps.now())) return;

@@ -1,6 +1,8 @@
 import type { Journal } from "../../logs/journal.js";
 import type { TokenUsage } from "../brain/usage-ledger.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import type { TaskSeries } from "./read-task-series.js";
+import { createTaskPatchStore } from "./task-patch-store.js";
 import type { TaskState } from "./task-schema.js";
 
 export interface TaskRecord {
@@ -50,6 +52,8 @@ export interface TaskResult {
   diffstat: string;
   testTail: string;
   headCommit: string | null;
+  /** Its commits as a patch series, kept in the store beside the row (absent: nothing was committed). */
+  series?: TaskSeries;
 }
 
 export interface TaskStore {
@@ -116,6 +120,7 @@ export function createTaskStore({ db, journal }: { db: VigilDatabase; journal: J
   const note = (task: TaskRecord, from: TaskState | null, to: TaskState, summary: string, extra: Record<string, unknown> = {}) =>
     journal.append({ kind: "task", summary: `task #${task.id} ${summary}`, data: { taskId: task.id, from, to, repo: task.repo, branch: task.branch, attempt: task.attempt, ...extra } });
   const transaction = <T>(run: () => T): T => db.transaction(run).immediate();
+  const patches = createTaskPatchStore(db);
   return {
     create: (task, now) =>
       transaction(() => {
@@ -155,8 +160,9 @@ export function createTaskStore({ db, journal }: { db: VigilDatabase; journal: J
           .prepare("UPDATE tasks SET state = ?, summary = ?, diffstat = ?, test_tail = ?, head_commit = ?, ended_at = ?, worker_pid = NULL WHERE id = ? AND state = 'running'")
           .run(state, result.summary, result.diffstat, result.testTail, result.headCommit, now.toISOString(), id).changes;
         if (changed === 0) return false;
+        if (result.series?.stored) patches.save(id, result.series.patches);
         const record = get(id)!;
-        note(record, "running", state, `${state}: ${result.summary.slice(0, 200)}`, { summary: result.summary, diffstat: result.diffstat, headCommit: result.headCommit, steps: record.steps });
+        note(record, "running", state, `${state}: ${result.summary.slice(0, 200)}`, { summary: result.summary, diffstat: result.diffstat, headCommit: result.headCommit, steps: record.steps, ...(result.series ? { series: _seriesNote(result.series) } : {}) });
         return true;
       }),
     cancel: (id, now) =>
@@ -192,6 +198,11 @@ export function createTaskStore({ db, journal }: { db: VigilDatabase; journal: J
       db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE worktree IS NOT NULL AND state IN ('done', 'failed', 'cancelled') ORDER BY id").all().map(_toRecord),
     clearWorktree: (id) => void db.prepare("UPDATE tasks SET worktree = NULL WHERE id = ?").run(id),
   };
+}
+
+/** What the journal says of a series: its size when kept, else why not (what `vigil task show` repeats). */
+function _seriesNote(series: TaskSeries): Record<string, unknown> {
+  return series.stored ? { stored: true, commits: series.patches.length, bytes: series.bytes } : { stored: false, reason: series.reason };
 }
 
 function _toRecord(row: TaskRow): TaskRecord {

@@ -40,6 +40,7 @@ const RUNTIME_PRIVILEGES: Record<string, string[]> = {
   memory_versions: ["SELECT", "INSERT", "DELETE"],
   magic_docs: ["SELECT", "INSERT", "UPDATE", "DELETE"],
   tasks: ["SELECT", "INSERT", "UPDATE"],
+  task_patches: ["SELECT", "INSERT"],
   schema_version: ["SELECT"],
 };
 

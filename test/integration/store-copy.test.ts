@@ -25,6 +25,8 @@ import { makeTempHome } from "../support/temp-home.js";
 import { openTestJournal } from "../support/open-test-journal.js";
 
 const gate = checkPostgresTools();
+/** The PostgreSQL schema version a fresh database migrates to. */
+const PG_VERSION = POSTGRES_MIGRATIONS.at(-1)!.version;
 
 /**
  * Text that breaks careless copying: JSON and SQL quoting, PostgreSQL's array literal syntax (the
@@ -125,7 +127,13 @@ async function seedHomeWithADay(): Promise<{ home: string; file: string }> {
   const task = tasks.create({ repo: "octo/app", repoDir: h.home, ref: "pr:3", baseCommit: "a".repeat(40), goal: `fix it ${HOSTILE[0]}`, maxSteps: 40, maxTokens: 400_000, timeoutMs: 1_200_000, model: "claude-sonnet-5-5", turnId: null }, now());
   tasks.claimNext((id) => path.join(h.home, "worktrees", `task-${id}`), now());
   tasks.recordStep(task.id, 3, { calls: 3, input: 1200, output: 300, cacheRead: 100, cacheWrite: 50 });
-  tasks.finish(task.id, "done", { summary: HOSTILE[4]!, diffstat: " a.txt | 1 +", testTail: HOSTILE[2]!, headCommit: "b".repeat(40) }, now());
+  // Its series: a patch that is text, hostile text included, and one that is not UTF-8 (stored as base64).
+  const patches = [
+    { commit: "e".repeat(40), subject: HOSTILE[1]!, patch: Buffer.from(`From ${"e".repeat(40)} Mon Sep 17 00:00:00 2001\nSubject: ${HOSTILE[1]}\n\n${HOSTILE.join("\n")}\n`) },
+    { commit: "b".repeat(40), subject: HOSTILE[4]!, patch: Buffer.from([0x46, 0x72, 0x6f, 0x6d, 0x20, 0xe9, 0x00, 0x0a]) },
+  ];
+  const series = { stored: true as const, patches, bytes: patches.reduce((sum, patch) => sum + patch.patch.length, 0) };
+  tasks.finish(task.id, "done", { summary: HOSTILE[4]!, diffstat: " a.txt | 1 +", testTail: HOSTILE[2]!, headCommit: "b".repeat(40), series }, now());
   tasks.create({ repo: "octo/lib", repoDir: h.home, ref: null, baseCommit: "c".repeat(40), goal: "queued one", maxSteps: 1, maxTokens: 1, timeoutMs: 1, model: "m", turnId: "turn-z" }, now());
   const subscriptions = createSubscriptionStore(db);
   subscriptions.add({ repo: "octo/app", number: 3 }, "cli", now());
@@ -164,7 +172,7 @@ describe.skipIf(gate.skip)(gate.title("vigil store copy"), () => {
   it("a day of activity goes into PostgreSQL and back into a new file: every table's rows identical, the same hashes, and the copied-back home verifies", async () => {
     const { home, file } = await seedHomeWithADay();
     const before = sqliteTables(file);
-    for (const table of ["journal", "events", "approvals", "actions", "turns", "usage", "tasks", "subscriptions", "pr_heads", "daemon_state", "transcripts", "wakeups", "poll_cache", "webhook_deliveries", "memory_versions", "magic_docs"]) {
+    for (const table of ["journal", "events", "approvals", "actions", "turns", "usage", "tasks", "task_patches", "subscriptions", "pr_heads", "daemon_state", "transcripts", "wakeups", "poll_cache", "webhook_deliveries", "memory_versions", "magic_docs"]) {
       expect(before[table]!.length, `${table} was seeded`).toBeGreaterThan(0);
     }
     const url = await cluster.createDatabase();
@@ -172,7 +180,7 @@ describe.skipIf(gate.skip)(gate.title("vigil store copy"), () => {
     const into = await runVigilAsync(["store", "copy", "--to", url], cleanEnv(home));
     expect(into.stderr).toBe("");
     expect(into.code).toBe(0);
-    expect(into.stdout).toMatch(/^copying SQLite .*vigil\.db → PostgreSQL vigil_admin@127\.0\.0\.1:\d+\/vigil_test_\d+_\d+ \(schema version 0 → 2\)\n/);
+    expect(into.stdout).toMatch(new RegExp(`^copying SQLite .*vigil\\.db → PostgreSQL vigil_admin@127\\.0\\.0\\.1:\\d+/vigil_test_\\d+_\\d+ \\(schema version 0 → ${PG_VERSION}\\)\n`));
     expect(into.stdout).toMatch(/\n {2}journal +\d{2},\d{3} row\(s\)\n/);
     expect(into.stdout).toMatch(/copied [\d,]+ row\(s\) in [\d.]+ s \([\d,]+ rows\/s; the journal [\d,]+ rows\/s\)/);
     expect(into.stdout).toContain("; its recall index was rebuilt");
@@ -377,10 +385,10 @@ describe.skipIf(gate.skip)(gate.title("vigil store copy"), () => {
     const home = makeTempHome();
     const url = await cluster.createDatabase();
     const first = await runVigilAsync(["store", "migrate", "--url", url], cleanEnv(home));
-    expect(first.stdout).toMatch(/^PostgreSQL vigil_admin@127\.0\.0\.1:\d+\/\w+: schema version 0 → 2\n$/);
+    expect(first.stdout).toMatch(new RegExp(`^PostgreSQL vigil_admin@127\\.0\\.0\\.1:\\d+/\\w+: schema version 0 → ${PG_VERSION}\n$`));
     expect(first.code).toBe(0);
     const again = await runVigilAsync(["store", "migrate"], cleanEnv(home, { VIGIL_DATABASE_URL: url }));
-    expect(again.stdout).toMatch(/: schema version 2 → 2 \(up to date\)\n$/);
+    expect(again.stdout).toMatch(new RegExp(`: schema version ${PG_VERSION} → ${PG_VERSION} \\(up to date\\)\n$`));
     expect(again.stdout).not.toContain(cluster.password);
     const sqlite = await runVigilAsync(["store", "migrate"], cleanEnv(home));
     expect(sqlite.stdout).toBe(`SQLite ${path.join(home, "vigil.db")}: schema version 0 → ${MIGRATIONS.at(-1)!.version}\n`);

@@ -2,10 +2,11 @@ import type { Command } from "commander";
 import { totalTokens } from "../../brain/usage-ledger.js";
 import type { VigilContext } from "../../context/open-context.js";
 import { applyTask, TaskApplyError } from "../../tasks/apply-task.js";
-import { runGit } from "../../tasks/run-git.js";
+import { createTaskPatchStore } from "../../tasks/task-patch-store.js";
 import { createTaskStore, type TaskRecord } from "../../tasks/task-store.js";
 import { removeTaskWorktree } from "../../tasks/task-worktree.js";
 import { writeLine, type CliIo } from "../cli-io.js";
+import { describeTaskCommits } from "./describe-task-commits.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { withContext } from "../with-context.js";
 
@@ -17,8 +18,8 @@ export function registerTaskCommands(program: Command, io: CliIo, setExit: (code
     .option("--json", 'print {"tasks":[...]}')
     .action(async (options: { json?: boolean }) => setExit(await withContext(io, (ctx) => _list(io, ctx, options))));
   const task = program.command("task").description("one coding task: show, apply, cancel; clean finished worktrees");
-  task.command("show").description("a task's goal, steps, summary and diff").argument("<id>").action(async (id: string) => run((ctx) => _show(io, ctx, _id(id)))());
-  task.command("apply").description("cherry-pick a done task's commits onto your current branch (refuses on a dirty tree)").argument("<id>").action(async (id: string) => run((ctx) => _apply(io, ctx, _id(id)))());
+  task.command("show").description("a task's goal, steps, summary, commits and diff (from the store when its branch is gone)").argument("<id>").action(async (id: string) => run((ctx) => _show(io, ctx, _id(id)))());
+  task.command("apply").description("apply a done task's commits onto your current branch: cherry-picked, or the stored series with git am when its branch is gone (refuses on a dirty tree)").argument("<id>").action(async (id: string) => run((ctx) => _apply(io, ctx, _id(id)))());
   task.command("cancel").description("cancel a queued or running task").argument("<id>").action(async (id: string) => run((ctx) => _cancel(io, ctx, _id(id)))());
   task.command("clean").description("remove the worktrees of finished tasks (their branches stay)").action(run((ctx) => _clean(io, ctx)));
 }
@@ -78,7 +79,7 @@ function _show(io: CliIo, ctx: VigilContext, id: number): number {
     task.summary ?? "(not finished)",
   ];
   if (task.testTail) lines.push("", "last command output:", task.testTail);
-  if (task.headCommit) lines.push("", "diff:", runGit(task.repoDir, ["diff", "--stat", "--patch", task.baseCommit, task.headCommit], ctx.env).trimEnd());
+  lines.push(...describeTaskCommits(task, createTaskPatchStore(ctx.db), ctx.env));
   writeLine(io.stdout, lines.join("\n"));
   return EXIT.ok;
 }
@@ -86,9 +87,13 @@ function _show(io: CliIo, ctx: VigilContext, id: number): number {
 function _apply(io: CliIo, ctx: VigilContext, id: number): number {
   const task = _get(ctx, id);
   try {
-    const { commits, branch } = applyTask(task, ctx.env);
-    ctx.journal.append({ kind: "task", summary: `task #${id} applied by the user: ${commits} commit(s) onto ${branch}`, data: { taskId: id, event: "applied", branch, commits } });
-    writeLine(io.stdout, `applied task #${id}: ${commits} commit(s) cherry-picked onto ${branch} in ${task.repoDir}`);
+    const store = createTaskPatchStore(ctx.db);
+    const patches = store.list(id);
+    const missingReason = patches.length === 0 ? store.missingReason(task) : undefined;
+    const { commits, branch, from } = applyTask(task, ctx.env, { patches, ...(missingReason ? { missingReason } : {}) });
+    const how = from === "store" ? `applied from the store with git am (the checkout no longer holds the commits of ${task.branch})` : "cherry-picked";
+    ctx.journal.append({ kind: "task", summary: `task #${id} applied by the user: ${commits} commit(s) onto ${branch}${from === "store" ? " from the store" : ""}`, data: { taskId: id, event: "applied", branch, commits, from } });
+    writeLine(io.stdout, `applied task #${id}: ${commits} commit(s) ${how} onto ${branch} in ${task.repoDir}`);
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof TaskApplyError)) throw error;

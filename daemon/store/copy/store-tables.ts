@@ -27,6 +27,7 @@ export const COPIED_TABLES: readonly StoreTable[] = [
   { name: "memory_versions", key: ["version"] },
   { name: "magic_docs", key: ["path"] },
   { name: "tasks", key: ["id"] },
+  { name: "task_patches", key: ["task_id", "position"] },
 ];
 
 /** The full-text index: derived from the journal and transcripts, rebuilt on the target instead of copied. */

@@ -10,6 +10,7 @@ import { postgresPollCacheSchema } from "./postgres-poll-cache-schema.js";
 import { postgresRecallSchema } from "./postgres-recall-schema.js";
 import { POSTGRES_RUNTIME_ROLE, POSTGRES_RUNTIME_ROLE_SCHEMA } from "./postgres-runtime-role-schema.js";
 import { postgresSubscriptionSchema } from "./postgres-subscription-schema.js";
+import { postgresTaskPatchSchema } from "./postgres-task-patch-schema.js";
 import { postgresTaskSchema } from "./postgres-task-schema.js";
 import { postgresTurnSchema } from "./postgres-turn-schema.js";
 import { postgresUsageSchema } from "./postgres-usage-schema.js";
@@ -53,4 +54,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       postgresTaskSchema(ROLE),
     ].join("\n"),
   },
+  // 4: each task's commits as a patch series (issue 22).
+  { version: 4, sql: postgresTaskPatchSchema(ROLE) },
 ];
