@@ -30,6 +30,11 @@ export interface Journal {
    * out, and nothing is written if `work` throws.
    */
   batchRendering<T>(work: () => T): T;
+  /**
+   * batchRendering for a transaction that spans microtasks (the store port's, on SQLite): rows
+   * appended until the returned release are rendered then, if it says the transaction committed.
+   */
+  holdRendering(): (committed: boolean) => void;
 }
 
 /**
@@ -91,19 +96,24 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     const stored = new Map(storedHash.all(entries[0]!.seq).map((row) => [row.seq, row.hash]));
     return entries.filter((entry) => stored.get(entry.seq) === entry.hash);
   };
-  const batchRendering = <T>(work: () => T): T => {
+  const holdRendering = () => {
     batchDepth++;
+    return (committed: boolean) => {
+      if (--batchDepth > 0) return;
+      const entries = committed ? _stillStored(pending) : [];
+      pending = [];
+      render(entries);
+    };
+  };
+  const batchRendering = <T>(work: () => T): T => {
+    const release = holdRendering();
     let done = false;
     try {
       const result = work();
       done = true;
       return result;
     } finally {
-      if (--batchDepth === 0) {
-        const entries = done ? _stillStored(pending) : [];
-        pending = [];
-        render(entries);
-      }
+      release(done);
     }
   };
 
@@ -112,6 +122,7 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     appendMany: (inputs) => appendAll.immediate(inputs),
     listDay,
     batchRendering,
+    holdRendering,
   };
 }
 

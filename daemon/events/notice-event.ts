@@ -1,4 +1,6 @@
 import type { Journal } from "../../logs/journal.js";
+import type { JournalInput } from "../../logs/journal-entry.js";
+import type { StoreTx } from "../context/store-tx.js";
 import type { VigilDatabase } from "../store/open-database.js";
 import { runInTransaction } from "../store/run-in-transaction.js";
 import type { EnqueueResult, EventQueue, NewEvent } from "./event-queue.js";
@@ -10,13 +12,22 @@ import type { EnqueueResult, EventQueue, NewEvent } from "./event-queue.js";
 export function noticeEvent(deps: { db: VigilDatabase; events: EventQueue; journal: Journal }, event: NewEvent): EnqueueResult {
   return runInTransaction(deps.db, () => {
     const queued = deps.events.enqueue(event);
-    if (queued.inserted) {
-      deps.journal.append({
-        kind: "noticed",
-        summary: `${event.source}/${event.type}: ${event.summary}`,
-        data: { eventId: queued.id, source: event.source, type: event.type, trust: event.trust, urgent: event.urgent ?? false },
-      });
-    }
+    if (queued.inserted) deps.journal.append(_noticedRow(event, queued.id));
     return queued;
   });
+}
+
+/** noticeEvent on the store port (either engine), inside the caller's transaction. */
+export async function noticeEventIn(tx: StoreTx, event: NewEvent): Promise<EnqueueResult> {
+  const queued = await tx.queue.enqueue(event);
+  if (queued.inserted) await tx.journal.append(_noticedRow(event, queued.id));
+  return queued;
+}
+
+function _noticedRow(event: NewEvent, eventId: number): JournalInput {
+  return {
+    kind: "noticed",
+    summary: `${event.source}/${event.type}: ${event.summary}`,
+    data: { eventId, source: event.source, type: event.type, trust: event.trust, urgent: event.urgent ?? false },
+  };
 }

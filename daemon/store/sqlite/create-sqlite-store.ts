@@ -1,0 +1,63 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { VigilDatabase } from "../open-database.js";
+import type { VigilStore } from "../vigil-store.js";
+
+export class StoreRuleError extends Error {}
+
+/**
+ * The store port on SQLite's one connection. `tx` is today's synchronous domains behind promises
+ * that are already settled, so `work` runs in microtasks between `BEGIN IMMEDIATE` and `COMMIT`:
+ * nothing else on the event loop (a timer, a request, another process's turn of the lock) gets
+ * in. That holds only while `work` awaits nothing but `tx`; a sentinel on `setImmediate` finds a
+ * transaction still open when the event loop turned, and it is rolled back with StoreRuleError
+ * (a bug to fix, never a state to live with: another writer could have joined it). Transactions
+ * of the store queue behind each other; one begun inside another's `work` is a bug too.
+ */
+export interface SqliteStoreOptions {
+  /** Called as each transaction begins; what it returns is told whether it committed (the journal holds its Markdown until then). */
+  hold?: () => (committed: boolean) => void;
+}
+
+export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => () => undefined }: SqliteStoreOptions = {}): VigilStore<Tx> {
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+  let tail: Promise<unknown> = Promise.resolve();
+  // Which store's work is running: a transaction asked for inside it would wait for itself.
+  const inside = new AsyncLocalStorage<true>();
+
+  const _run = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
+    begin.run();
+    const release = hold();
+    let committed = false;
+    let turned = false;
+    const sentinel = setImmediate(() => (turned = true));
+    try {
+      const value = await inside.run(true, () => work(tx));
+      if (turned) throw new StoreRuleError("a store transaction on SQLite awaited something besides the store (the event loop turned while it was open): it was rolled back; await only tx's methods inside transaction()");
+      commit.run();
+      committed = true;
+      return value;
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      throw error;
+    } finally {
+      clearImmediate(sentinel);
+      release(committed);
+    }
+  };
+
+  return {
+    engine: "sqlite",
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      if (inside.getStore()) return Promise.reject(new StoreRuleError("store.transaction() was called inside another transaction's work: use that transaction's tx"));
+      const run = tail.then(() => _run(work));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    close: async () => {
+      await tail;
+      db.close();
+    },
+  };
+}
