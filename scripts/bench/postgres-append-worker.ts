@@ -1,19 +1,45 @@
-// One writer node of the PostgreSQL journal bench: VIGIL_DATABASE_URL (never argv), argv count and
-// batch size. Says "ready" once connected, appends on "go", and reports "done" with its rows.
+// One writer node of the PostgreSQL benches: VIGIL_DATABASE_URL (never argv), argv count, batch
+// size and mode. Says "ready" once connected, writes on "go", and reports "done" with its rows.
+//   journal: appendMany of `batch` rows per statement, one after another;
+//   notice:  noticeEventIn through the store port, one event and its journal row per transaction,
+//            `batch` transactions at once (a node taking in deliveries from several connections).
+import { postgresStoreTx } from "../../daemon/context/store-tx.js";
+import { noticeEventIn } from "../../daemon/events/notice-event.js";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
 import { createPostgresJournal } from "../../daemon/store/postgres/create-postgres-journal.js";
+import { createPostgresStore } from "../../daemon/store/postgres/create-postgres-store.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runtime-role-schema.js";
-import { benchJournalInput } from "./postgres-bench-input.js";
+import { benchJournalInput, benchNewEvent } from "./postgres-bench-input.js";
 
-const [countText, batchText] = process.argv.slice(2);
+const [countText, batchText, mode = "journal"] = process.argv.slice(2);
 const count = Number(countText);
 const batch = Number(batchText);
-const pool = await openPostgresPool({ url: process.env.VIGIL_DATABASE_URL!, role: POSTGRES_RUNTIME_ROLE, max: 1 });
-const journal = createPostgresJournal({ pool, timeZone: "UTC", redact: createRedactor(["not-a-real-secret"]) });
+const redact = createRedactor(["not-a-real-secret"]);
+const pool = await openPostgresPool({ url: process.env.VIGIL_DATABASE_URL!, role: POSTGRES_RUNTIME_ROLE, max: mode === "notice" ? batch : 1 });
+const write = mode === "notice" ? _notice : _append;
 process.send!("ready");
 await new Promise((resolve) => process.once("message", resolve));
-for (let i = 0; i < count; i += batch) await journal.appendMany(Array.from({ length: Math.min(batch, count - i) }, (_, j) => benchJournalInput(i + j)));
+await write();
 process.send!({ done: count });
 await pool.end();
 process.disconnect();
+
+async function _append(): Promise<void> {
+  const journal = createPostgresJournal({ pool, timeZone: "UTC", redact });
+  for (let i = 0; i < count; i += batch) await journal.appendMany(Array.from({ length: Math.min(batch, count - i) }, (_, j) => benchJournalInput(i + j)));
+}
+
+async function _notice(): Promise<void> {
+  const store = createPostgresStore(pool, (client) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date() }));
+  let next = 0;
+  const tag = `${process.pid}`;
+  await Promise.all(
+    Array.from({ length: batch }, async () => {
+      while (next < count) {
+        const i = next++;
+        await store.transaction((tx) => noticeEventIn(tx, benchNewEvent(`${tag}-${i}`)));
+      }
+    }),
+  );
+}
