@@ -25,6 +25,8 @@ import { makeTempHome } from "../support/temp-home.js";
 import { openTestJournal } from "../support/open-test-journal.js";
 
 const gate = checkPostgresTools();
+/** The PostgreSQL schema version a fresh store is migrated to. */
+const POSTGRES_LATEST = POSTGRES_MIGRATIONS.at(-1)!.version;
 
 /**
  * Text that breaks careless copying: JSON and SQL quoting, PostgreSQL's array literal syntax (the
@@ -172,7 +174,7 @@ describe.skipIf(gate.skip)(gate.title("vigil store copy"), () => {
     const into = await runVigilAsync(["store", "copy", "--to", url], cleanEnv(home));
     expect(into.stderr).toBe("");
     expect(into.code).toBe(0);
-    expect(into.stdout).toMatch(/^copying SQLite .*vigil\.db → PostgreSQL vigil_admin@127\.0\.0\.1:\d+\/vigil_test_\d+_\d+ \(schema version 0 → 2\)\n/);
+    expect(into.stdout).toMatch(new RegExp(`^copying SQLite .*vigil\\.db → PostgreSQL vigil_admin@127\\.0\\.0\\.1:\\d+/vigil_test_\\d+_\\d+ \\(schema version 0 → ${POSTGRES_LATEST}\\)\n`));
     expect(into.stdout).toMatch(/\n {2}journal +\d{2},\d{3} row\(s\)\n/);
     expect(into.stdout).toMatch(/copied [\d,]+ row\(s\) in [\d.]+ s \([\d,]+ rows\/s; the journal [\d,]+ rows\/s\)/);
     expect(into.stdout).toContain("; its recall index was rebuilt");
@@ -377,10 +379,10 @@ describe.skipIf(gate.skip)(gate.title("vigil store copy"), () => {
     const home = makeTempHome();
     const url = await cluster.createDatabase();
     const first = await runVigilAsync(["store", "migrate", "--url", url], cleanEnv(home));
-    expect(first.stdout).toMatch(/^PostgreSQL vigil_admin@127\.0\.0\.1:\d+\/\w+: schema version 0 → 2\n$/);
+    expect(first.stdout).toMatch(new RegExp(`^PostgreSQL vigil_admin@127\\.0\\.0\\.1:\\d+/\\w+: schema version 0 → ${POSTGRES_LATEST}\n$`));
     expect(first.code).toBe(0);
     const again = await runVigilAsync(["store", "migrate"], cleanEnv(home, { VIGIL_DATABASE_URL: url }));
-    expect(again.stdout).toMatch(/: schema version 2 → 2 \(up to date\)\n$/);
+    expect(again.stdout).toMatch(new RegExp(`: schema version ${POSTGRES_LATEST} → ${POSTGRES_LATEST} \\(up to date\\)\n$`));
     expect(again.stdout).not.toContain(cluster.password);
     const sqlite = await runVigilAsync(["store", "migrate"], cleanEnv(home));
     expect(sqlite.stdout).toBe(`SQLite ${path.join(home, "vigil.db")}: schema version 0 → ${MIGRATIONS.at(-1)!.version}\n`);
