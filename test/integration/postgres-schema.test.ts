@@ -13,6 +13,12 @@ import { makeTempHome } from "../support/temp-home.js";
 const gate = checkPostgresTools();
 /** FTS5's own tables behind `recall`, which PostgreSQL has no need of. */
 const FTS_SHADOWS = ["recall_config", "recall_content", "recall_data", "recall_docsize", "recall_idx"];
+/**
+ * What only PostgreSQL has: the coordination of several nodes on one store (nodes, leases, and the
+ * index claims find a partition's pending events by), which a single SQLite daemon has no need of.
+ */
+const COORDINATION_TABLES = ["leases", "nodes"];
+const COORDINATION_INDEXES = ["events_pending_by_partition"];
 /** The keys SQLite numbers itself (a rowid alias given no value on insert): an identity in PostgreSQL. */
 const NUMBERED_KEYS = ["approvals.id", "events.id", "memory_versions.version", "tasks.id", "wakeups.id"];
 
@@ -41,6 +47,8 @@ const RUNTIME_PRIVILEGES: Record<string, string[]> = {
   magic_docs: ["SELECT", "INSERT", "UPDATE", "DELETE"],
   tasks: ["SELECT", "INSERT", "UPDATE"],
   task_patches: ["SELECT", "INSERT"],
+  nodes: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+  leases: ["SELECT", "INSERT", "UPDATE"],
   schema_version: ["SELECT"],
 };
 
@@ -96,8 +104,8 @@ async function postgresFacts(pool: Pool, table: string): Promise<TableFacts & { 
     await pool.query<{ name: string; columns: string }>(
       `SELECT i.relname AS name, (SELECT string_agg(a.attname, ', ' ORDER BY k.ord) FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum) AS columns
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid = ('vigil.' || $1)::regclass AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = x.indexrelid)`,
-      [table],
+        WHERE x.indrelid = ('vigil.' || $1)::regclass AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = x.indexrelid) AND i.relname <> ALL ($2::text[])`,
+      [table, COORDINATION_INDEXES],
     )
   ).rows;
   return {
@@ -148,7 +156,7 @@ describe.skipIf(gate.skip)(gate.title("the PostgreSQL schema beside SQLite's"), 
     const sqliteTables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((name) => !FTS_SHADOWS.includes(name));
     const postgresTables = (await owner.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'vigil' AND table_type = 'BASE TABLE' ORDER BY table_name")).rows
       .map((row) => row.table_name)
-      .filter((name) => name !== "schema_version");
+      .filter((name) => name !== "schema_version" && !COORDINATION_TABLES.includes(name));
     expect(postgresTables).toEqual(sqliteTables);
     expect([...COPIED_TABLES.map((table) => table.name), ...DERIVED_TABLES].sort()).toEqual(sqliteTables);
   });

@@ -1,8 +1,12 @@
 import type { PostgresQueryable } from "../postgres/postgres-queryable.js";
 import type { ColumnKind, TableShape } from "./copy-sides.js";
 
-/** Tables of the `vigil` schema that are the migration runner's, not the store's. */
-const BOOKKEEPING = ["schema_version"];
+/**
+ * Tables of the `vigil` schema that are not the store's content: the migration runner's, and the
+ * running nodes' coordination (nodes, leases), which a copy does not carry: it moves a home, not a
+ * running team, and a fresh store's nodes register themselves.
+ */
+const BOOKKEEPING = ["schema_version", "nodes", "leases"];
 
 /** The store's tables in the `vigil` schema and their columns in order; generated columns (recall's words) are the database's to fill. */
 export async function readPostgresTables(db: PostgresQueryable): Promise<TableShape[]> {

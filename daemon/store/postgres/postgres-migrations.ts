@@ -2,10 +2,13 @@ import type { Migration } from "../open-database.js";
 import { postgresActionSchema } from "./postgres-action-schema.js";
 import { postgresApprovalSchema } from "./postgres-approval-schema.js";
 import { postgresDaemonStateSchema } from "./postgres-daemon-state-schema.js";
+import { postgresEventPartitionSchema } from "./postgres-event-partition-schema.js";
 import { postgresEventSchema } from "./postgres-event-schema.js";
 import { postgresJournalSchema } from "./postgres-journal-schema.js";
+import { postgresLeaseSchema } from "./postgres-lease-schema.js";
 import { postgresMagicDocSchema } from "./postgres-magic-doc-schema.js";
 import { postgresMemoryVersionSchema } from "./postgres-memory-version-schema.js";
+import { postgresNodeSchema } from "./postgres-node-schema.js";
 import { postgresPollCacheSchema } from "./postgres-poll-cache-schema.js";
 import { postgresRecallSchema } from "./postgres-recall-schema.js";
 import { POSTGRES_RUNTIME_ROLE, POSTGRES_RUNTIME_ROLE_SCHEMA } from "./postgres-runtime-role-schema.js";
@@ -54,6 +57,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       postgresTaskSchema(ROLE),
     ].join("\n"),
   },
+  // 3: coordination of several nodes on one store (PostgreSQL only): nodes, leases, event partitions.
+  { version: 3, sql: [postgresNodeSchema(ROLE), postgresLeaseSchema(ROLE), postgresEventPartitionSchema(ROLE)].join("\n") },
   // 4: each task's commits as a patch series (issue 22).
   { version: 4, sql: postgresTaskPatchSchema(ROLE) },
 ];
