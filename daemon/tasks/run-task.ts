@@ -31,8 +31,9 @@ const COMMAND_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * One attempt of a claimed task: a fresh worktree, the forked worker, a commit of whatever it
- * changed (done or not) on the task branch, and the result as a `task.finished` or
- * `task.failed` event. Never throws: a git failure fails the task with its message.
+ * left uncommitted (done or not) on the task branch, and the result (every commit since the base,
+ * the worker's own and Vigil's) as a `task.finished` or `task.failed` event. Never throws: a git
+ * failure fails the task with its message.
  */
 export async function runTask(deps: RunTaskDeps, task: TaskRecord, signal: AbortSignal): Promise<void> {
   let outcome: TaskWorkerOutcome;
@@ -78,7 +79,7 @@ function _settle(deps: RunTaskDeps, task: TaskRecord, outcome: TaskWorkerOutcome
   let diffstat = "";
   let series: TaskSeries | undefined;
   try {
-    headCommit = commitTaskWork(task.worktree!, _commitMessage(task, outcome), deps.env);
+    headCommit = commitTaskWork(task.worktree!, task.baseCommit, _commitMessage(task, outcome), deps.env);
     diffstat = diffstatSince(task.worktree!, task.baseCommit, deps.env);
     // Kept with the task's row, so show and apply outlive the branch (issue 22).
     if (headCommit) series = readTaskSeries(task.worktree!, task.baseCommit, headCommit, deps.env);

@@ -29,12 +29,17 @@ export function removeTaskWorktree(repoDir: string, dir: string, env?: NodeJS.Pr
   runGit(repoDir, ["worktree", "prune"], env);
 }
 
-/** Commits everything the worker changed (author Vigil); returns the new head, or null when nothing changed. */
-export function commitTaskWork(dir: string, message: string, env?: NodeJS.ProcessEnv): string | null {
+/**
+ * Commits whatever the worker left uncommitted (author Vigil), then returns the head of the task's
+ * work: HEAD when the branch has commits since `baseCommit`, whoever made them (the worker may
+ * commit itself through run_command, leaving nothing for Vigil to commit), or null when it has none.
+ */
+export function commitTaskWork(dir: string, baseCommit: string, message: string, env?: NodeJS.ProcessEnv): string | null {
   runGit(dir, ["add", "--all"], env);
-  if (runGit(dir, ["status", "--porcelain"], env).trim() === "") return null;
   // --no-verify: the user's hooks are theirs to run; the user sees the commit before it goes anywhere.
-  runGit(dir, ["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message], env);
+  if (runGit(dir, ["status", "--porcelain"], env).trim() !== "") runGit(dir, ["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message], env);
+  // A head the worker moved back to (or behind) the base has no commits of the task's.
+  if (runGit(dir, ["rev-list", "--count", `${baseCommit}..HEAD`], env).trim() === "0") return null;
   return runGit(dir, ["rev-parse", "HEAD"], env).trim();
 }
 

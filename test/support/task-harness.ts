@@ -14,11 +14,12 @@ export interface TaskHarness {
 
 /**
  * The daemon harness with the user's buggy repository as its workspace and a task runner beside
- * it (as run-daemon's heartbeat job, ticked by the test). `$REPO` in `extra` is the checkout.
+ * it (as run-daemon's heartbeat job, ticked by the test). `$REPO` in `extra` is the checkout;
+ * `tools` is more of the `tools` map (`sandbox: { enabled: false }`).
  */
-export async function startTaskHarness(extra = "", env: Record<string, string> = {}, policy = "{ start_task: auto }"): Promise<TaskHarness> {
+export async function startTaskHarness(extra = "", env: Record<string, string> = {}, policy = "{ start_task: auto }", tools = ""): Promise<TaskHarness> {
   const repo = makeBuggyRepo(path.join(makeTempHome("vigil-task-repo-"), "app"));
-  const config = `${BASE_CONFIG}tools: { workspace: [${repo}], policy: ${policy} }\n${extra.replaceAll("$REPO", repo)}`;
+  const config = `${BASE_CONFIG}tools: { workspace: [${repo}], policy: ${policy}${tools ? `, ${tools}` : ""} }\n${extra.replaceAll("$REPO", repo)}`;
   const h = await startHarness({ config, env });
   const runner = createTaskRunner(
     { ...h.ctx, store: h.runtime.tasks, usage: h.runtime.turn.usage, timeZone: "UTC", maxOutputTokens: 4096, ...(h.runtime.sandbox ? { sandbox: h.runtime.sandbox } : {}) },
