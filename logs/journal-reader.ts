@@ -1,8 +1,7 @@
+import type { StoreEngine } from "../daemon/store/vigil-store.js";
 import type { JournalEntry } from "./journal-entry.js";
 import type { EntryQuery } from "./query-entries.js";
 import type { ChainVerdict } from "./verify-chain.js";
-
-export type StoreEngine = "sqlite" | "postgres";
 
 /**
  * The journal as its readers see it, on either engine: `vigil log` (and `--follow`), `vigil log
