@@ -1,30 +1,81 @@
-import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
-import type { EnqueueResult, EventQueue, NewEvent } from "../events/event-queue.js";
+import type { EnqueueResult, EventQueue, NewEvent, QueuedEvent, ReleaseOptions, BatchLimits } from "../events/event-queue.js";
+import { toQueuedEvent, type EventRow } from "../events/event-queue.js";
+import { pickBatch } from "../events/pick-batch.js";
 import type { Redactor } from "../logger/redact-secrets.js";
+import type { ClaimedEventRow } from "../store/postgres/claim-work.js";
 import { createPostgresEventQueue } from "../store/postgres/create-postgres-event-queue.js";
 import { createPostgresJournal } from "../store/postgres/create-postgres-journal.js";
+import { createPostgresTurnQueue, type PostgresNode } from "../store/postgres/create-postgres-turn-queue.js";
+import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
 import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
 import type { Journal } from "../../logs/journal.js";
+
+/** The queue as a store transaction offers it: intake, and a turn's claim, completion and hand-back. */
+export interface QueuePort {
+  enqueue(event: NewEvent): Promise<EnqueueResult>;
+  countPending(): Promise<number>;
+  /** A turn's batch: all pending events (within `limits`), urgent first, then oldest first. */
+  claim(turnId: string, limits?: BatchLimits): Promise<QueuedEvent[]>;
+  complete(turnId: string, at: Date): Promise<number>;
+  release(turnId: string, options?: ReleaseOptions): Promise<{ released: number; quarantined: QueuedEvent[] }>;
+  unclaim(turnId: string): Promise<number>;
+}
 
 /**
  * What a store transaction offers (daemon/store/vigil-store.ts), composed here above the ground.
  * It grows a domain at a time as callers move onto the port (docs/DESIGN.md, "The store port").
  */
 export interface StoreTx {
-  queue: { enqueue(event: NewEvent): Promise<EnqueueResult> };
+  queue: QueuePort;
   journal: { append(input: JournalInput): Promise<JournalEntry>; appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]> };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
 export function sqliteStoreTx({ events, journal }: { events: EventQueue; journal: Journal }): StoreTx {
   return {
-    queue: { enqueue: async (event) => events.enqueue(event) },
+    queue: {
+      enqueue: async (event) => events.enqueue(event),
+      countPending: async () => events.countPending(),
+      claim: async (turnId, limits) => events.claim(turnId, limits),
+      complete: async (turnId, at) => events.complete(turnId, at),
+      release: async (turnId, options) => events.release(turnId, options),
+      unclaim: async (turnId) => events.unclaim(turnId),
+    },
     journal: { append: async (input) => journal.append(input), appendMany: async (inputs) => journal.appendMany(inputs) },
   };
 }
 
-/** PostgreSQL's domains on the transaction's own client. */
-export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, now }: { timeZone: string; redact: Redactor; now: () => Date }): StoreTx {
+/** A claim with no limits takes at most this many events on PostgreSQL, where "every pending event" spans every node's partitions. */
+const UNLIMITED_CLAIM = 10_000;
+
+/** PostgreSQL's domains on the transaction's own client, for one node (`node`: its id and the leases its turns hold). */
+export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, now, node }: { timeZone: string; redact: Redactor; now: () => Date; node: PostgresNode }): StoreTx {
   const journal = createPostgresJournal({ pool: client, timeZone, redact, now });
-  return { queue: createPostgresEventQueue({ db: client, redact, now }), journal: { append: journal.append, appendMany: journal.appendMany } };
+  const intake = createPostgresEventQueue({ db: client, redact, now });
+  const turns = createPostgresTurnQueue(client, node);
+  return {
+    queue: {
+      enqueue: intake.enqueue,
+      countPending: turns.countPending,
+      claim: async (turnId, limits) => (await turns.claim(turnId, limits?.maxEvents ?? UNLIMITED_CLAIM, limits && ((rows) => pickBatch(rows.map(_candidate), limits)))).map(_queued),
+      complete: turns.complete,
+      release: async (turnId, options) => {
+        const { released, quarantined } = await turns.release(turnId, options);
+        return { released, quarantined: quarantined.map(_queued) };
+      },
+      unclaim: turns.unclaim,
+    },
+    journal: { append: journal.append, appendMany: journal.appendMany },
+  };
+}
+
+/** As SQLite's candidates query computes them: a batch folds events of one watch root or repository. */
+function _candidate(row: ClaimedEventRow) {
+  const payload = JSON.parse(row.payload) as { root?: unknown; repo?: unknown };
+  const foldKey = row.source === "files" ? `files:${String(payload.root ?? "")}` : row.source === "github" ? `github:${String(payload.repo ?? "")}` : null;
+  return { id: row.id, failures: row.failures, chars: row.summary.length + row.payload.length, foldKey };
+}
+
+function _queued(row: ClaimedEventRow): QueuedEvent {
+  return toQueuedEvent(row as unknown as EventRow);
 }

@@ -10,6 +10,7 @@ import { createPostgresJournal } from "../../daemon/store/postgres/create-postgr
 import { createPostgresStore } from "../../daemon/store/postgres/create-postgres-store.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runtime-role-schema.js";
+import { startPostgresNode } from "../../daemon/store/postgres/start-postgres-node.js";
 import { benchJournalInput, benchNewEvent } from "./postgres-bench-input.js";
 
 const [countText, batchText, mode = "journal"] = process.argv.slice(2);
@@ -31,7 +32,8 @@ async function _append(): Promise<void> {
 }
 
 async function _notice(): Promise<void> {
-  const store = createPostgresStore(pool, (client) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date() }));
+  const node = await startPostgresNode(pool, { version: "bench", leaseTtlMs: 30_000 });
+  const store = createPostgresStore(pool, (client) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node }));
   let next = 0;
   const tag = `${process.pid}`;
   await Promise.all(

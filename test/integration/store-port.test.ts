@@ -7,6 +7,8 @@ import { noticeEventIn } from "../../daemon/events/notice-event.js";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { createPostgresStore } from "../../daemon/store/postgres/create-postgres-store.js";
+import { LeaseLostError, type PostgresNode } from "../../daemon/store/postgres/create-postgres-turn-queue.js";
+import { startPostgresNode } from "../../daemon/store/postgres/start-postgres-node.js";
 import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runtime-role-schema.js";
 import { verifyPostgresChain } from "../../daemon/store/postgres/verify-postgres-chain.js";
 import { createSqliteStore, StoreRuleError } from "../../daemon/store/sqlite/create-sqlite-store.js";
@@ -34,7 +36,7 @@ let cluster: PostgresCluster | undefined;
 const closers: Array<() => Promise<void>> = [];
 const redact = createRedactor(["sekret-value-123"]);
 
-const ENGINES: Array<{ name: string; skip: boolean; open: () => Promise<EngineStore> }> = [
+const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlMs?: number }) => Promise<EngineStore> }> = [
   {
     name: "sqlite",
     skip: false,
@@ -57,12 +59,13 @@ const ENGINES: Array<{ name: string; skip: boolean; open: () => Promise<EngineSt
   {
     name: gate.title("postgres"),
     skip: gate.skip,
-    open: async () => {
+    open: async ({ leaseTtlMs = 30_000 } = {}) => {
       const pg = await openTestPostgresJournal(cluster!);
       const other = await openPostgresPool({ url: pg.url, role: POSTGRES_RUNTIME_ROLE, max: 4 });
-      const tx = (client: Parameters<typeof postgresStoreTx>[0]) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date() });
-      const store = createPostgresStore(pg.runtime, tx);
-      const second = createPostgresStore(other, tx);
+      const [node, otherNode] = [await startPostgresNode(pg.runtime, { version: "test", leaseTtlMs }), await startPostgresNode(other, { version: "test", leaseTtlMs })];
+      const tx = (as: PostgresNode) => (client: Parameters<typeof postgresStoreTx>[0]) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node: as });
+      const store = createPostgresStore(pg.runtime, tx(node));
+      const second = createPostgresStore(other, tx(otherNode));
       closers.push(async () => {
         await second.close();
         await pg.close();
@@ -137,6 +140,62 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect((await engine.journal()).map((row) => row.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(await engine.verify()).toMatchObject({ ok: true, rows: 40 });
   });
+
+  it.skipIf(skip)("a turn claims its batch, and its decision marks the events done in the transaction that journals it", async () => {
+    const engine = await open();
+    for (const key of ["a", "b", "c"]) await engine.store.transaction((tx) => noticeEventIn(tx, event(key)));
+    await engine.store.transaction((tx) => noticeEventIn(tx, { ...event("now"), urgent: true }));
+    const claimed = await engine.store.transaction((tx) => tx.queue.claim("turn-1"));
+    expect(claimed.map((queued) => queued.summary)).toEqual(["change now", "change a", "change b", "change c"]);
+    expect(claimed[0]).toMatchObject({ source: "github", trust: "untrusted", urgent: true, payload: { repo: "octo/app", number: 1 }, previousTurns: [], failures: 0 });
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(4);
+    await expect(
+      engine.store.transaction(async (tx) => {
+        await tx.queue.complete("turn-1", new Date());
+        throw new Error("the decision could not be journaled");
+      }),
+    ).rejects.toThrow();
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(4);
+    const done = await engine.store.transaction(async (tx) => {
+      const consumed = await tx.queue.complete("turn-1", new Date());
+      await tx.journal.append({ kind: "quiet", summary: "nothing to do", data: { turnId: "turn-1", events: consumed } });
+      return consumed;
+    });
+    expect(done).toBe(4);
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(0);
+    expect(await engine.store.transaction((tx) => tx.queue.claim("turn-2"))).toEqual([]);
+  });
+
+  it.skipIf(skip)("a failed turn hands its events back with its id remembered; blamed again, an event is quarantined; unclaim is untouched", async () => {
+    const engine = await open();
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("bad")));
+    await engine.store.transaction((tx) => tx.queue.claim("turn-1"));
+    expect(await engine.store.transaction((tx) => tx.queue.release("turn-1", { blame: true, quarantineAfter: 2 }))).toEqual({ released: 1, quarantined: [] });
+    const again = await engine.store.transaction((tx) => tx.queue.claim("turn-2"));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ previousTurns: ["turn-1"], failures: 1 });
+    const second = await engine.store.transaction((tx) => tx.queue.release("turn-2", { blame: true, quarantineAfter: 2 }));
+    expect(second.released).toBe(0);
+    expect(second.quarantined.map((queued) => [queued.summary, queued.failures])).toEqual([["change bad", 2]]);
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(0);
+
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("retry-smaller")));
+    await engine.store.transaction((tx) => tx.queue.claim("turn-3"));
+    expect(await engine.store.transaction((tx) => tx.queue.unclaim("turn-3"))).toBe(1);
+    expect((await engine.store.transaction((tx) => tx.queue.claim("turn-4")))[0]).toMatchObject({ summary: "change retry-smaller", previousTurns: [], failures: 0 });
+  });
+
+  it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
+    const engine = await open();
+    for (let i = 0; i < 5; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`e${i}`)));
+    const limits = { maxEvents: 2, maxChars: 1_000_000, eventChars: 10_000, foldAfter: 100, maxFolded: 100 };
+    const first = await engine.store.transaction((tx) => tx.queue.claim("turn-1", limits));
+    expect(first.map((queued) => queued.summary)).toEqual(["change e0", "change e1"]);
+    await engine.store.transaction((tx) => tx.queue.complete("turn-1", new Date()));
+    const next = await engine.store.transaction((tx) => tx.queue.claim("turn-2", limits));
+    expect(next.map((queued) => queued.summary)).toEqual(["change e2", "change e3"]);
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(3);
+  });
 });
 
 describe("the store port's rules on SQLite", () => {
@@ -173,5 +232,38 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
     expect(await engine.events()).toHaveLength(20);
     expect(await engine.journal()).toHaveLength(20);
     expect((await engine.verify()).ok).toBe(true);
+  });
+
+  it("one partition's turns run one at a time across nodes, and unrelated partitions side by side", async () => {
+    const engine = await ENGINES[1]!.open();
+    const other = (key: string): NewEvent => ({ ...event(key), payload: { repo: "octo/other", number: 2 } });
+    for (const key of ["app-1", "app-2"]) await engine.store.transaction((tx) => noticeEventIn(tx, event(key)));
+    for (const key of ["other-1"]) await engine.store.transaction((tx) => noticeEventIn(tx, other(key)));
+    const limits = { maxEvents: 1, maxChars: 1_000_000, eventChars: 10_000, foldAfter: 100, maxFolded: 100 };
+    const mine = await engine.store.transaction((tx) => tx.queue.claim("a-1", limits));
+    const theirs = await engine.second!.transaction((tx) => tx.queue.claim("b-1"));
+    expect(mine.map((queued) => queued.summary)).toEqual(["change app-1"]);
+    // octo/app is this node's while a-1 runs: the other node gets the other repository only.
+    expect(theirs.map((queued) => queued.summary)).toEqual(["change other-1"]);
+    await engine.store.transaction((tx) => tx.queue.complete("a-1", new Date()));
+    expect((await engine.second!.transaction((tx) => tx.queue.claim("b-2"))).map((queued) => queued.summary)).toEqual(["change app-2"]);
+  });
+
+  it("a node that stalled past its lease cannot record a decision for events another node took over", async () => {
+    const engine = await ENGINES[1]!.open({ leaseTtlMs: 300 });
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("contested")));
+    expect(await engine.store.transaction((tx) => tx.queue.claim("stalled-1"))).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const taken = await engine.second!.transaction((tx) => tx.queue.claim("other-1"));
+    expect(taken[0]).toMatchObject({ summary: "change contested", previousTurns: ["stalled-1"] });
+    await expect(
+      engine.store.transaction(async (tx) => {
+        await tx.queue.complete("stalled-1", new Date());
+        await tx.journal.append({ kind: "decided", summary: "acted on a stale claim", data: { turnId: "stalled-1" } });
+      }),
+    ).rejects.toThrow(LeaseLostError);
+    expect(await engine.second!.transaction((tx) => tx.queue.complete("other-1", new Date()))).toBe(1);
+    expect((await engine.journal()).map((row) => row.summary)).not.toContain("acted on a stale claim");
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(0);
   });
 });

@@ -70,6 +70,16 @@ SELECT head.partition FROM head JOIN vigil.events AS e ON e.id = head.id
  LIMIT $2
  FOR UPDATE OF e SKIP LOCKED`;
 
+/**
+ * Partitions whose claimed events nobody holds any more: their lease expired or was released with
+ * events still claimed (a node that stopped or stalled mid-turn). With no pending event they have
+ * no head for PICK to find, so they are looked for first, and taken over like any expired lease.
+ */
+const ABANDONED = `SELECT DISTINCT ${PARTITION} AS partition FROM vigil.events AS e
+ WHERE e.state = 'claimed'
+   AND NOT EXISTS (SELECT FROM vigil.leases AS l WHERE l.name = 'partition:' || ${PARTITION} AND l.holder IS NOT NULL AND l.expires_at > now())
+ LIMIT $1`;
+
 /** SQLite's hand-back (releaseAbandoned): pending again, the claiming turn kept among the previous ones. */
 const HAND_BACK = `UPDATE vigil.events AS e SET state = 'pending',
        previous_turn = CASE WHEN previous_turn IS NULL THEN claimed_by ELSE previous_turn || ',' || claimed_by END, claimed_by = NULL
@@ -92,26 +102,39 @@ RETURNING e.id, e.source, e.type, e.trust, e.urgent, e.summary, e.payload, e.rec
  * queue's claim. Call it inside a transaction (the store's), so the leases, the hand-back and the
  * claim commit together; all times are the database's. Taking over a lease whose holder let it
  * expire hands that holder's claimed events back first, noting its turn in `previous_turn` as a
- * restart's recovery does, so they are handled again (and the ledger can tell what was done).
+ * restart's recovery does, so they are handled again (and the ledger can tell what was done);
+ * a partition whose events are all claimed under a lease nobody holds any more (no pending head
+ * to find) is looked for first and taken over the same way.
  * Leases taken for partitions that got no event (the limit ran out) are released again.
  * Batch limits by size and folding (pickBatch) stay the caller's.
  */
 export async function claimWork(tx: PostgresQueryable, { holder, turnId, limit, leaseTtlMs }: ClaimWorkOptions): Promise<ClaimedWork> {
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new RangeError(`claimWork's limit must be a positive whole number of events, not ${String(limit)}`);
   checkDurationMs(leaseTtlMs, "claimWork's leaseTtlMs");
+  const partitionOf = (lease: AcquiredLease) => lease.name.slice("partition:".length);
+  const handBack = async (leases: readonly AcquiredLease[]) => {
+    const begun = leases.filter((lease) => lease.begun).map(partitionOf);
+    return begun.length > 0 ? ((await tx.query(HAND_BACK, [begun])).rowCount ?? 0) : 0;
+  };
+  const abandoned = (await tx.query<{ partition: string }>(ABANDONED, [limit])).rows.map((row) => row.partition);
+  const rescued = abandoned.length > 0 ? await acquireLeases(tx, abandoned.map(partitionLeaseName), holder, leaseTtlMs) : [];
+  let handedBack = await handBack(rescued);
   const picked = (await tx.query<{ partition: string }>(PICK, [holder, limit])).rows.map((row) => row.partition);
   const held = await acquireLeases(tx, picked.map(partitionLeaseName), holder, leaseTtlMs);
-  const partitionOf = (lease: AcquiredLease) => lease.name.slice("partition:".length);
-  const begun = held.filter((lease) => lease.begun).map(partitionOf);
-  const handedBack = begun.length > 0 ? ((await tx.query(HAND_BACK, [begun])).rowCount ?? 0) : 0;
+  handedBack += await handBack(held);
   const rows = held.length > 0 ? (await tx.query<Record<keyof ClaimedEventRow, string>>(CLAIM, [turnId, held.map(partitionOf), limit])).rows : [];
   const events = rows.map(_toClaimedEventRow).sort((a, b) => b.urgent - a.urgent || a.id - b.id);
   const used = new Set(events.map((event) => event.partition));
   const leases: AcquiredLease[] = [];
+  // A holding the rescue began is reported as begun, though the pick's acquire found it already this node's.
+  const rescuedBegun = new Set(rescued.filter((lease) => lease.begun).map((lease) => lease.name));
   for (const lease of held) {
-    if (used.has(partitionOf(lease))) leases.push(lease);
+    if (used.has(partitionOf(lease))) leases.push(rescuedBegun.has(lease.name) ? { ...lease, begun: true } : lease);
     else await releaseLease(tx, lease.name, holder, lease.token);
   }
+  // A partition rescued but not picked (the limit ran out) is pending again and free for any node.
+  const kept = new Set(held.map((lease) => lease.name));
+  for (const lease of rescued) if (!kept.has(lease.name)) await releaseLease(tx, lease.name, holder, lease.token);
   return { events, leases, handedBack };
 }
 
