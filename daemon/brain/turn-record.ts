@@ -1,9 +1,16 @@
 import { clipText } from "../../logs/clip-text.js";
+import type { JournalInput } from "../../logs/journal-entry.js";
 import type { JournalKind } from "../../logs/journal-kinds.js";
 import { localDay } from "../../logs/local-day.js";
+import type { StoreTx } from "../context/store-tx.js";
+import type { QueuedEvent } from "../events/event-queue.js";
+import type { VigilStore } from "../store/vigil-store.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { usageOf, type ModelReply } from "./model-client.js";
+import { createTurnRows } from "./turn-rows.js";
 import { addUsage, NO_USAGE, type TokenUsage } from "./usage-ledger.js";
+
+type DecisionKind = Extract<JournalKind, "quiet" | "decided">;
 
 /** The bookkeeping of one turn: its row in `turns`, its token usage, and how it ends. */
 export interface TurnRecord {
@@ -12,18 +19,33 @@ export interface TurnRecord {
   /** Adds a reply's usage to the turn and to the day's usage table. */
   countUsage(model: string, reply: ModelReply): void;
   /** The decision row, the events marked done and the turn closed: one transaction. */
-  finish(kind: Extract<JournalKind, "quiet" | "decided">, summary: string, data: Record<string, unknown>): void;
+  finish(kind: DecisionKind, summary: string, data: Record<string, unknown>): void;
   /**
    * The turn could not finish: its events go back to the queue for a later turn, except those
    * that failed `quarantineAfter` turns in a row (with blame), which are set aside and journaled.
    * Returns how many were set aside.
    */
-  fail(options?: { blame?: boolean; quarantineAfter?: number; error?: Error }): number;
+  fail(options?: FailOptions): number;
+}
+
+export interface FailOptions {
+  blame?: boolean;
+  quarantineAfter?: number;
+  error?: Error;
+}
+
+/** TurnRecord on the store port (either engine): the same bookkeeping, each step a store transaction. */
+export interface PortTurnRecord {
+  id: string;
+  usage: TokenUsage;
+  countUsage(model: string, reply: ModelReply): Promise<void>;
+  finish(kind: DecisionKind, summary: string, data: Record<string, unknown>): Promise<void>;
+  fail(options?: FailOptions): Promise<number>;
 }
 
 export function startTurnRecord(deps: Pick<TurnDeps, "db" | "journal" | "events" | "usage" | "timeZone" | "now">, id: string, reason: string): TurnRecord {
-  deps.db.prepare("INSERT INTO turns (id, reason, started_at) VALUES (?, ?, ?)").run(id, reason, deps.now().toISOString());
-  const close = deps.db.prepare("UPDATE turns SET ended_at = ?, outcome = ? WHERE id = ?");
+  const turns = createTurnRows(deps.db);
+  turns.start(id, reason, deps.now());
   const record: TurnRecord = {
     id,
     usage: NO_USAGE,
@@ -36,8 +58,8 @@ export function startTurnRecord(deps: Pick<TurnDeps, "db" | "journal" | "events"
       deps.db
         .transaction(() => {
           const consumed = deps.events.complete(id, deps.now());
-          deps.journal.append({ kind, summary, data: { turnId: id, reason, events: consumed, usage: record.usage, ...data } });
-          close.run(deps.now().toISOString(), kind === "quiet" ? "quiet" : "acted", id);
+          deps.journal.append(_decisionRow({ id, reason, usage: record.usage }, kind, summary, data, consumed));
+          turns.close(id, deps.now(), _outcome(kind));
         })
         .immediate();
     },
@@ -45,18 +67,57 @@ export function startTurnRecord(deps: Pick<TurnDeps, "db" | "journal" | "events"
       return deps.db
         .transaction(() => {
           const { quarantined } = deps.events.release(id, { blame, ...(quarantineAfter ? { quarantineAfter } : {}) });
-          for (const event of quarantined) {
-            deps.journal.append({
-              kind: "error",
-              summary: `event #${event.id} quarantined after ${event.failures} failed turns in a row: ${event.source}/${event.type}: ${clipText(event.summary, 200)}`,
-              data: { event: "event-quarantined", eventId: event.id, source: event.source, type: event.type, failures: event.failures, turnId: id, error: clipText(error?.message ?? "", 500) },
-            });
-          }
-          close.run(deps.now().toISOString(), "failed", id);
+          for (const event of quarantined) deps.journal.append(_quarantineRow(event, id, error));
+          turns.close(id, deps.now(), "failed");
           return quarantined.length;
         })
         .immediate();
     },
   };
   return record;
+}
+
+/**
+ * startTurnRecord on the store port. On PostgreSQL `finish` is fenced by the queue (its partition
+ * leases are renewed first): a turn that lost them throws LeaseLostError and records nothing.
+ */
+export async function startTurnRecordIn(store: VigilStore<StoreTx>, deps: { timeZone: string; now: () => Date }, id: string, reason: string): Promise<PortTurnRecord> {
+  await store.transaction((tx) => tx.turns.start(id, reason, deps.now()));
+  const record: PortTurnRecord = {
+    id,
+    usage: NO_USAGE,
+    async countUsage(model, reply) {
+      const usage = usageOf(reply);
+      record.usage = addUsage(record.usage, usage);
+      await store.transaction((tx) => tx.usage.record(localDay(deps.now(), deps.timeZone), model, usage));
+    },
+    finish: (kind, summary, data) =>
+      store.transaction(async (tx) => {
+        const consumed = await tx.queue.complete(id, deps.now());
+        await tx.journal.append(_decisionRow({ id, reason, usage: record.usage }, kind, summary, data, consumed));
+        await tx.turns.close(id, deps.now(), _outcome(kind));
+      }),
+    fail: ({ blame = false, quarantineAfter, error } = {}) =>
+      store.transaction(async (tx) => {
+        const { quarantined } = await tx.queue.release(id, { blame, ...(quarantineAfter ? { quarantineAfter } : {}) });
+        if (quarantined.length) await tx.journal.appendMany(quarantined.map((event) => _quarantineRow(event, id, error)));
+        await tx.turns.close(id, deps.now(), "failed");
+        return quarantined.length;
+      }),
+  };
+  return record;
+}
+
+const _outcome = (kind: DecisionKind) => (kind === "quiet" ? "quiet" : "acted");
+
+function _decisionRow(turn: { id: string; reason: string; usage: TokenUsage }, kind: DecisionKind, summary: string, data: Record<string, unknown>, consumed: number): JournalInput {
+  return { kind, summary, data: { turnId: turn.id, reason: turn.reason, events: consumed, usage: turn.usage, ...data } };
+}
+
+function _quarantineRow(event: QueuedEvent, turnId: string, error: Error | undefined): JournalInput {
+  return {
+    kind: "error",
+    summary: `event #${event.id} quarantined after ${event.failures} failed turns in a row: ${event.source}/${event.type}: ${clipText(event.summary, 200)}`,
+    data: { event: "event-quarantined", eventId: event.id, source: event.source, type: event.type, failures: event.failures, turnId, error: clipText(error?.message ?? "", 500) },
+  };
 }

@@ -6,7 +6,10 @@ import type { ClaimedEventRow } from "../store/postgres/claim-work.js";
 import { createPostgresEventQueue } from "../store/postgres/create-postgres-event-queue.js";
 import { createPostgresJournal } from "../store/postgres/create-postgres-journal.js";
 import { createPostgresTurnQueue, type PostgresNode } from "../store/postgres/create-postgres-turn-queue.js";
+import { createPostgresTurnRows } from "../store/postgres/create-postgres-turn-rows.js";
+import { createPostgresUsageLedger } from "../store/postgres/create-postgres-usage-ledger.js";
 import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
+import type { TokenCounts, TurnOutcome } from "../store/store-records.js";
 import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
 import type { Journal } from "../../logs/journal.js";
 
@@ -27,12 +30,24 @@ export interface QueuePort {
  */
 export interface StoreTx {
   queue: QueuePort;
+  turns: { start(id: string, reason: string, at: Date): Promise<void>; close(id: string, at: Date, outcome: TurnOutcome): Promise<void> };
+  usage: { record(day: string, model: string, usage: TokenCounts): Promise<void>; forDay(day: string): Promise<TokenCounts> };
   journal: { append(input: JournalInput): Promise<JournalEntry>; appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]> };
 }
 
+/** Today's SQLite domains, handed in by the assembly above (the brain's turn rows and usage ledger are above this layer). */
+export interface SqliteDomains {
+  events: EventQueue;
+  journal: Journal;
+  turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void };
+  usage: { record(day: string, model: string, usage: TokenCounts): void; forDay(day: string): TokenCounts };
+}
+
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal }: { events: EventQueue; journal: Journal }): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage }: SqliteDomains): StoreTx {
   return {
+    turns: { start: async (id, reason, at) => turns.start(id, reason, at), close: async (id, at, outcome) => turns.close(id, at, outcome) },
+    usage: { record: async (day, model, counts) => usage.record(day, model, counts), forDay: async (day) => usage.forDay(day) },
     queue: {
       enqueue: async (event) => events.enqueue(event),
       countPending: async () => events.countPending(),
@@ -54,6 +69,8 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
   const intake = createPostgresEventQueue({ db: client, redact, now });
   const turns = createPostgresTurnQueue(client, node);
   return {
+    turns: createPostgresTurnRows(client),
+    usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,
       countPending: turns.countPending,

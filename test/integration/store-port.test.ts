@@ -2,6 +2,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postgresStoreTx, sqliteStoreTx, type StoreTx } from "../../daemon/context/store-tx.js";
+import { startTurnRecordIn } from "../../daemon/brain/turn-record.js";
+import { createTurnRows } from "../../daemon/brain/turn-rows.js";
+import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
 import { noticeEventIn } from "../../daemon/events/notice-event.js";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
@@ -27,6 +30,8 @@ interface EngineStore {
   events(): Promise<Array<{ id: number; dedupe_key: string; summary: string }>>;
   journal(): Promise<Array<{ seq: number; summary: string; data: string }>>;
   verify(): Promise<ChainVerdict>;
+  /** A table's rows behind the port's back, first column first; PostgreSQL's bigint counts as numbers. */
+  table(name: "turns" | "usage"): Promise<Array<Record<string, unknown>>>;
   /** Today's Markdown, where the engine renders it ("" when none). */
   markdown(): string;
 }
@@ -44,7 +49,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -52,6 +57,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
         events: async () => db.prepare("SELECT id, dedupe_key, summary FROM events ORDER BY id").all() as never,
         journal: async () => db.prepare("SELECT seq, summary, data FROM journal ORDER BY seq").all() as never,
         verify: async () => verifyChain(db),
+        table: async (name) => db.prepare(`SELECT * FROM ${name} ORDER BY 1`).all() as never,
         markdown: () => (existsSync(logs) ? (readdirSync(logs, { recursive: true }) as string[]).filter((file) => file.endsWith(".md")).map((file) => readFileSync(path.join(logs, file), "utf8")).join("") : ""),
       };
     },
@@ -77,6 +83,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
         events: () => rows("SELECT id, dedupe_key, summary FROM vigil.events ORDER BY id") as never,
         journal: () => rows("SELECT seq, summary, data FROM vigil.journal ORDER BY seq") as never,
         verify: () => verifyPostgresChain(pg.owner),
+        table: async (name) => (await pg.owner.query(`SELECT * FROM vigil.${name} ORDER BY 1`)).rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === "string" && /^\d+$/.test(value) && key !== "id" ? Number(value) : value]))),
         markdown: () => "",
       };
     },
@@ -183,6 +190,39 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     await engine.store.transaction((tx) => tx.queue.claim("turn-3"));
     expect(await engine.store.transaction((tx) => tx.queue.unclaim("turn-3"))).toBe(1);
     expect((await engine.store.transaction((tx) => tx.queue.claim("turn-4")))[0]).toMatchObject({ summary: "change retry-smaller", previousTurns: [], failures: 0 });
+  });
+
+  it.skipIf(skip)("a turn's record: its row, its usage by day and model, and a decision that closes it with its events in one transaction", async () => {
+    const engine = await open();
+    const at = () => new Date("2026-12-02T10:00:00.000Z");
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("review")));
+    await engine.store.transaction((tx) => tx.queue.claim("turn-1"));
+    const record = await startTurnRecordIn(engine.store, { timeZone: "UTC", now: at }, "turn-1", "event");
+    const reply = { usage: { input_tokens: 1200, output_tokens: 80, cache_read_input_tokens: 900, cache_creation_input_tokens: 0 } } as never;
+    await record.countUsage("claude-haiku-5-5", reply);
+    await record.countUsage("claude-haiku-5-5", reply);
+    await record.finish("decided", "commented on the review", { actions: ["github_comment"] });
+    expect(await engine.table("turns")).toEqual([{ id: "turn-1", reason: "event", started_at: at().toISOString(), ended_at: at().toISOString(), outcome: "acted" }]);
+    expect(await engine.table("usage")).toEqual([{ day: "2026-12-02", model: "claude-haiku-5-5", calls: 2, input: 2400, output: 160, cache_read: 1800, cache_write: 0 }]);
+    expect(await engine.store.transaction((tx) => tx.usage.forDay("2026-12-02"))).toEqual({ calls: 2, input: 2400, output: 160, cacheRead: 1800, cacheWrite: 0 });
+    const decision = (await engine.journal()).at(-1)!;
+    expect(decision.summary).toBe("commented on the review");
+    expect(JSON.parse(decision.data)).toMatchObject({ turnId: "turn-1", reason: "event", events: 1, usage: { calls: 2, input: 2400 }, actions: ["github_comment"] });
+    expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(0);
+  });
+
+  it.skipIf(skip)("a failed turn's record hands its events back, journals the quarantined ones, and closes as failed", async () => {
+    const engine = await open();
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("poison")));
+    for (const turn of ["turn-1", "turn-2"]) {
+      await engine.store.transaction((tx) => tx.queue.claim(turn));
+      const record = await startTurnRecordIn(engine.store, { timeZone: "UTC", now: () => new Date() }, turn, "event");
+      expect(await record.fail({ blame: true, quarantineAfter: 2, error: new Error("the model refused the request") })).toBe(turn === "turn-2" ? 1 : 0);
+    }
+    expect((await engine.table("turns")).map((row) => [row.id, row.outcome])).toEqual([["turn-1", "failed"], ["turn-2", "failed"]]);
+    const quarantine = (await engine.journal()).at(-1)!;
+    expect(quarantine.summary).toMatch(/^event #\d+ quarantined after 2 failed turns in a row: github\/pull_request.opened: change poison$/);
+    expect(JSON.parse(quarantine.data)).toMatchObject({ event: "event-quarantined", turnId: "turn-2", error: "the model refused the request" });
   });
 
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
