@@ -9,7 +9,8 @@ import { createPostgresTurnQueue, type PostgresNode } from "../store/postgres/cr
 import { createPostgresTurnRows } from "../store/postgres/create-postgres-turn-rows.js";
 import { createPostgresUsageLedger } from "../store/postgres/create-postgres-usage-ledger.js";
 import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
-import type { TokenCounts, TurnOutcome } from "../store/store-records.js";
+import type { ActionRow, NewActionRow, TokenCounts, TurnOutcome } from "../store/store-records.js";
+import { createPostgresActionRows } from "../store/postgres/create-postgres-action-ledger.js";
 import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
 import type { Journal } from "../../logs/journal.js";
 
@@ -32,6 +33,13 @@ export interface StoreTx {
   queue: QueuePort;
   turns: { start(id: string, reason: string, at: Date): Promise<void>; close(id: string, at: Date, outcome: TurnOutcome): Promise<void> };
   usage: { record(day: string, model: string, usage: TokenCounts): Promise<void>; forDay(day: string): Promise<TokenCounts> };
+  /** The action ledger: what keeps a side effect from running twice (daemon/tools/action-ledger.ts). */
+  actions: {
+    start(row: NewActionRow): Promise<void>;
+    finish(id: string, state: "done" | "failed", outcome: string, at: Date): Promise<void>;
+    findRepeat(turnIds: readonly string[], tool: string, inputHash: string): Promise<ActionRow | undefined>;
+    markInterrupted(turnIds: readonly string[], at: Date): Promise<ActionRow[]>;
+  };
   journal: { append(input: JournalInput): Promise<JournalEntry>; appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]> };
 }
 
@@ -41,11 +49,23 @@ export interface SqliteDomains {
   journal: Journal;
   turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void };
   usage: { record(day: string, model: string, usage: TokenCounts): void; forDay(day: string): TokenCounts };
+  actions: {
+    start(row: NewActionRow): void;
+    finish(id: string, state: "done" | "failed", outcome: string, at: Date): void;
+    findRepeat(turnIds: readonly string[], tool: string, inputHash: string): ActionRow | undefined;
+    markInterrupted(turnIds: readonly string[], at: Date): ActionRow[];
+  };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions }: SqliteDomains): StoreTx {
   return {
+    actions: {
+      start: async (row) => actions.start(row),
+      finish: async (id, state, outcome, at) => actions.finish(id, state, outcome, at),
+      findRepeat: async (turnIds, tool, inputHash) => actions.findRepeat(turnIds, tool, inputHash),
+      markInterrupted: async (turnIds, at) => actions.markInterrupted(turnIds, at),
+    },
     turns: { start: async (id, reason, at) => turns.start(id, reason, at), close: async (id, at, outcome) => turns.close(id, at, outcome) },
     usage: { record: async (day, model, counts) => usage.record(day, model, counts), forDay: async (day) => usage.forDay(day) },
     queue: {
@@ -70,6 +90,7 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
   const turns = createPostgresTurnQueue(client, node);
   return {
     turns: createPostgresTurnRows(client),
+    actions: createPostgresActionRows(client),
     usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,

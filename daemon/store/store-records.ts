@@ -15,3 +15,23 @@ export interface TokenCounts {
   cacheRead: number;
   cacheWrite: number;
 }
+
+/** A row of the action ledger, as both engines return it. */
+export interface ActionRow {
+  id: string;
+  turnId: string;
+  tool: string;
+  state: "started" | "done" | "failed" | "unknown";
+  outcome: string | null;
+  input: string;
+}
+
+/** What starts an action's row: its id (turn id and tool-use id), the tool, and its input as canonical JSON with that text's hash. */
+export interface NewActionRow {
+  id: string;
+  turnId: string;
+  tool: string;
+  inputHash: string;
+  input: string;
+  at: Date;
+}

@@ -5,6 +5,7 @@ import { postgresStoreTx, sqliteStoreTx, type StoreTx } from "../../daemon/conte
 import { startTurnRecordIn } from "../../daemon/brain/turn-record.js";
 import { createTurnRows } from "../../daemon/brain/turn-rows.js";
 import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
+import { createActionRows, newActionRow } from "../../daemon/tools/action-ledger.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
 import { noticeEventIn } from "../../daemon/events/notice-event.js";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
@@ -49,7 +50,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db) }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -223,6 +224,26 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     const quarantine = (await engine.journal()).at(-1)!;
     expect(quarantine.summary).toMatch(/^event #\d+ quarantined after 2 failed turns in a row: github\/pull_request.opened: change poison$/);
     expect(JSON.parse(quarantine.data)).toMatchObject({ event: "event-quarantined", turnId: "turn-2", error: "the model refused the request" });
+  });
+
+  it.skipIf(skip)("the ledger: an action started in a turn that never finished is a repeat for the next turn, and interruption marks only the turns named", async () => {
+    const engine = await open();
+    const at = new Date("2026-12-02T10:00:00.000Z");
+    const comment = (turn: string, id: string) => newActionRow(turn, id, "github_comment", { repo: "octo/app", number: 1, body: "LGTM" }, at);
+    await engine.store.transaction((tx) => tx.actions.start(comment("turn-1", "toolu_1")));
+    await engine.store.transaction((tx) => tx.actions.start(comment("turn-9", "toolu_9")));
+    const hash = comment("x", "y").inputHash;
+    // turn-1 crashed after starting the comment: turn-2, retrying its events, must not post it again.
+    const repeat = await engine.store.transaction((tx) => tx.actions.findRepeat(["turn-1"], "github_comment", hash));
+    expect(repeat).toMatchObject({ id: "turn-1:toolu_1", turnId: "turn-1", tool: "github_comment", state: "started" });
+    expect(await engine.store.transaction((tx) => tx.actions.findRepeat(["turn-1"], "github_comment", newActionRow("x", "y", "github_comment", { body: "other" }, at).inputHash))).toBeUndefined();
+    expect(await engine.store.transaction((tx) => tx.actions.findRepeat([], "github_comment", hash))).toBeUndefined();
+    const marked = await engine.store.transaction((tx) => tx.actions.markInterrupted(["turn-1"], at));
+    expect(marked.map((row) => [row.id, row.state])).toEqual([["turn-1:toolu_1", "unknown"]]);
+    // turn-9 is another node's, still running: untouched, and it finishes as usual.
+    await engine.store.transaction((tx) => tx.actions.finish("turn-9:toolu_9", "done", "posted", at));
+    expect((await engine.store.transaction((tx) => tx.actions.findRepeat(["turn-9"], "github_comment", hash)))?.state).toBe("done");
+    expect((await engine.store.transaction((tx) => tx.actions.findRepeat(["turn-1"], "github_comment", hash)))?.state).toBe("unknown");
   });
 
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
