@@ -31,7 +31,12 @@ export interface QueuePort {
  */
 export interface StoreTx {
   queue: QueuePort;
-  turns: { start(id: string, reason: string, at: Date): Promise<void>; close(id: string, at: Date, outcome: TurnOutcome): Promise<void> };
+  turns: {
+    start(id: string, reason: string, at: Date): Promise<void>;
+    close(id: string, at: Date, outcome: TurnOutcome): Promise<void>;
+    /** The turns among `ids` still open are closed as interrupted; returns how many. */
+    interrupt(ids: readonly string[], at: Date): Promise<number>;
+  };
   usage: { record(day: string, model: string, usage: TokenCounts): Promise<void>; forDay(day: string): Promise<TokenCounts> };
   /** The action ledger: what keeps a side effect from running twice (daemon/tools/action-ledger.ts). */
   actions: {
@@ -47,7 +52,7 @@ export interface StoreTx {
 export interface SqliteDomains {
   events: EventQueue;
   journal: Journal;
-  turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void };
+  turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void; interrupt(ids: readonly string[], at: Date): number };
   usage: { record(day: string, model: string, usage: TokenCounts): void; forDay(day: string): TokenCounts };
   actions: {
     start(row: NewActionRow): void;
@@ -66,7 +71,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions }: Sqlite
       findRepeat: async (turnIds, tool, inputHash) => actions.findRepeat(turnIds, tool, inputHash),
       markInterrupted: async (turnIds, at) => actions.markInterrupted(turnIds, at),
     },
-    turns: { start: async (id, reason, at) => turns.start(id, reason, at), close: async (id, at, outcome) => turns.close(id, at, outcome) },
+    turns: { start: async (id, reason, at) => turns.start(id, reason, at), close: async (id, at, outcome) => turns.close(id, at, outcome), interrupt: async (ids, at) => turns.interrupt(ids, at) },
     usage: { record: async (day, model, counts) => usage.record(day, model, counts), forDay: async (day) => usage.forDay(day) },
     queue: {
       enqueue: async (event) => events.enqueue(event),

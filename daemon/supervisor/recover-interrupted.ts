@@ -1,3 +1,4 @@
+import { outcomeUnknownRow } from "../events/claim-batch.js";
 import type { Runtime } from "./assemble-runtime.js";
 
 /**
@@ -10,13 +11,7 @@ export function recoverInterrupted({ turn }: Runtime): void {
   turn.db
     .transaction(() => {
       const turns = turn.db.prepare("UPDATE turns SET ended_at = ?, outcome = 'interrupted' WHERE ended_at IS NULL").run(now.toISOString()).changes;
-      for (const action of turn.toolDeps.ledger.markInterrupted(now)) {
-        turn.journal.append({
-          kind: "error",
-          summary: `outcome unknown: ${action.tool} in interrupted turn ${action.turnId}; it will not be run again`,
-          data: { actionId: action.id, turnId: action.turnId, tool: action.tool, input: JSON.parse(action.input), outcome: "unknown" },
-        });
-      }
+      for (const action of turn.toolDeps.ledger.markInterrupted(now)) turn.journal.append(outcomeUnknownRow(action));
       const released = turn.events.releaseAbandoned();
       if (turns || released) {
         turn.journal.append({ kind: "system", summary: `recovered ${turns} interrupted turn(s); ${released} event(s) pending again`, data: { event: "recovered", turns, released } });

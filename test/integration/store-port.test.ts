@@ -8,6 +8,7 @@ import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
 import { createActionRows, newActionRow } from "../../daemon/tools/action-ledger.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
 import { noticeEventIn } from "../../daemon/events/notice-event.js";
+import { claimBatchIn } from "../../daemon/events/claim-batch.js";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { createPostgresStore } from "../../daemon/store/postgres/create-postgres-store.js";
@@ -246,6 +247,28 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect((await engine.store.transaction((tx) => tx.actions.findRepeat(["turn-1"], "github_comment", hash)))?.state).toBe("unknown");
   });
 
+  it.skipIf(skip)("the claim after a failed turn closes it as interrupted and turns its unfinished action into 'outcome unknown', journaled", async () => {
+    const engine = await open();
+    const at = new Date("2026-12-02T11:00:00.000Z");
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("half-done")));
+    await engine.store.transaction((tx) => claimBatchIn(tx, "turn-1", undefined, at));
+    await startTurnRecordIn(engine.store, { timeZone: "UTC", now: () => at }, "turn-1", "event");
+    await engine.store.transaction((tx) => tx.actions.start(newActionRow("turn-1", "toolu_1", "github_comment", { body: "LGTM" }, at)));
+    // The turn's process died here; its events went back without a word about the comment.
+    await engine.store.transaction((tx) => tx.queue.release("turn-1"));
+    const events = await engine.store.transaction((tx) => claimBatchIn(tx, "turn-2", undefined, at));
+    expect(events[0]!.previousTurns).toEqual(["turn-1"]);
+    expect((await engine.table("turns")).map((row) => [row.id, row.outcome])).toEqual([["turn-1", "interrupted"]]);
+    const row = (await engine.journal()).at(-1)!;
+    expect(row.summary).toBe("outcome unknown: github_comment in interrupted turn turn-1; it will not be run again");
+    expect((await engine.store.transaction((tx) => tx.actions.findRepeat(events[0]!.previousTurns, "github_comment", newActionRow("x", "y", "github_comment", { body: "LGTM" }, at).inputHash)))?.state).toBe("unknown");
+    // A second claim of the same history journals nothing again.
+    const rows = (await engine.journal()).length;
+    await engine.store.transaction((tx) => tx.queue.release("turn-2"));
+    await engine.store.transaction((tx) => claimBatchIn(tx, "turn-3", undefined, at));
+    expect(await engine.journal()).toHaveLength(rows);
+  });
+
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
     const engine = await open();
     for (let i = 0; i < 5; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`e${i}`)));
@@ -313,10 +336,14 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
   it("a node that stalled past its lease cannot record a decision for events another node took over", async () => {
     const engine = await ENGINES[1]!.open({ leaseTtlMs: 300 });
     await engine.store.transaction((tx) => noticeEventIn(tx, event("contested")));
-    expect(await engine.store.transaction((tx) => tx.queue.claim("stalled-1"))).toHaveLength(1);
+    expect(await engine.store.transaction((tx) => claimBatchIn(tx, "stalled-1", undefined, new Date()))).toHaveLength(1);
+    await engine.store.transaction((tx) => tx.actions.start(newActionRow("stalled-1", "toolu_1", "notify", { text: "PR ready" }, new Date())));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const taken = await engine.second!.transaction((tx) => tx.queue.claim("other-1"));
+    const taken = await engine.second!.transaction((tx) => claimBatchIn(tx, "other-1", undefined, new Date()));
     expect(taken[0]).toMatchObject({ summary: "change contested", previousTurns: ["stalled-1"] });
+    // The other node will not notify again: the stalled turn's started action is now of unknown outcome.
+    const hash = newActionRow("x", "y", "notify", { text: "PR ready" }, new Date()).inputHash;
+    expect((await engine.second!.transaction((tx) => tx.actions.findRepeat(taken[0]!.previousTurns, "notify", hash)))?.state).toBe("unknown");
     await expect(
       engine.store.transaction(async (tx) => {
         await tx.queue.complete("stalled-1", new Date());
