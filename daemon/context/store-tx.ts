@@ -11,6 +11,8 @@ import { createPostgresUsageLedger } from "../store/postgres/create-postgres-usa
 import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
 import type { ActionRow, NewActionRow, TokenCounts, TurnOutcome } from "../store/store-records.js";
 import { createPostgresActionRows } from "../store/postgres/create-postgres-action-ledger.js";
+import { createPostgresApprovals, type PostgresApprovals } from "../store/postgres/create-postgres-approvals.js";
+import { createPostgresDaemonState, type PostgresDaemonState } from "../store/postgres/create-postgres-daemon-state.js";
 import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
 import type { Journal } from "../../logs/journal.js";
 
@@ -38,6 +40,10 @@ export interface StoreTx {
     interrupt(ids: readonly string[], at: Date): Promise<number>;
   };
   usage: { record(day: string, model: string, usage: TokenCounts): Promise<void>; forDay(day: string): Promise<TokenCounts> };
+  /** Tool calls waiting for the user (daemon/policy/approvals.ts): decided once, whichever node hears first. */
+  approvals: PostgresApprovals;
+  /** Small named values kept across restarts (daemon/state/daemon-state.ts). */
+  state: PostgresDaemonState;
   /** The action ledger: what keeps a side effect from running twice (daemon/tools/action-ledger.ts). */
   actions: {
     start(row: NewActionRow): Promise<void>;
@@ -54,6 +60,8 @@ export interface SqliteDomains {
   journal: Journal;
   turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void; interrupt(ids: readonly string[], at: Date): number };
   usage: { record(day: string, model: string, usage: TokenCounts): void; forDay(day: string): TokenCounts };
+  approvals: Synchronous<PostgresApprovals>;
+  state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
   actions: {
     start(row: NewActionRow): void;
     finish(id: string, state: "done" | "failed", outcome: string, at: Date): void;
@@ -63,8 +71,10 @@ export interface SqliteDomains {
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage, actions }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state }: SqliteDomains): StoreTx {
   return {
+    approvals: _promising(approvals),
+    state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
     actions: {
       start: async (row) => actions.start(row),
       finish: async (id, state, outcome, at) => actions.finish(id, state, outcome, at),
@@ -96,6 +106,8 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
   return {
     turns: createPostgresTurnRows(client),
     actions: createPostgresActionRows(client),
+    approvals: createPostgresApprovals(client),
+    state: createPostgresDaemonState(client),
     usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,
@@ -110,6 +122,14 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
     },
     journal: { append: journal.append, appendMany: journal.appendMany },
   };
+}
+
+/** An asynchronous domain's synchronous twin: what SQLite's modules are. */
+type Synchronous<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K] };
+
+/** A synchronous domain's methods, each answering with a settled promise. */
+function _promising<T extends object>(domain: Synchronous<T>): T {
+  return Object.fromEntries(Object.entries(domain).map(([name, method]) => [name, async (...args: unknown[]) => (method as (...a: unknown[]) => unknown)(...args)])) as T;
 }
 
 /** As SQLite's candidates query computes them: a batch folds events of one watch root or repository. */

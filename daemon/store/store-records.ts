@@ -35,3 +35,17 @@ export interface NewActionRow {
   input: string;
   at: Date;
 }
+
+/** A tool call waiting for the user's approval, as both engines return it (daemon/policy/approvals.ts). */
+export interface ApprovalRow {
+  id: number;
+  turnId: string;
+  toolUseId: string;
+  tool: string;
+  input: string;
+  reason: string;
+  state: string;
+  createdAt: string;
+  expiresAt: string;
+  outcome: string | null;
+}

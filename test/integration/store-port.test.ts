@@ -6,6 +6,9 @@ import { startTurnRecordIn } from "../../daemon/brain/turn-record.js";
 import { createTurnRows } from "../../daemon/brain/turn-rows.js";
 import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
 import { createActionRows, newActionRow } from "../../daemon/tools/action-ledger.js";
+import { APPROVAL_TTL_MS, createApprovalQueue } from "../../daemon/policy/approvals.js";
+import { createDaemonState } from "../../daemon/state/daemon-state.js";
+import { POSTGRES_APPROVAL_TTL_MS } from "../../daemon/store/postgres/create-postgres-approvals.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
 import { noticeEventIn } from "../../daemon/events/notice-event.js";
 import { claimBatchIn } from "../../daemon/events/claim-batch.js";
@@ -51,7 +54,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db) }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -269,6 +272,31 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect(await engine.journal()).toHaveLength(rows);
   });
 
+  it.skipIf(skip)("approvals: requested with canonical input, decided once, expired after their time; state: set, read, deleted", async () => {
+    const engine = await open();
+    const at = new Date("2026-12-02T12:00:00.000Z");
+    const id = await engine.store.transaction((tx) => tx.approvals.request({ turnId: "turn-1", toolUseId: "toolu_1", tool: "run_command", input: { command: "npm test", cwd: "~/code/app" }, reason: "policy: ask" }, at));
+    const pending = await engine.store.transaction((tx) => tx.approvals.pending(at));
+    expect(pending).toEqual([{ id, turnId: "turn-1", toolUseId: "toolu_1", tool: "run_command", input: '{"command":"npm test","cwd":"~/code/app"}', reason: "policy: ask", state: "pending", createdAt: at.toISOString(), expiresAt: new Date(at.getTime() + APPROVAL_TTL_MS).toISOString(), outcome: null }]);
+    expect(await engine.store.transaction((tx) => tx.approvals.decide(id, "approved", at))).toBe(true);
+    expect(await engine.store.transaction((tx) => tx.approvals.decide(id, "denied", at))).toBe(false);
+    await engine.store.transaction((tx) => tx.approvals.finish(id, "done", "exit 0"));
+    expect(await engine.store.transaction((tx) => tx.approvals.get(id))).toMatchObject({ state: "done", outcome: "exit 0" });
+    const late = await engine.store.transaction((tx) => tx.approvals.request({ turnId: "turn-2", toolUseId: "toolu_2", tool: "write_file", input: { path: "a" }, reason: "ask" }, at));
+    const tomorrow = new Date(at.getTime() + APPROVAL_TTL_MS);
+    expect(await engine.store.transaction((tx) => tx.approvals.decide(late, "approved", tomorrow))).toBe(false);
+    expect((await engine.store.transaction((tx) => tx.approvals.expire(tomorrow))).map((row) => row.id)).toEqual([late]);
+    expect(await engine.store.transaction((tx) => tx.approvals.pending(tomorrow))).toEqual([]);
+
+    await engine.store.transaction((tx) => tx.state.set("lastTickAt", at.toISOString()));
+    await engine.store.transaction((tx) => tx.state.set("backoff", { minutes: 30, quietWakes: 2 }));
+    expect(await engine.store.transaction((tx) => tx.state.get("backoff"))).toEqual({ minutes: 30, quietWakes: 2 });
+    await engine.store.transaction((tx) => tx.state.delete("backoff"));
+    expect(await engine.store.transaction((tx) => tx.state.get("backoff"))).toBeUndefined();
+    expect(await engine.store.transaction((tx) => tx.state.get("lastTickAt"))).toBe(at.toISOString());
+    expect(POSTGRES_APPROVAL_TTL_MS).toBe(APPROVAL_TTL_MS);
+  });
+
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
     const engine = await open();
     for (let i = 0; i < 5; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`e${i}`)));
@@ -316,6 +344,20 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
     expect(await engine.events()).toHaveLength(20);
     expect(await engine.journal()).toHaveLength(20);
     expect((await engine.verify()).ok).toBe(true);
+  });
+
+  it("an approval answered on two nodes at once (the phone's reply on one, the desktop's button on another) is decided once", async () => {
+    const engine = await ENGINES[1]!.open();
+    const now = new Date();
+    for (let i = 0; i < 20; i++) {
+      const id = await engine.store.transaction((tx) => tx.approvals.request({ turnId: `t${i}`, toolUseId: "toolu", tool: "run_command", input: { i }, reason: "ask" }, now));
+      const answers = await Promise.all([
+        engine.store.transaction((tx) => tx.approvals.decide(id, "approved", now)),
+        engine.second!.transaction((tx) => tx.approvals.decide(id, "denied", now)),
+      ]);
+      expect(answers.filter(Boolean)).toHaveLength(1);
+      expect((await engine.store.transaction((tx) => tx.approvals.get(id)))!.state).toBe(answers[0] ? "approved" : "denied");
+    }
   });
 
   it("one partition's turns run one at a time across nodes, and unrelated partitions side by side", async () => {
