@@ -1,18 +1,9 @@
 import { canonicalJson } from "../../logs/canonical-json.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import type { ApprovalRow } from "../store/store-records.js";
 
-export interface Approval {
-  id: number;
-  turnId: string;
-  toolUseId: string;
-  tool: string;
-  input: string;
-  reason: string;
-  state: string;
-  createdAt: string;
-  expiresAt: string;
-  outcome: string | null;
-}
+/** A tool call waiting for the user, as the store keeps it on either engine. */
+export type Approval = ApprovalRow;
 
 const COLUMNS = "id, turn_id AS turnId, tool_use_id AS toolUseId, tool, input, reason, state, created_at AS createdAt, expires_at AS expiresAt, outcome";
 export const APPROVAL_TTL_MS = 24 * 60 * 60_000;
