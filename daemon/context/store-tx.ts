@@ -13,6 +13,8 @@ import type { ActionRow, NewActionRow, TokenCounts, TurnOutcome } from "../store
 import { createPostgresActionRows } from "../store/postgres/create-postgres-action-ledger.js";
 import { createPostgresApprovals, type PostgresApprovals } from "../store/postgres/create-postgres-approvals.js";
 import { createPostgresDaemonState, type PostgresDaemonState } from "../store/postgres/create-postgres-daemon-state.js";
+import { createPostgresDeliveries } from "../store/postgres/create-postgres-deliveries.js";
+import { createPostgresSubscriptions, type PostgresSubscriptions } from "../store/postgres/create-postgres-subscriptions.js";
 import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
 import type { Journal } from "../../logs/journal.js";
 
@@ -44,6 +46,10 @@ export interface StoreTx {
   approvals: PostgresApprovals;
   /** Small named values kept across restarts (daemon/state/daemon-state.ts). */
   state: PostgresDaemonState;
+  /** Followed pull requests and their heads (daemon/github/subscriptions.ts), as intake needs them. */
+  subscriptions: PostgresSubscriptions;
+  /** Webhook delivery ids seen: true for an id's first sight, on any node. */
+  deliveries: { record(id: string, event: string, at: Date): Promise<boolean> };
   /** The action ledger: what keeps a side effect from running twice (daemon/tools/action-ledger.ts). */
   actions: {
     start(row: NewActionRow): Promise<void>;
@@ -61,6 +67,8 @@ export interface SqliteDomains {
   turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void; interrupt(ids: readonly string[], at: Date): number };
   usage: { record(day: string, model: string, usage: TokenCounts): void; forDay(day: string): TokenCounts };
   approvals: Synchronous<PostgresApprovals>;
+  subscriptions: Synchronous<PostgresSubscriptions>;
+  deliveries: { record(id: string, event: string, at: Date): boolean };
   state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
   actions: {
     start(row: NewActionRow): void;
@@ -71,9 +79,17 @@ export interface SqliteDomains {
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries }: SqliteDomains): StoreTx {
   return {
     approvals: _promising(approvals),
+    subscriptions: {
+      add: async (ref, origin, now) => subscriptions.add(ref, origin, now),
+      end: async (ref, reason, now) => subscriptions.end(ref, reason, now),
+      covers: async (repo, number) => subscriptions.covers(repo, number),
+      recordHead: async (repo, number, headSha) => subscriptions.recordHead(repo, number, headSha),
+      pullsWithHead: async (repo, headSha) => subscriptions.pullsWithHead(repo, headSha),
+    },
+    deliveries: { record: async (id, event, at) => deliveries.record(id, event, at) },
     state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
     actions: {
       start: async (row) => actions.start(row),
@@ -108,6 +124,8 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
     actions: createPostgresActionRows(client),
     approvals: createPostgresApprovals(client),
     state: createPostgresDaemonState(client),
+    subscriptions: createPostgresSubscriptions(client),
+    deliveries: createPostgresDeliveries(client),
     usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,

@@ -6,7 +6,9 @@ import { createWalCheckpointer } from "../store/wal-checkpointer.js";
 import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-github-change.js";
 import { BodyTooLargeError, readBodyBytes } from "./read-body.js";
 import { sendJson } from "./send-json.js";
+import { answerIntake, DUPLICATE_DELIVERY, ignoredDelivery, type TakenDelivery } from "./take-in-delivery-in.js";
 import { verifyGithubSignature } from "./verify-github-signature.js";
+import { createWebhookDeliveries } from "./webhook-deliveries.js";
 
 /** GitHub's own limit for a webhook payload is 25 MB; ours is the design's 1 MiB. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -27,7 +29,7 @@ export interface WebhookCounters {
 export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
   if (!deps.secret) throw new TypeError("createWebhookHandler: github.webhooks.secret is empty; every signature would be forgeable");
   // The delivery id is recorded in the group's transaction; a second one with that id changes nothing.
-  const record = deps.db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING");
+  const deliveries = createWebhookDeliveries(deps.db);
   // Under a burst, checkpoints of the WAL run in a worker thread instead of inside a group's COMMIT.
   const checkpoints = createWalCheckpointer(deps.db);
   const group = createGroupCommit(deps.db, { around: deps.journal.batchRendering, onCommit: checkpoints.noteCommit });
@@ -77,19 +79,15 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
     // repeated delivery id is found there too, so "duplicate" is said only of a durable first one.
     const taken = await group.submit(() => _takeIn(name, delivery, payload), { othersComing: senders.size > 1 });
     counters[taken.counter]++;
-    sendJson(res, taken.status ?? 202, taken.body);
+    sendJson(res, taken.status, taken.body);
   };
 
   /** Runs inside the group's transaction; says which counter to bump once it is committed. */
-  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): { counter: Exclude<keyof WebhookCounters, "rejected">; body: Record<string, unknown>; status?: number } => {
-    // Seen before, or earlier in this same group: answered 200, as nothing was accepted.
-    if (record.run(delivery, name, deps.now().toISOString()).changes === 0) return { counter: "duplicates", body: { status: "duplicate" }, status: 200 };
+  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): TakenDelivery => {
+    if (!deliveries.record(delivery, name, deps.now())) return DUPLICATE_DELIVERY;
     const change = normalizeGithubEvent(name, payload);
-    if (!change) return { counter: "ignored", body: { status: "ignored", reason: `${name}.${String(payload.action ?? "")} is not followed` } };
-    const result = takeInGithubChange(deps, change);
-    if (!result.queued) return { counter: "unsubscribed", body: { status: "ignored", reason: "not subscribed" } };
-    const status = result.duplicate ? "duplicate" : "queued";
-    return { counter: result.duplicate ? "duplicates" : "queued", body: { status, eventId: result.eventId } };
+    if (!change) return ignoredDelivery(name, payload);
+    return answerIntake(takeInGithubChange(deps, change));
   };
 
   return { handle, counters };

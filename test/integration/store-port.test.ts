@@ -8,6 +8,10 @@ import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
 import { createActionRows, newActionRow } from "../../daemon/tools/action-ledger.js";
 import { APPROVAL_TTL_MS, createApprovalQueue } from "../../daemon/policy/approvals.js";
 import { createDaemonState } from "../../daemon/state/daemon-state.js";
+import { createSubscriptionStore } from "../../daemon/github/subscriptions.js";
+import { createWebhookDeliveries } from "../../daemon/http/webhook-deliveries.js";
+import { takeInDeliveryIn } from "../../daemon/http/take-in-delivery-in.js";
+import { githubExamples } from "../support/github-examples.js";
 import { POSTGRES_APPROVAL_TTL_MS } from "../../daemon/store/postgres/create-postgres-approvals.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
 import { noticeEventIn } from "../../daemon/events/notice-event.js";
@@ -54,7 +58,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db) }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -297,6 +301,24 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect(POSTGRES_APPROVAL_TTL_MS).toBe(APPROVAL_TTL_MS);
   });
 
+  it.skipIf(skip)("webhook deliveries (GitHub's own examples): queued once per delivery id, the unsubscribed and the unfollowed answered and left out", async () => {
+    const engine = await open();
+    const now = new Date();
+    await engine.store.transaction((tx) => tx.subscriptions.add({ repo: "codertocat/hello-world", number: 0 }, "cli", now));
+    const reviews = githubExamples(["pull_request_review"]).filter((example) => example.payload.action === "submitted");
+    expect(reviews.length).toBeGreaterThan(0);
+    const takeIn = (id: string, name: string, payload: Record<string, unknown>) => engine.store.transaction((tx) => takeInDeliveryIn(tx, { id, name, payload }, now));
+    const first = await takeIn("d-1", "pull_request_review", reviews[0]!.payload);
+    expect(first).toMatchObject({ counter: "queued", status: 202, body: { status: "queued" } });
+    expect(await takeIn("d-1", "pull_request_review", reviews[0]!.payload)).toMatchObject({ counter: "duplicates", status: 200 });
+    const elsewhere = { ...reviews[0]!.payload, repository: { ...reviews[0]!.payload.repository, full_name: "someone/else" }, review: { ...reviews[0]!.payload.review, id: 999 } };
+    expect(await takeIn("d-2", "pull_request_review", elsewhere)).toMatchObject({ counter: "unsubscribed" });
+    const labeled = githubExamples(["pull_request"]).find((example) => example.payload.action === "labeled")!;
+    expect(await takeIn("d-3", "pull_request", labeled.payload)).toMatchObject({ counter: "ignored", body: { reason: "pull_request.labeled is not followed" } });
+    expect(await engine.events()).toHaveLength(1);
+    expect((await engine.journal()).map((row) => row.summary)).toHaveLength(1);
+  });
+
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
     const engine = await open();
     for (let i = 0; i < 5; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`e${i}`)));
@@ -358,6 +380,24 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
       expect(answers.filter(Boolean)).toHaveLength(1);
       expect((await engine.store.transaction((tx) => tx.approvals.get(id)))!.state).toBe(answers[0] ? "approved" : "denied");
     }
+  });
+
+  it("a webhook redelivered to the other node at the same moment is accepted once", async () => {
+    const engine = await ENGINES[1]!.open();
+    const now = new Date();
+    await engine.store.transaction((tx) => tx.subscriptions.add({ repo: "codertocat/hello-world", number: 0 }, "cli", now));
+    const examples = githubExamples(["pull_request_review", "issue_comment", "pull_request"]).filter((example) => ["submitted", "created", "opened", "synchronize"].includes(String(example.payload.action)));
+    expect(examples.length).toBeGreaterThan(5);
+    for (const [i, example] of examples.entries()) {
+      const delivery = { id: `redelivered-${i}`, name: example.name, payload: example.payload };
+      const answers = await Promise.all([engine.store, engine.second!].map((store) => store.transaction((tx) => takeInDeliveryIn(tx, delivery, now))));
+      expect(answers.filter((answer) => answer.counter === "duplicates" && answer.status === 200)).toHaveLength(1);
+    }
+    const events = await engine.events();
+    const rows = await engine.journal();
+    expect(rows.filter((row) => JSON.parse(row.data).eventId !== undefined)).toHaveLength(events.length);
+    expect(new Set(events.map((row) => row.dedupe_key)).size).toBe(events.length);
+    expect((await engine.verify()).ok).toBe(true);
   });
 
   it("one partition's turns run one at a time across nodes, and unrelated partitions side by side", async () => {
