@@ -29,76 +29,77 @@ export interface QueuePort {
   unclaim(turnId: string): Promise<number>;
 }
 
+/** A turn's row (daemon/brain/turn-rows.ts on SQLite). */
+export interface TurnsPort {
+  start(id: string, reason: string, at: Date): Promise<void>;
+  close(id: string, at: Date, outcome: TurnOutcome): Promise<void>;
+  /** The turns among `ids` still open are closed as interrupted; returns how many. */
+  interrupt(ids: readonly string[], at: Date): Promise<number>;
+}
+
+/** Tokens by day and model (daemon/brain/usage-ledger.ts on SQLite). */
+export interface UsagePort {
+  record(day: string, model: string, usage: TokenCounts): Promise<void>;
+  forDay(day: string): Promise<TokenCounts>;
+}
+
+/** The action ledger: what keeps a side effect from running twice (daemon/tools/action-ledger.ts). */
+export interface ActionsPort {
+  start(row: NewActionRow): Promise<void>;
+  finish(id: string, state: "done" | "failed", outcome: string, at: Date): Promise<void>;
+  findRepeat(turnIds: readonly string[], tool: string, inputHash: string): Promise<ActionRow | undefined>;
+  markInterrupted(turnIds: readonly string[], at: Date): Promise<ActionRow[]>;
+}
+
+/** Webhook delivery ids seen: true for an id's first sight, on any node. */
+export interface DeliveriesPort {
+  record(id: string, event: string, at: Date): Promise<boolean>;
+}
+
+/** Tool calls waiting for the user (daemon/policy/approvals.ts): decided once, whichever node hears first. The PostgreSQL adapter's interface is the port's. */
+export type ApprovalsPort = PostgresApprovals;
+/** Followed pull requests and their heads (daemon/github/subscriptions.ts), as intake needs them. */
+export type SubscriptionsPort = PostgresSubscriptions;
+/** Small named values kept across restarts (daemon/state/daemon-state.ts). */
+export type StatePort = PostgresDaemonState;
+
+export interface JournalPort {
+  append(input: JournalInput): Promise<JournalEntry>;
+  appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
+}
+
 /**
  * What a store transaction offers (daemon/store/vigil-store.ts), composed here above the ground.
  * It grows a domain at a time as callers move onto the port (docs/DESIGN.md, "The store port").
  */
 export interface StoreTx {
   queue: QueuePort;
-  turns: {
-    start(id: string, reason: string, at: Date): Promise<void>;
-    close(id: string, at: Date, outcome: TurnOutcome): Promise<void>;
-    /** The turns among `ids` still open are closed as interrupted; returns how many. */
-    interrupt(ids: readonly string[], at: Date): Promise<number>;
-  };
-  usage: { record(day: string, model: string, usage: TokenCounts): Promise<void>; forDay(day: string): Promise<TokenCounts> };
-  /** Tool calls waiting for the user (daemon/policy/approvals.ts): decided once, whichever node hears first. */
-  approvals: PostgresApprovals;
-  /** Small named values kept across restarts (daemon/state/daemon-state.ts). */
-  state: PostgresDaemonState;
-  /** Followed pull requests and their heads (daemon/github/subscriptions.ts), as intake needs them. */
-  subscriptions: PostgresSubscriptions;
-  /** Webhook delivery ids seen: true for an id's first sight, on any node. */
-  deliveries: { record(id: string, event: string, at: Date): Promise<boolean> };
-  /** The action ledger: what keeps a side effect from running twice (daemon/tools/action-ledger.ts). */
-  actions: {
-    start(row: NewActionRow): Promise<void>;
-    finish(id: string, state: "done" | "failed", outcome: string, at: Date): Promise<void>;
-    findRepeat(turnIds: readonly string[], tool: string, inputHash: string): Promise<ActionRow | undefined>;
-    markInterrupted(turnIds: readonly string[], at: Date): Promise<ActionRow[]>;
-  };
-  journal: { append(input: JournalInput): Promise<JournalEntry>; appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]> };
+  journal: JournalPort;
+  turns: TurnsPort;
+  usage: UsagePort;
+  actions: ActionsPort;
+  approvals: ApprovalsPort;
+  state: StatePort;
+  subscriptions: SubscriptionsPort;
+  deliveries: DeliveriesPort;
 }
 
-/** Today's SQLite domains, handed in by the assembly above (the brain's turn rows and usage ledger are above this layer). */
+/** Today's SQLite domains, handed in by the assembly above (the brain's and the tools' modules are above this layer). */
 export interface SqliteDomains {
   events: EventQueue;
   journal: Journal;
-  turns: { start(id: string, reason: string, at: Date): void; close(id: string, at: Date, outcome: TurnOutcome): void; interrupt(ids: readonly string[], at: Date): number };
-  usage: { record(day: string, model: string, usage: TokenCounts): void; forDay(day: string): TokenCounts };
-  approvals: Synchronous<PostgresApprovals>;
-  subscriptions: Synchronous<PostgresSubscriptions>;
-  deliveries: { record(id: string, event: string, at: Date): boolean };
+  turns: Synchronous<TurnsPort>;
+  usage: Synchronous<UsagePort>;
+  actions: Synchronous<ActionsPort>;
+  approvals: Synchronous<ApprovalsPort>;
+  subscriptions: Synchronous<SubscriptionsPort>;
+  deliveries: Synchronous<DeliveriesPort>;
   state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
-  actions: {
-    start(row: NewActionRow): void;
-    finish(id: string, state: "done" | "failed", outcome: string, at: Date): void;
-    findRepeat(turnIds: readonly string[], tool: string, inputHash: string): ActionRow | undefined;
-    markInterrupted(turnIds: readonly string[], at: Date): ActionRow[];
-  };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
 export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries }: SqliteDomains): StoreTx {
   return {
-    approvals: _promising(approvals),
-    subscriptions: {
-      add: async (ref, origin, now) => subscriptions.add(ref, origin, now),
-      end: async (ref, reason, now) => subscriptions.end(ref, reason, now),
-      covers: async (repo, number) => subscriptions.covers(repo, number),
-      recordHead: async (repo, number, headSha) => subscriptions.recordHead(repo, number, headSha),
-      pullsWithHead: async (repo, headSha) => subscriptions.pullsWithHead(repo, headSha),
-    },
-    deliveries: { record: async (id, event, at) => deliveries.record(id, event, at) },
-    state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
-    actions: {
-      start: async (row) => actions.start(row),
-      finish: async (id, state, outcome, at) => actions.finish(id, state, outcome, at),
-      findRepeat: async (turnIds, tool, inputHash) => actions.findRepeat(turnIds, tool, inputHash),
-      markInterrupted: async (turnIds, at) => actions.markInterrupted(turnIds, at),
-    },
-    turns: { start: async (id, reason, at) => turns.start(id, reason, at), close: async (id, at, outcome) => turns.close(id, at, outcome), interrupt: async (ids, at) => turns.interrupt(ids, at) },
-    usage: { record: async (day, model, counts) => usage.record(day, model, counts), forDay: async (day) => usage.forDay(day) },
     queue: {
       enqueue: async (event) => events.enqueue(event),
       countPending: async () => events.countPending(),
@@ -108,6 +109,13 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
       unclaim: async (turnId) => events.unclaim(turnId),
     },
     journal: { append: async (input) => journal.append(input), appendMany: async (inputs) => journal.appendMany(inputs) },
+    turns: _promising(turns),
+    usage: _promising(usage),
+    actions: _promising(actions),
+    approvals: _promising(approvals),
+    subscriptions: _promising(subscriptions),
+    deliveries: _promising(deliveries),
+    state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
   };
 }
 
