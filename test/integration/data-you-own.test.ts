@@ -75,6 +75,9 @@ describe("data you own", () => {
     insert.run("old-turn", old.toISOString(), old.toISOString().slice(0, 10), "user: an old conversation about zebras");
     insert.run("new-turn", new Date().toISOString(), new Date().toISOString().slice(0, 10), "user: a fresh conversation about yaks");
     for (let i = 0; i < 5; i++) db.prepare("INSERT INTO memory_versions (ts, reason, files) VALUES (?, ?, ?)").run(old.toISOString(), `v${i}`, "{}");
+    const delivery = db.prepare("INSERT INTO webhook_deliveries (id, event, received_at) VALUES (?, 'push', ?)");
+    delivery.run("month-old", new Date(Date.now() - 31 * 86_400_000).toISOString());
+    delivery.run("last-week", new Date(Date.now() - 7 * 86_400_000).toISOString());
     db.close();
     mkdirSync(path.join(home, "outbox"), { recursive: true });
     writeFileSync(path.join(home, "outbox", "old-report.md"), "old");
@@ -85,7 +88,7 @@ describe("data you own", () => {
     expect(runVigil(["start", "--once"], env).code).toBe(0);
     const after = rows(env);
     expect(after.slice(0, before.length)).toEqual(before);
-    expect(after.find((entry) => entry.data.event === "retention")?.summary).toBe("retention: dropped 1 transcript(s), 1 outbox file(s), 3 old memory version(s)");
+    expect(after.find((entry) => entry.data.event === "retention")?.summary).toBe("retention: dropped 1 transcript(s), 1 outbox file(s), 3 old memory version(s), 1 webhook delivery id(s) older than 30 days");
     expect(runVigil(["log", "verify"], env).code).toBe(0);
     expect(existsSync(path.join(home, "outbox", "old-report.md"))).toBe(false);
     expect(existsSync(path.join(home, "outbox", "new-report.md"))).toBe(true);
@@ -93,6 +96,8 @@ describe("data you own", () => {
     expect(runVigil(["memory", "search", "yaks"], env).code).toBe(0);
     const check = openDatabase(path.join(home, "vigil.db"), MIGRATIONS);
     expect(check.prepare<[], { reason: string }>("SELECT reason FROM memory_versions ORDER BY version").all().map((row) => row.reason)).toEqual(["v3", "v4"]);
+    // A week-old delivery can still be redelivered (GitHub Enterprise Server: 7 days): its id is kept.
+    expect(check.prepare<[], { id: string }>("SELECT id FROM webhook_deliveries").all().map((row) => row.id)).toEqual(["last-week"]);
     check.close();
   });
 
