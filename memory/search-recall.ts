@@ -1,6 +1,6 @@
 import type { VigilDatabase } from "../daemon/store/open-database.js";
 import { indexJournal } from "./index-journal.js";
-import { quoteFtsQuery } from "./quote-fts-query.js";
+import { queryWords, quoteFtsQuery } from "./quote-fts-query.js";
 
 export interface RecallHit {
   source: "journal" | "transcript";
@@ -15,13 +15,21 @@ export interface RecallHit {
  * word come first; when none does, rows holding any of them (a question rarely matches verbatim).
  */
 export function searchRecall(db: VigilDatabase, query: string, limit = 8): RecallHit[] {
-  indexJournal(db);
+  return createRecallSearch(db).search(queryWords(query), limit);
+}
+
+/** The search by words (queryWords), in the store port's shape; PostgreSQL's is daemon/store/postgres/search-postgres-recall.ts. */
+export function createRecallSearch(db: VigilDatabase): { search(words: readonly string[], limit?: number): RecallHit[] } {
   const statement = db.prepare<[string, number], RecallHit>(
     `SELECT source, CAST(ref AS TEXT) AS ref, day, snippet(recall, 0, '«', '»', ' … ', 24) AS snippet
      FROM recall WHERE recall MATCH ? ORDER BY bm25(recall) LIMIT ?`,
   );
-  const all = quoteFtsQuery(query, "AND");
-  if (!all) return [];
-  const hits = statement.all(all, limit);
-  return hits.length ? hits : statement.all(quoteFtsQuery(query, "OR"), limit);
+  return {
+    search(words, limit = 8) {
+      if (words.length === 0) return [];
+      indexJournal(db);
+      const hits = statement.all(quoteFtsQuery(words, "AND"), limit);
+      return hits.length ? hits : statement.all(quoteFtsQuery(words, "OR"), limit);
+    },
+  };
 }

@@ -14,6 +14,7 @@ import { createPostgresActionRows } from "../store/postgres/create-postgres-acti
 import { createPostgresApprovals, type PostgresApprovals } from "../store/postgres/create-postgres-approvals.js";
 import { createPostgresDaemonState, type PostgresDaemonState } from "../store/postgres/create-postgres-daemon-state.js";
 import { createPostgresDeliveries } from "../store/postgres/create-postgres-deliveries.js";
+import { searchPostgresRecall, type PostgresRecallHit } from "../store/postgres/search-postgres-recall.js";
 import { createPostgresSubscriptions, type PostgresSubscriptions } from "../store/postgres/create-postgres-subscriptions.js";
 import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
 import type { Journal } from "../../logs/journal.js";
@@ -63,6 +64,12 @@ export type SubscriptionsPort = PostgresSubscriptions;
 /** Small named values kept across restarts (daemon/state/daemon-state.ts). */
 export type StatePort = PostgresDaemonState;
 
+/** Full-text recall over the journal and past turns (memory/search-recall.ts; PostgreSQL's text search on a shared store). */
+export interface RecallPort {
+  /** `words` as memory/quote-fts-query.ts's queryWords gives them. */
+  search(words: readonly string[], limit?: number): Promise<PostgresRecallHit[]>;
+}
+
 export interface JournalPort {
   append(input: JournalInput): Promise<JournalEntry>;
   appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
@@ -82,6 +89,7 @@ export interface StoreTx {
   state: StatePort;
   subscriptions: SubscriptionsPort;
   deliveries: DeliveriesPort;
+  recall: RecallPort;
 }
 
 /** Today's SQLite domains, handed in by the assembly above (the brain's and the tools' modules are above this layer). */
@@ -94,11 +102,12 @@ export interface SqliteDomains {
   approvals: Synchronous<ApprovalsPort>;
   subscriptions: Synchronous<SubscriptionsPort>;
   deliveries: Synchronous<DeliveriesPort>;
+  recall: Synchronous<RecallPort>;
   state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall }: SqliteDomains): StoreTx {
   return {
     queue: {
       enqueue: async (event) => events.enqueue(event),
@@ -115,6 +124,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
     approvals: _promising(approvals),
     subscriptions: _promising(subscriptions),
     deliveries: _promising(deliveries),
+    recall: _promising(recall),
     state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
   };
 }
@@ -134,6 +144,7 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
     state: createPostgresDaemonState(client),
     subscriptions: createPostgresSubscriptions(client),
     deliveries: createPostgresDeliveries(client),
+    recall: { search: (words, limit) => searchPostgresRecall(client, words, limit) },
     usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,

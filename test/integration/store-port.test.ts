@@ -12,6 +12,8 @@ import { createSubscriptionStore } from "../../daemon/github/subscriptions.js";
 import { createWebhookDeliveries } from "../../daemon/http/webhook-deliveries.js";
 import { takeInDeliveryIn } from "../../daemon/http/take-in-delivery-in.js";
 import { githubExamples } from "../support/github-examples.js";
+import { createRecallSearch } from "../../memory/search-recall.js";
+import { queryWords } from "../../memory/quote-fts-query.js";
 import { POSTGRES_APPROVAL_TTL_MS } from "../../daemon/store/postgres/create-postgres-approvals.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
 import { noticeEventIn } from "../../daemon/events/notice-event.js";
@@ -58,7 +60,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db) }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db), recall: createRecallSearch(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -317,6 +319,30 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect(await takeIn("d-3", "pull_request", labeled.payload)).toMatchObject({ counter: "ignored", body: { reason: "pull_request.labeled is not followed" } });
     expect(await engine.events()).toHaveLength(1);
     expect((await engine.journal()).map((row) => row.summary)).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("recall: every word first, any word when none has all, stemmed, marked in the snippet; what anyone typed is searched as text", async () => {
+    const engine = await open();
+    await engine.store.transaction((tx) =>
+      tx.journal.appendMany([
+        { kind: "noticed", summary: "files/change: notes about zebras and migrations", data: { source: "files" } },
+        { kind: "quiet", summary: "nothing worth doing about the zebra enclosure", data: {} },
+        { kind: "acted", summary: "notified: the database migration finished", data: { tool: "notify" } },
+      ]),
+    );
+    const search = (query: string) => engine.store.transaction((tx) => tx.recall.search(queryWords(query)));
+    const refs = async (query: string) => (await search(query)).map((hit) => hit.ref).sort();
+    expect(await refs("zebra migrating")).toEqual(["1"]);
+    expect(await refs("zebra")).toEqual(["1", "2"]);
+    expect(await refs("enclosure database")).toEqual(["2", "3"]);
+    const [hit] = await search("finished");
+    expect(hit).toMatchObject({ source: "journal", ref: "3" });
+    expect(hit!.snippet).toContain("«finished»");
+    expect(await search('NEAR( "quokka OR * : -xylophone')).toEqual([]);
+    expect(await search("")).toEqual([]);
+    // Rows appended after a search are found by the next one.
+    await engine.store.transaction((tx) => tx.journal.append({ kind: "system", summary: "zebras again", data: {} }));
+    expect(await refs("zebra")).toEqual(["1", "2", "4"]);
   });
 
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
