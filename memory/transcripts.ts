@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { localDay } from "../logs/local-day.js";
 import type { VigilDatabase } from "../daemon/store/open-database.js";
+import type { TranscriptRow } from "../daemon/store/store-records.js";
 
 type Message = Anthropic.MessageParam;
 
@@ -15,15 +16,28 @@ const RESULT_CHARS = 256 * 1024;
  * turn's prompt, whose journal excerpt is already indexed on its own; only its events are kept.
  * Redacted like everything else at rest: a model may echo a secret it read.
  */
-export function saveTranscript(
-  db: VigilDatabase,
-  turnId: string,
-  messages: readonly Message[],
-  { now, timeZone, redact, fullResults = new Map() }: { now: Date; timeZone: string; redact: (text: string) => string; fullResults?: ReadonlyMap<string, string> },
-): void {
+export function saveTranscript(db: VigilDatabase, turnId: string, messages: readonly Message[], options: TranscriptOptions): void {
+  const row = renderTranscript(turnId, messages, options);
+  if (row) createTranscriptRows(db).insert(row);
+}
+
+export interface TranscriptOptions {
+  now: Date;
+  timeZone: string;
+  redact: (text: string) => string;
+  fullResults?: ReadonlyMap<string, string>;
+}
+
+/** A turn's transcript row as either engine stores it; undefined when there is nothing to keep. */
+export function renderTranscript(turnId: string, messages: readonly Message[], { now, timeZone, redact, fullResults = new Map() }: TranscriptOptions): TranscriptRow | undefined {
   const body = redact(messages.flatMap((message) => _renderMessage(message, fullResults)).join("\n"));
-  if (!body) return;
-  db.prepare("INSERT OR IGNORE INTO transcripts (turn_id, ts, day, body) VALUES (?, ?, ?, ?)").run(turnId, now.toISOString(), localDay(now, timeZone), body);
+  return body ? { turnId, ts: now.toISOString(), day: localDay(now, timeZone), body } : undefined;
+}
+
+/** The transcripts table on SQLite, in the store port's shape (a second save of a turn keeps the first). */
+export function createTranscriptRows(db: VigilDatabase): { insert(row: TranscriptRow): void } {
+  const insert = db.prepare("INSERT OR IGNORE INTO transcripts (turn_id, ts, day, body) VALUES (?, ?, ?, ?)");
+  return { insert: ({ turnId, ts, day, body }) => void insert.run(turnId, ts, day, body) };
 }
 
 function _renderMessage(message: Message, fullResults: ReadonlyMap<string, string>): string[] {

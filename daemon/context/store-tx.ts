@@ -9,7 +9,8 @@ import { createPostgresTurnQueue, type PostgresNode } from "../store/postgres/cr
 import { createPostgresTurnRows } from "../store/postgres/create-postgres-turn-rows.js";
 import { createPostgresUsageLedger } from "../store/postgres/create-postgres-usage-ledger.js";
 import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
-import type { ActionRow, NewActionRow, TokenCounts, TurnOutcome } from "../store/store-records.js";
+import type { ActionRow, NewActionRow, TokenCounts, TranscriptRow, TurnOutcome } from "../store/store-records.js";
+import { createPostgresTranscripts } from "../store/postgres/create-postgres-transcripts.js";
 import { createPostgresActionRows } from "../store/postgres/create-postgres-action-ledger.js";
 import { createPostgresApprovals, type PostgresApprovals } from "../store/postgres/create-postgres-approvals.js";
 import { createPostgresDaemonState, type PostgresDaemonState } from "../store/postgres/create-postgres-daemon-state.js";
@@ -70,6 +71,11 @@ export interface RecallPort {
   search(words: readonly string[], limit?: number): Promise<PostgresRecallHit[]>;
 }
 
+/** Past turns' transcripts (memory/transcripts.ts renders them; recall indexes them). */
+export interface TranscriptsPort {
+  insert(row: TranscriptRow): Promise<void>;
+}
+
 export interface JournalPort {
   append(input: JournalInput): Promise<JournalEntry>;
   appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
@@ -90,6 +96,7 @@ export interface StoreTx {
   subscriptions: SubscriptionsPort;
   deliveries: DeliveriesPort;
   recall: RecallPort;
+  transcripts: TranscriptsPort;
 }
 
 /** Today's SQLite domains, handed in by the assembly above (the brain's and the tools' modules are above this layer). */
@@ -103,11 +110,12 @@ export interface SqliteDomains {
   subscriptions: Synchronous<SubscriptionsPort>;
   deliveries: Synchronous<DeliveriesPort>;
   recall: Synchronous<RecallPort>;
+  transcripts: Synchronous<TranscriptsPort>;
   state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall, transcripts }: SqliteDomains): StoreTx {
   return {
     queue: {
       enqueue: async (event) => events.enqueue(event),
@@ -125,6 +133,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
     subscriptions: _promising(subscriptions),
     deliveries: _promising(deliveries),
     recall: _promising(recall),
+    transcripts: _promising(transcripts),
     state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
   };
 }
@@ -145,6 +154,7 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
     subscriptions: createPostgresSubscriptions(client),
     deliveries: createPostgresDeliveries(client),
     recall: { search: (words, limit) => searchPostgresRecall(client, words, limit) },
+    transcripts: createPostgresTranscripts(client),
     usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,

@@ -49,3 +49,11 @@ export interface ApprovalRow {
   expiresAt: string;
   outcome: string | null;
 }
+
+/** A past turn's transcript, rendered as text (memory/transcripts.ts): what `memory_search` finds later. */
+export interface TranscriptRow {
+  turnId: string;
+  ts: string;
+  day: string;
+  body: string;
+}

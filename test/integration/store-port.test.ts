@@ -13,6 +13,7 @@ import { createWebhookDeliveries } from "../../daemon/http/webhook-deliveries.js
 import { takeInDeliveryIn } from "../../daemon/http/take-in-delivery-in.js";
 import { githubExamples } from "../support/github-examples.js";
 import { createRecallSearch } from "../../memory/search-recall.js";
+import { createTranscriptRows, renderTranscript } from "../../memory/transcripts.js";
 import { queryWords } from "../../memory/quote-fts-query.js";
 import { POSTGRES_APPROVAL_TTL_MS } from "../../daemon/store/postgres/create-postgres-approvals.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
@@ -60,7 +61,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db), recall: createRecallSearch(db) }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db), recall: createRecallSearch(db), transcripts: createTranscriptRows(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -340,6 +341,12 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect(hit!.snippet).toContain("«finished»");
     expect(await search('NEAR( "quokka OR * : -xylophone')).toEqual([]);
     expect(await search("")).toEqual([]);
+    // A past turn's transcript is found too, as the turn it came from, never whole.
+    const transcript = renderTranscript("turn-7", [{ role: "user", content: "what about the quokka colony?" }, { role: "assistant", content: "The quokka colony is thriving." }], { now: new Date("2026-12-01T09:00:00.000Z"), timeZone: "UTC", redact: (text) => text });
+    await engine.store.transaction((tx) => tx.transcripts.insert(transcript!));
+    await engine.store.transaction((tx) => tx.transcripts.insert({ ...transcript!, body: "a second save of the same turn" }));
+    expect(await search("quokka")).toEqual([expect.objectContaining({ source: "transcript", ref: "turn-7", day: "2026-12-01" })]);
+    expect((await search("quokka"))[0]!.snippet).toContain("«quokka»");
     // Rows appended after a search are found by the next one.
     await engine.store.transaction((tx) => tx.journal.append({ kind: "system", summary: "zebras again", data: {} }));
     expect(await refs("zebra")).toEqual(["1", "2", "4"]);
