@@ -11,6 +11,7 @@ import { createPostgresUsageLedger } from "../store/postgres/create-postgres-usa
 import type { PostgresQueryable } from "../store/postgres/postgres-queryable.js";
 import type { ActionRow, NewActionRow, TokenCounts, TranscriptRow, TurnOutcome } from "../store/store-records.js";
 import { createPostgresTranscripts } from "../store/postgres/create-postgres-transcripts.js";
+import { createPostgresPollCache, type PostgresPollCache } from "../store/postgres/create-postgres-poll-cache.js";
 import { createPostgresActionRows } from "../store/postgres/create-postgres-action-ledger.js";
 import { createPostgresApprovals, type PostgresApprovals } from "../store/postgres/create-postgres-approvals.js";
 import { createPostgresDaemonState, type PostgresDaemonState } from "../store/postgres/create-postgres-daemon-state.js";
@@ -76,6 +77,9 @@ export interface TranscriptsPort {
   insert(row: TranscriptRow): Promise<void>;
 }
 
+/** The poller's cache of validators and PR snapshots (daemon/github/poll/poll-cache.ts). */
+export type PollCachePort = PostgresPollCache;
+
 export interface JournalPort {
   append(input: JournalInput): Promise<JournalEntry>;
   appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
@@ -97,6 +101,7 @@ export interface StoreTx {
   deliveries: DeliveriesPort;
   recall: RecallPort;
   transcripts: TranscriptsPort;
+  pollCache: PollCachePort;
 }
 
 /** Today's SQLite domains, handed in by the assembly above (the brain's and the tools' modules are above this layer). */
@@ -111,11 +116,12 @@ export interface SqliteDomains {
   deliveries: Synchronous<DeliveriesPort>;
   recall: Synchronous<RecallPort>;
   transcripts: Synchronous<TranscriptsPort>;
+  pollCache: Synchronous<PollCachePort>;
   state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall, transcripts }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall, transcripts, pollCache }: SqliteDomains): StoreTx {
   return {
     queue: {
       enqueue: async (event) => events.enqueue(event),
@@ -134,6 +140,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
     deliveries: _promising(deliveries),
     recall: _promising(recall),
     transcripts: _promising(transcripts),
+    pollCache: _promising(pollCache),
     state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
   };
 }
@@ -155,6 +162,7 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
     deliveries: createPostgresDeliveries(client),
     recall: { search: (words, limit) => searchPostgresRecall(client, words, limit) },
     transcripts: createPostgresTranscripts(client),
+    pollCache: createPostgresPollCache(client),
     usage: createPostgresUsageLedger(client),
     queue: {
       enqueue: intake.enqueue,

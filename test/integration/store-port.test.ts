@@ -13,6 +13,7 @@ import { createWebhookDeliveries } from "../../daemon/http/webhook-deliveries.js
 import { takeInDeliveryIn } from "../../daemon/http/take-in-delivery-in.js";
 import { githubExamples } from "../support/github-examples.js";
 import { createRecallSearch } from "../../memory/search-recall.js";
+import { createPollCache } from "../../daemon/github/poll/poll-cache.js";
 import { createTranscriptRows, renderTranscript } from "../../memory/transcripts.js";
 import { queryWords } from "../../memory/quote-fts-query.js";
 import { POSTGRES_APPROVAL_TTL_MS } from "../../daemon/store/postgres/create-postgres-approvals.js";
@@ -61,7 +62,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const home = makeTempHome();
       const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
       const events = createEventQueue({ db, redact });
-      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db), recall: createRecallSearch(db), transcripts: createTranscriptRows(db) }), { hold: journal.holdRendering });
+      const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db), recall: createRecallSearch(db), transcripts: createTranscriptRows(db), pollCache: createPollCache(db) }), { hold: journal.holdRendering });
       closers.push(() => store.close());
       const logs = path.join(home, "logs");
       return {
@@ -350,6 +351,18 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     // Rows appended after a search are found by the next one.
     await engine.store.transaction((tx) => tx.journal.append({ kind: "system", summary: "zebras again", data: {} }));
     expect(await refs("zebra")).toEqual(["1", "2", "4"]);
+  });
+
+  it.skipIf(skip)("the poll cache keeps a URL's validators and a PR's snapshot apart: each put leaves the other as it was", async () => {
+    const engine = await open();
+    const key = "/repos/octo/app/pulls/1";
+    expect(await engine.store.transaction((tx) => tx.pollCache.get(key))).toBeUndefined();
+    await engine.store.transaction((tx) => tx.pollCache.putEtag(key, 'W/"abc"\nlm:Tue, 01 Dec 2026 10:00:00 GMT'));
+    await engine.store.transaction((tx) => tx.pollCache.putSnapshot(key, '{"head":"abc"}'));
+    await engine.store.transaction((tx) => tx.pollCache.putEtag(key, 'W/"def"'));
+    expect(await engine.store.transaction((tx) => tx.pollCache.get(key))).toEqual({ etag: 'W/"def"', snapshot: '{"head":"abc"}' });
+    await engine.store.transaction((tx) => tx.pollCache.putSnapshot("pull:octo/app#2", '{"head":"x"}'));
+    expect(await engine.store.transaction((tx) => tx.pollCache.get("pull:octo/app#2"))).toEqual({ etag: null, snapshot: '{"head":"x"}' });
   });
 
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {

@@ -1,6 +1,7 @@
 import type { VigilDatabase } from "../../store/open-database.js";
 import type { GithubClient } from "../create-github-client.js";
 import { readRateLimitDelay } from "../read-rate-limit-delay.js";
+import { createPollCache } from "./poll-cache.js";
 
 export interface PollReport {
   requests: number;
@@ -19,11 +20,10 @@ export type ConditionalGet = (route: string, params: Record<string, unknown>) =>
  * `X-Poll-Interval`, `Retry-After` and an exhausted rate limit stretch the next poll.
  */
 export function createConditionalGet(db: VigilDatabase, github: () => Promise<GithubClient>, report: PollReport, now: () => Date): ConditionalGet {
-  const getCache = db.prepare<[string], { etag: string | null; snapshot: string | null }>("SELECT etag, snapshot FROM poll_cache WHERE url = ?");
-  const putCache = db.prepare("INSERT INTO poll_cache (url, etag, snapshot) VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag");
+  const cache = createPollCache(db);
   return async (route, params) => {
     const url = _expand(route, params);
-    const validators = _parseValidators(getCache.get(url)?.etag ?? null);
+    const validators = _parseValidators(cache.get(url)?.etag ?? null);
     report.requests++;
     try {
       const headers: Record<string, string> = {};
@@ -31,7 +31,7 @@ export function createConditionalGet(db: VigilDatabase, github: () => Promise<Gi
       if (validators.lastModified) headers["if-modified-since"] = validators.lastModified;
       const response = await (await github()).request(`GET ${route}`, { ...params, headers });
       report.nextDelayMs = Math.max(report.nextDelayMs, readRateLimitDelay(response.headers, now()));
-      putCache.run(url, _formatValidators(response.headers.etag as string | undefined, response.headers["last-modified"] as string | undefined), null);
+      cache.putEtag(url, _formatValidators(response.headers.etag as string | undefined, response.headers["last-modified"] as string | undefined));
       return response.data;
     } catch (error) {
       const { status, response } = error as { status?: number; response?: { headers: Record<string, string | undefined> } };

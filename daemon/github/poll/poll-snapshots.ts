@@ -1,4 +1,5 @@
 import type { VigilDatabase } from "../../store/open-database.js";
+import { createPollCache } from "./poll-cache.js";
 
 /** What the last poll saw of one PR; the next poll's changes are the differences. */
 export interface PullSnapshot {
@@ -18,16 +19,15 @@ export interface PullSnapshot {
 
 /** Snapshots live in poll_cache under `pull:REPO#N`, beside the URLs' validators. */
 export function createSnapshotStore(db: VigilDatabase) {
-  const get = db.prepare<[string], { snapshot: string | null }>("SELECT snapshot FROM poll_cache WHERE url = ?");
-  const put = db.prepare("INSERT INTO poll_cache (url, etag, snapshot) VALUES (?, NULL, ?) ON CONFLICT (url) DO UPDATE SET snapshot = excluded.snapshot");
+  const cache = createPollCache(db);
   const key = (repo: string, number: number) => `pull:${repo}#${number}`;
   return {
     get(repo: string, number: number): PullSnapshot | undefined {
-      const row = get.get(key(repo, number));
+      const row = cache.get(key(repo, number));
       return row?.snapshot ? (JSON.parse(row.snapshot) as PullSnapshot) : undefined;
     },
     put(repo: string, number: number, snapshot: PullSnapshot): void {
-      put.run(key(repo, number), JSON.stringify(snapshot));
+      cache.putSnapshot(key(repo, number), JSON.stringify(snapshot));
     },
   };
 }
