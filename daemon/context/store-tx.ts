@@ -117,7 +117,7 @@ export interface SqliteDomains {
   recall: Synchronous<RecallPort>;
   transcripts: Synchronous<TranscriptsPort>;
   pollCache: Synchronous<PollCachePort>;
-  state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void };
+  state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void; take<T>(key: string): T | undefined };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
@@ -141,7 +141,12 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
     recall: _promising(recall),
     transcripts: _promising(transcripts),
     pollCache: _promising(pollCache),
-    state: { get: async <T>(key: string) => state.get<T>(key), set: async (key, value) => state.set(key, value), delete: async (key) => state.delete(key) },
+    state: {
+      get: async <T>(key: string) => state.get<T>(key),
+      set: async (key, value) => state.set(key, value),
+      delete: async (key) => state.delete(key),
+      take: async <T>(key: string) => state.take<T>(key),
+    },
   };
 }
 

@@ -8,12 +8,15 @@ export interface DaemonState {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
   delete(key: string): void;
+  /** Reads and deletes in one statement: a value (a one-time token) is taken once, however many race for it. */
+  take<T>(key: string): T | undefined;
 }
 
 export function createDaemonState(db: VigilDatabase): DaemonState {
   const select = db.prepare<[string], { value: string }>("SELECT value FROM daemon_state WHERE key = ?");
   const upsert = db.prepare("INSERT INTO daemon_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   const remove = db.prepare("DELETE FROM daemon_state WHERE key = ?");
+  const take = db.prepare<[string], { value: string }>("DELETE FROM daemon_state WHERE key = ? RETURNING value");
   return {
     get: <T>(key: string) => {
       const row = select.get(key);
@@ -21,5 +24,9 @@ export function createDaemonState(db: VigilDatabase): DaemonState {
     },
     set: (key, value) => void upsert.run(key, JSON.stringify(value)),
     delete: (key) => void remove.run(key),
+    take: <T>(key: string) => {
+      const row = take.get(key);
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    },
   };
 }

@@ -302,6 +302,9 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     await engine.store.transaction((tx) => tx.state.delete("backoff"));
     expect(await engine.store.transaction((tx) => tx.state.get("backoff"))).toBeUndefined();
     expect(await engine.store.transaction((tx) => tx.state.get("lastTickAt"))).toBe(at.toISOString());
+    await engine.store.transaction((tx) => tx.state.set("token", { expiresAt: "later" }));
+    expect(await engine.store.transaction((tx) => tx.state.take("token"))).toEqual({ expiresAt: "later" });
+    expect(await engine.store.transaction((tx) => tx.state.take("token"))).toBeUndefined();
     expect(POSTGRES_APPROVAL_TTL_MS).toBe(APPROVAL_TTL_MS);
   });
 
@@ -444,6 +447,15 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
     expect(rows.filter((row) => JSON.parse(row.data).eventId !== undefined)).toHaveLength(events.length);
     expect(new Set(events.map((row) => row.dedupe_key)).size).toBe(events.length);
     expect((await engine.verify()).ok).toBe(true);
+  });
+
+  it("a one-time value taken on two nodes at once is taken once", async () => {
+    const engine = await ENGINES[1]!.open();
+    for (let i = 0; i < 20; i++) {
+      await engine.store.transaction((tx) => tx.state.set(`page-login:${i}`, { i }));
+      const taken = await Promise.all([engine.store, engine.second!].map((store) => store.transaction((tx) => tx.state.take(`page-login:${i}`))));
+      expect(taken.filter((value) => value !== undefined)).toEqual([{ i }]);
+    }
   });
 
   it("one partition's turns run one at a time across nodes, and unrelated partitions side by side", async () => {
