@@ -12,7 +12,13 @@ export function estimateTokens(text: string): number {
 export function clipText(text: string, maxChars: number, where = ""): string {
   if (text.length <= maxChars) return text;
   const note = ` … (${(text.length - maxChars).toLocaleString("en-US")} more characters${where ? `; ${where}` : ""})`;
-  return `${text.slice(0, Math.max(0, maxChars - note.length))}${note}`;
+  return `${sliceWhole(text, Math.max(0, maxChars - note.length))}${note}`;
+}
+
+/** `text.slice(0, end)` without cutting a character in two: a lone surrogate is not text (PostgreSQL's jsonb refuses it). */
+export function sliceWhole(text: string, end: number): string {
+  const code = text.charCodeAt(end - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? end - 1 : end);
 }
 
 /** As many of `newestFirst` as fit in `room` characters (a newline each), returned oldest first. */

@@ -30,6 +30,8 @@ export interface QueuePort {
   complete(turnId: string, at: Date): Promise<number>;
   release(turnId: string, options?: ReleaseOptions): Promise<{ released: number; quarantined: QueuedEvent[] }>;
   unclaim(turnId: string): Promise<number>;
+  /** Before a side effect: the turn still holds its events (PostgreSQL renews its leases or throws LeaseLostError; SQLite's one daemon always does). */
+  fence(turnId: string): Promise<void>;
 }
 
 /** A turn's row (daemon/brain/turn-rows.ts on SQLite). */
@@ -130,6 +132,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
       complete: async (turnId, at) => events.complete(turnId, at),
       release: async (turnId, options) => events.release(turnId, options),
       unclaim: async (turnId) => events.unclaim(turnId),
+      fence: async () => undefined,
     },
     journal: { append: async (input) => journal.append(input), appendMany: async (inputs) => journal.appendMany(inputs) },
     turns: _promising(turns),
@@ -154,10 +157,13 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
 const UNLIMITED_CLAIM = 10_000;
 
 /** PostgreSQL's domains on the transaction's own client, for one node (`node`: its id and the leases its turns hold). */
-export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, now, node }: { timeZone: string; redact: Redactor; now: () => Date; node: PostgresNode }): StoreTx {
+export function postgresStoreTx(
+  client: PostgresQueryable,
+  { timeZone, redact, now, node, afterCommit }: { timeZone: string; redact: Redactor; now: () => Date; node: PostgresNode; afterCommit: (change: () => void) => void },
+): StoreTx {
   const journal = createPostgresJournal({ pool: client, timeZone, redact, now });
   const intake = createPostgresEventQueue({ db: client, redact, now });
-  const turns = createPostgresTurnQueue(client, node);
+  const turns = createPostgresTurnQueue(client, node, afterCommit);
   return {
     turns: createPostgresTurnRows(client),
     actions: createPostgresActionRows(client),
@@ -172,13 +178,16 @@ export function postgresStoreTx(client: PostgresQueryable, { timeZone, redact, n
     queue: {
       enqueue: intake.enqueue,
       countPending: turns.countPending,
-      claim: async (turnId, limits) => (await turns.claim(turnId, limits?.maxEvents ?? UNLIMITED_CLAIM, limits && ((rows) => pickBatch(rows.map(_candidate), limits)))).map(_queued),
+      // Folded events cost one line each group, so a batch may hold up to maxFolded more events than lines.
+      claim: async (turnId, limits) =>
+        (await turns.claim(turnId, limits ? limits.maxEvents + limits.maxFolded : UNLIMITED_CLAIM, limits && ((rows) => pickBatch(rows.map(_candidate), limits)))).map(_queued),
       complete: turns.complete,
       release: async (turnId, options) => {
         const { released, quarantined } = await turns.release(turnId, options);
         return { released, quarantined: quarantined.map(_queued) };
       },
       unclaim: turns.unclaim,
+      fence: turns.fence,
     },
     journal: { append: journal.append, appendMany: journal.appendMany },
   };

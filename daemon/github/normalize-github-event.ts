@@ -1,4 +1,5 @@
 import type { Trust } from "../events/event-queue.js";
+import { sliceWhole } from "../../logs/clip-text.js";
 
 /** A GitHub happening reduced to what the prompt needs (DESIGN.md, section 1). */
 export interface GithubChange {
@@ -174,5 +175,5 @@ function _mentions(text: unknown): string[] {
 /** Outside text is kept short: it is context, and every byte of it is attacker-controlled. */
 function _clip(text: unknown, max = 1000): string | null {
   if (typeof text !== "string" || !text) return null;
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return text.length > max ? `${sliceWhole(text, max)}…` : text;
 }

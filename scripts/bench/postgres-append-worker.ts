@@ -33,7 +33,7 @@ async function _append(): Promise<void> {
 
 async function _notice(): Promise<void> {
   const node = await startPostgresNode(pool, { version: "bench", leaseTtlMs: 30_000 });
-  const store = createPostgresStore(pool, (client) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node }));
+  const store = createPostgresStore(pool, (client, afterCommit) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node, afterCommit }));
   let next = 0;
   const tag = `${process.pid}`;
   await Promise.all(

@@ -82,7 +82,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options?: { leaseTtlM
       const pg = await openTestPostgresJournal(cluster!);
       const other = await openPostgresPool({ url: pg.url, role: POSTGRES_RUNTIME_ROLE, max: 4 });
       const [node, otherNode] = [await startPostgresNode(pg.runtime, { version: "test", leaseTtlMs }), await startPostgresNode(other, { version: "test", leaseTtlMs })];
-      const tx = (as: PostgresNode) => (client: Parameters<typeof postgresStoreTx>[0]) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node: as });
+      const tx = (as: PostgresNode) => (client: Parameters<typeof postgresStoreTx>[0], afterCommit: (change: () => void) => void) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node: as, afterCommit });
       const store = createPostgresStore(pg.runtime, tx(node));
       const second = createPostgresStore(other, tx(otherNode));
       closers.push(async () => {
@@ -368,6 +368,31 @@ describe.each(ENGINES)("the store port on $name", ({ name, skip, open }) => {
     expect(await engine.store.transaction((tx) => tx.pollCache.get("pull:octo/app#2"))).toEqual({ etag: null, snapshot: '{"head":"x"}' });
   });
 
+  it.skipIf(skip)("within limits an urgent message comes first, and a burst folds into one line as on SQLite", async () => {
+    const engine = await open();
+    for (let i = 0; i < 3; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`old-${i}`)));
+    await engine.store.transaction((tx) => noticeEventIn(tx, { source: "user", type: "message", trust: "trusted", urgent: true, summary: "call me", payload: { text: "call me" } }));
+    const two = { maxEvents: 2, maxChars: 1_000_000, eventChars: 10_000, foldAfter: 100, maxFolded: 100 };
+    expect((await engine.store.transaction((tx) => tx.queue.claim("turn-1", two))).map((queued) => queued.summary)).toEqual(["call me", "change old-0"]);
+    await engine.store.transaction((tx) => tx.queue.complete("turn-1", new Date()));
+    for (let i = 0; i < 30; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`burst-${i}`)));
+    const folding = { maxEvents: 5, maxChars: 1_000_000, eventChars: 10_000, foldAfter: 3, maxFolded: 100 };
+    // 32 pending events of one repository: more than foldAfter, so they fold into one line and one turn takes them all.
+    expect(await engine.store.transaction((tx) => tx.queue.claim("turn-2", folding))).toHaveLength(32);
+  });
+
+  it.skipIf(skip)("text PostgreSQL cannot hold (a clipped emoji, a NUL, a lone surrogate) is queued and read on both engines", async () => {
+    const engine = await open();
+    const now = new Date();
+    await engine.store.transaction((tx) => tx.subscriptions.add({ repo: "octo/app", number: 0 }, "cli", now));
+    const payload = { action: "opened", number: 5, sender: { login: "u" }, repository: { full_name: "octo/app" }, pull_request: { number: 5, title: "t", body: `${"a".repeat(999)}😀 more text`, user: { login: "u" }, head: { sha: "abc", ref: "b" }, html_url: "x" } };
+    expect(await engine.store.transaction((tx) => takeInDeliveryIn(tx, { id: "d-emoji", name: "pull_request", payload }, now))).toMatchObject({ counter: "queued" });
+    await engine.store.transaction((tx) => noticeEventIn(tx, { ...event("odd"), payload: { repo: "octo/app", text: "bin\u0000ary \ud83d half" } }));
+    await engine.store.transaction((tx) => tx.journal.append({ kind: "acted", summary: "ran a command", data: { result: "bin\u0000ary \udc00" } }));
+    expect(await engine.store.transaction((tx) => tx.queue.claim("turn-1"))).toHaveLength(2);
+    expect((await engine.verify()).ok).toBe(true);
+  });
+
   it.skipIf(skip)("a batch stays within its limits, and the rest waits for the next turn", async () => {
     const engine = await open();
     for (let i = 0; i < 5; i++) await engine.store.transaction((tx) => noticeEventIn(tx, event(`e${i}`)));
@@ -395,6 +420,18 @@ describe("the store port's rules on SQLite", () => {
     // The store goes on working.
     await engine.store.transaction((tx) => noticeEventIn(tx, event("after")));
     expect(await engine.events()).toHaveLength(1);
+  });
+
+  it("a timer set inside a transaction's work may start its own once that transaction ended", async () => {
+    const engine = await ENGINES[0]!.open();
+    const later = new Promise<unknown>((resolve, reject) => {
+      void engine.store.transaction(async (tx) => {
+        await noticeEventIn(tx, event("first"));
+        setTimeout(() => engine.store.transaction((next) => noticeEventIn(next, event("second"))).then(resolve, reject), 10);
+      });
+    });
+    await later;
+    expect((await engine.events()).map((row) => row.dedupe_key)).toEqual(["first", "second"]);
   });
 
   it("a transaction asked for inside another's work is refused instead of waiting for itself", async () => {
@@ -471,6 +508,35 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
     expect(theirs.map((queued) => queued.summary)).toEqual(["change other-1"]);
     await engine.store.transaction((tx) => tx.queue.complete("a-1", new Date()));
     expect((await engine.second!.transaction((tx) => tx.queue.claim("b-2"))).map((queued) => queued.summary)).toEqual(["change app-2"]);
+  });
+
+  it("a finish rolled back after completing keeps the turn's leases known, so its retry is still fenced; so is an action's start", async () => {
+    const engine = await ENGINES[1]!.open({ leaseTtlMs: 300 });
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("contested")));
+    await engine.store.transaction((tx) => claimBatchIn(tx, "stalled-1", undefined, new Date()));
+    const record = await startTurnRecordIn(engine.store, { timeZone: "UTC", now: () => new Date() }, "stalled-1", "event");
+    await expect(
+      engine.store.transaction(async (tx) => {
+        await tx.queue.complete("stalled-1", new Date());
+        throw new Error("the connection dropped before COMMIT");
+      }),
+    ).rejects.toThrow("the connection dropped");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await engine.second!.transaction((tx) => claimBatchIn(tx, "other-1", undefined, new Date()))).toHaveLength(1);
+    await expect(record.finish("decided", "acted on a stale claim", {})).rejects.toThrow(LeaseLostError);
+    await expect(engine.store.transaction((tx) => tx.queue.fence("stalled-1"))).rejects.toThrow(LeaseLostError);
+    expect((await engine.journal()).map((row) => row.summary)).not.toContain("acted on a stale claim");
+  });
+
+  it("a transaction asked for inside another's work is refused on PostgreSQL too (it would wait for its own journal lock)", async () => {
+    const engine = await ENGINES[1]!.open();
+    await expect(
+      engine.store.transaction(async (tx) => {
+        await noticeEventIn(tx, event("outer"));
+        return engine.store.transaction((inner) => noticeEventIn(inner, event("inner")));
+      }),
+    ).rejects.toThrow(StoreRuleError);
+    expect(await engine.events()).toEqual([]);
   });
 
   it("a node that stalled past its lease cannot record a decision for events another node took over", async () => {

@@ -91,7 +91,7 @@ const HAND_BACK = `UPDATE vigil.events AS e SET state = 'pending',
  * very UPDATE changed and returns the next ones, past the limit.
  */
 const CLAIM = `WITH picked AS MATERIALIZED (
-  SELECT id FROM vigil.events AS p WHERE p.state = 'pending' AND vigil.event_partition(p.source, p.payload) = ANY($2::text[]) ORDER BY p.id LIMIT $3 FOR UPDATE SKIP LOCKED)
+  SELECT id FROM vigil.events AS p WHERE p.state = 'pending' AND vigil.event_partition(p.source, p.payload) = ANY($2::text[]) ORDER BY p.urgent DESC, p.id LIMIT $3 FOR UPDATE SKIP LOCKED)
 UPDATE vigil.events AS e SET state = 'claimed', claimed_by = $1 FROM picked
  WHERE e.id = picked.id AND e.state = 'pending'
 RETURNING e.id, e.source, e.type, e.trust, e.urgent, e.summary, e.payload, e.received_at, e.previous_turn, e.failures, ${PARTITION} AS partition`;

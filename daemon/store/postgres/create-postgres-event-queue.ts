@@ -35,7 +35,9 @@ export function createPostgresEventQueue({ db, redact, now = () => new Date() }:
   return {
     async enqueue(event) {
       const dedupeKey = event.dedupeKey ?? `${event.source}:${randomUUID()}`;
-      const values = [event.source, event.type, dedupeKey, event.trust, event.urgent ? 1 : 0, toStorableText(redact(event.summary)), JSON.stringify(redact(event.payload ?? {})), now().toISOString()];
+      // Every string storable (no NUL, no lone surrogate): PostgreSQL text and jsonb refuse them, and the partition reads the payload as jsonb.
+      const payload = JSON.stringify(redact(event.payload ?? {}), (_key, value: unknown) => (typeof value === "string" ? toStorableText(value) : value));
+      const values = [event.source, event.type, dedupeKey, event.trust, event.urgent ? 1 : 0, toStorableText(redact(event.summary)), payload, now().toISOString()];
       const inserted = await db.query<{ id: string }>({ ...INSERT, values });
       if (inserted.rows[0]) return { id: Number(inserted.rows[0].id), inserted: true };
       const found = await db.query<{ id: string }>({ ...FIND, values: [dedupeKey] });

@@ -14,8 +14,8 @@ const FILTERS: ReadonlyArray<[keyof EntryQuery, string, (value: never) => unknow
   ["grep", "(summary ILIKE ?1 ESCAPE '\\' OR data ILIKE ?1 ESCAPE '\\')", (grep: string) => `%${grep.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
   ["since", "ts >= ?", (since: string) => since],
   ["until", "ts < ?", (until: string) => until],
-  // data is the hashed text, kept as written; a row whose data is not JSON cannot match a source.
-  ["source", "(CASE WHEN data LIKE '{%' THEN data::jsonb ->> 'source' END) = ?", (source: string) => source],
+  // data is the hashed text, kept as written; a row whose data jsonb cannot hold matches no source.
+  ["source", "vigil.json_field(data, 'source') = ?", (source: string) => source],
   ["afterSeq", "seq > ?", (seq: number) => seq],
 ];
 

@@ -34,6 +34,12 @@ export interface PostgresTurnQueue {
    */
   complete(turnId: string, at: Date): Promise<number>;
   release(turnId: string, options?: PostgresReleaseOptions): Promise<{ released: number; quarantined: ClaimedEventRow[] }>;
+  /**
+   * Renews the turn's partition leases in this transaction, or throws LeaseLostError: call it in
+   * the transaction that writes an action's `started` row, before the side effect, so a node that
+   * stalled past its lease does not act on events another node has taken over.
+   */
+  fence(turnId: string): Promise<void>;
 }
 
 export class LeaseLostError extends Error {}
@@ -59,10 +65,19 @@ const HAND_BACK = {
  * took are kept in `node` until the turn completes, fails or gives its events back, and released
  * then (in that transaction: a partition opens to other nodes exactly when its events are done).
  */
-export function createPostgresTurnQueue(db: PostgresQueryable, node: PostgresNode): PostgresTurnQueue {
+export function createPostgresTurnQueue(db: PostgresQueryable, node: PostgresNode, afterCommit: (change: () => void) => void): PostgresTurnQueue {
+  // The map changes only once the transaction commits: a rolled-back finish keeps the turn's
+  // leases known, so its retry renews them (and is fenced) instead of recording unfenced.
   const _letGo = async (turnId: string) => {
     for (const lease of node.leasesByTurn.get(turnId) ?? []) await releaseLease(db, lease.name, node.id, lease.token);
-    node.leasesByTurn.delete(turnId);
+    afterCommit(() => node.leasesByTurn.delete(turnId));
+  };
+  const _fence = async (turnId: string) => {
+    for (const lease of node.leasesByTurn.get(turnId) ?? []) {
+      if (!(await renewLease(db, lease.name, node.id, lease.token, node.leaseTtlMs))) {
+        throw new LeaseLostError(`turn ${turnId} lost ${lease.name} to another node: nothing it decides now is recorded, and that node handles the events again`);
+      }
+    }
   };
   return {
     countPending: async () => Number((await db.query<{ n: string }>(PENDING)).rows[0]!.n),
@@ -78,7 +93,7 @@ export function createPostgresTurnQueue(db: PostgresQueryable, node: PostgresNod
         if (partitions.has(lease.name)) leases.push(lease);
         else await releaseLease(db, lease.name, node.id, lease.token);
       }
-      if (leases.length) node.leasesByTurn.set(turnId, leases);
+      if (leases.length) afterCommit(() => node.leasesByTurn.set(turnId, leases));
       return events;
     },
     async unclaim(turnId) {
@@ -86,12 +101,9 @@ export function createPostgresTurnQueue(db: PostgresQueryable, node: PostgresNod
       await _letGo(turnId);
       return changed;
     },
+    fence: _fence,
     async complete(turnId, at) {
-      for (const lease of node.leasesByTurn.get(turnId) ?? []) {
-        if (!(await renewLease(db, lease.name, node.id, lease.token, node.leaseTtlMs))) {
-          throw new LeaseLostError(`turn ${turnId} lost ${lease.name} to another node before it finished: its decision is not recorded, and that node handles the events again`);
-        }
-      }
+      await _fence(turnId);
       const done = (await db.query({ ...COMPLETE, values: [at.toISOString(), turnId] })).rowCount ?? 0;
       await _letGo(turnId);
       return done;

@@ -5,6 +5,7 @@ import { postgresDaemonStateSchema } from "./postgres-daemon-state-schema.js";
 import { postgresEventPartitionSchema } from "./postgres-event-partition-schema.js";
 import { postgresEventSchema } from "./postgres-event-schema.js";
 import { postgresJournalSchema } from "./postgres-journal-schema.js";
+import { postgresJsonFieldSchema } from "./postgres-json-field-schema.js";
 import { postgresLeaseSchema } from "./postgres-lease-schema.js";
 import { postgresMagicDocSchema } from "./postgres-magic-doc-schema.js";
 import { postgresMemoryVersionSchema } from "./postgres-memory-version-schema.js";
@@ -61,4 +62,6 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 3, sql: [postgresNodeSchema(ROLE), postgresLeaseSchema(ROLE), postgresEventPartitionSchema(ROLE)].join("\n") },
   // 4: each task's commits as a patch series (issue 22).
   { version: 4, sql: postgresTaskPatchSchema(ROLE) },
+  // 5: JSON fields read without failing on text jsonb cannot hold (a NUL, a lone surrogate).
+  { version: 5, sql: postgresJsonFieldSchema(ROLE) },
 ];

@@ -37,12 +37,20 @@ export function parsePostgresUrl(url: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /**
+ * How long a runtime connection may sit in an open transaction doing nothing before the server
+ * ends it (rolling it back). A node that stops mid-transaction (a laptop put to sleep, a process
+ * stopped) holds the journal's head lock until then: every other node's appends wait for it.
+ */
+export const RUNTIME_IDLE_IN_TRANSACTION_MS = 30_000;
+
+/**
  * The URL with `-c role=ROLE` in its startup options: every connection of the pool acts as the
- * runtime role from its first statement, with no SET ROLE a reused connection could miss.
+ * runtime role from its first statement, with no SET ROLE a reused connection could miss; and
+ * with an idle-in-transaction timeout, so a stalled node cannot hold the others up for longer.
  */
 export function withStartupRole(url: string, role: string): string {
   const parsed = new URL(url);
   const options = parsed.searchParams.get("options");
-  parsed.searchParams.set("options", `${options ? `${options} ` : ""}-c role=${role}`);
+  parsed.searchParams.set("options", `${options ? `${options} ` : ""}-c role=${role} -c idle_in_transaction_session_timeout=${RUNTIME_IDLE_IN_TRANSACTION_MS}`);
   return parsed.toString();
 }

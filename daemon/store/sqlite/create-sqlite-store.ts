@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { createNestingGuard, StoreRuleError } from "../guard-nesting.js";
 import type { VigilDatabase } from "../open-database.js";
 import type { VigilStore } from "../vigil-store.js";
 
-export class StoreRuleError extends Error {}
+export { StoreRuleError } from "../guard-nesting.js";
 
 /**
  * The store port on SQLite's one connection. `tx` is today's synchronous domains behind promises
@@ -23,8 +23,7 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
   let tail: Promise<unknown> = Promise.resolve();
-  // Which store's work is running: a transaction asked for inside it would wait for itself.
-  const inside = new AsyncLocalStorage<true>();
+  const nesting = createNestingGuard();
 
   const _run = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
     begin.run();
@@ -33,7 +32,7 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
     let turned = false;
     const sentinel = setImmediate(() => (turned = true));
     try {
-      const value = await inside.run(true, () => work(tx));
+      const value = await nesting.run(() => work(tx));
       if (turned) throw new StoreRuleError("a store transaction on SQLite awaited something besides the store (the event loop turned while it was open): it was rolled back; await only tx's methods inside transaction()");
       commit.run();
       committed = true;
@@ -50,7 +49,11 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
   return {
     engine: "sqlite",
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-      if (inside.getStore()) return Promise.reject(new StoreRuleError("store.transaction() was called inside another transaction's work: use that transaction's tx"));
+      try {
+        nesting.check();
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const run = tail.then(() => _run(work));
       tail = run.catch(() => undefined);
       return run;
