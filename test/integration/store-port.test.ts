@@ -417,6 +417,21 @@ describe("the store port's rules on SQLite", () => {
     ).rejects.toThrow(StoreRuleError);
     expect(await engine.events()).toEqual([]);
     expect(await engine.journal()).toEqual([]);
+    // Work that goes on after the rollback cannot write outside a transaction: its tx refuses.
+    let afterRollback: Promise<unknown> | undefined;
+    await expect(
+      engine.store.transaction(async (tx) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        afterRollback = noticeEventIn(tx, event("after the rollback"));
+        await afterRollback.catch(() => undefined);
+      }),
+    ).rejects.toThrow(StoreRuleError);
+    await expect(afterRollback).rejects.toThrow(StoreRuleError);
+    expect(await engine.events()).toEqual([]);
+    // A tx kept past its transaction refuses too.
+    let kept: StoreTx | undefined;
+    await engine.store.transaction(async (tx) => void (kept = tx));
+    await expect(noticeEventIn(kept!, event("late"))).rejects.toThrow(StoreRuleError);
     // The store goes on working.
     await engine.store.transaction((tx) => noticeEventIn(tx, event("after")));
     expect(await engine.events()).toHaveLength(1);

@@ -28,11 +28,20 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
   const _run = async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
     begin.run();
     const release = hold();
+    const run = { live: true };
     let committed = false;
     let turned = false;
-    const sentinel = setImmediate(() => (turned = true));
+    // The moment the event loop turns with this transaction open, it is rolled back and its tx
+    // stops answering: nothing `work` does after that can be written outside a transaction, and
+    // no other writer that got in meanwhile is committed with it.
+    const sentinel = setImmediate(() => {
+      if (!run.live) return;
+      turned = true;
+      run.live = false;
+      if (db.inTransaction) rollback.run();
+    });
     try {
-      const value = await nesting.run(() => work(tx));
+      const value = await nesting.run(() => work(_guarded(tx as Tx & object, run)));
       if (turned) throw new StoreRuleError("a store transaction on SQLite awaited something besides the store (the event loop turned while it was open): it was rolled back; await only tx's methods inside transaction()");
       commit.run();
       committed = true;
@@ -41,6 +50,7 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
       if (db.inTransaction) rollback.run();
       throw error;
     } finally {
+      run.live = false;
       clearImmediate(sentinel);
       release(committed);
     }
@@ -63,4 +73,18 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
       db.close();
     },
   };
+}
+
+/** `tx` as one transaction sees it: every method refuses once that transaction ended or was rolled back by the sentinel. */
+function _guarded<T extends object>(target: T, run: { live: boolean }): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const value: unknown = Reflect.get(object, key);
+      if (typeof value === "function") {
+        return (...args: unknown[]) =>
+          run.live ? (value as (...a: unknown[]) => unknown).apply(object, args) : Promise.reject(new StoreRuleError("this tx belongs to a store transaction that has ended or was rolled back: use the tx of the transaction you are in"));
+      }
+      return value !== null && typeof value === "object" ? _guarded(value, run) : value;
+    },
+  });
 }
