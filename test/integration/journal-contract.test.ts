@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyPostgresChain } from "../../daemon/store/postgres/verify-postgres-chain.js";
 import { canonicalJson } from "../../logs/canonical-json.js";
 import { GENESIS_HASH, hashEntry } from "../../logs/hash-entry.js";
@@ -7,7 +7,7 @@ import type { JournalInput } from "../../logs/journal-entry.js";
 import { verifyChain, type ChainVerdict } from "../../logs/verify-chain.js";
 import { openTestJournal } from "../support/open-test-journal.js";
 import { openTestPostgresJournal } from "../support/open-test-postgres-journal.js";
-import { checkPostgresTools, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
+import { usePostgresCluster } from "../support/use-postgres-cluster.js";
 import { makeTempHome } from "../support/temp-home.js";
 
 /** The journal as both engines offer it, SQLite's wrapped in promises. */
@@ -26,9 +26,7 @@ interface OpenOptions {
   timeZone?: string;
 }
 
-const gate = checkPostgresTools();
-let cluster: PostgresCluster | undefined;
-const closers: Array<() => Promise<void>> = [];
+const { gate, cluster, closeAfterTest } = usePostgresCluster();
 
 const ENGINES: Array<{ name: string; skip: boolean; open: (options: OpenOptions) => Promise<EngineJournal> }> = [
   {
@@ -36,7 +34,7 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options: OpenOptions)
     skip: false,
     open: async (options) => {
       const { db, journal } = openTestJournal(makeTempHome(), options);
-      closers.push(async () => {
+      closeAfterTest(async () => {
         db.close();
       });
       return {
@@ -52,8 +50,8 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options: OpenOptions)
     name: gate.title("postgres"),
     skip: gate.skip,
     open: async (options) => {
-      const store = await openTestPostgresJournal(cluster!, options);
-      closers.push(store.close);
+      const store = await openTestPostgresJournal(cluster(), options);
+      closeAfterTest(store.close);
       return {
         ...store.journal,
         verify: () => verifyPostgresChain(store.owner),
@@ -63,17 +61,6 @@ const ENGINES: Array<{ name: string; skip: boolean; open: (options: OpenOptions)
   },
 ];
 
-beforeAll(async () => {
-  if (gate.skip) return;
-  gate.assertPresent();
-  cluster = await startPostgresCluster();
-});
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
 
 /** A clock that moves one minute per reading from `start`. */
 function minuteClock(start: string): () => Date {
