@@ -1,14 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { normalizeGithubEvent } from "../github/normalize-github-event.js";
-import { createGroupCommit } from "../store/group-commit.js";
-import { createWalCheckpointer } from "../store/wal-checkpointer.js";
-import { takeInGithubChange, type GithubIntakeDeps } from "../github/take-in-github-change.js";
+import type { StoreTx } from "../context/store-tx.js";
+import type { VigilStore } from "../store/vigil-store.js";
 import { BodyTooLargeError, readBodyBytes } from "./read-body.js";
 import { sendJson } from "./send-json.js";
-import { answerIntake, DUPLICATE_DELIVERY, ignoredDelivery, type TakenDelivery } from "./take-in-delivery-in.js";
+import { takeInDeliveryIn } from "./take-in-delivery-in.js";
 import { verifyGithubSignature } from "./verify-github-signature.js";
-import { createWebhookDeliveries } from "./webhook-deliveries.js";
 
 /** GitHub's own limit for a webhook payload is 25 MB; ours is the design's 1 MiB. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -26,13 +23,8 @@ export interface WebhookCounters {
  * (in the database before the response), answer 202 fast. A delivery id seen before is answered
  * and ignored; events Vigil does not follow, or for repositories nobody subscribed to, are counted.
  */
-export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }) {
+export function createWebhookHandler(deps: { store: VigilStore<StoreTx>; secret: string; now: () => Date }) {
   if (!deps.secret) throw new TypeError("createWebhookHandler: github.webhooks.secret is empty; every signature would be forgeable");
-  // The delivery id is recorded in the group's transaction; a second one with that id changes nothing.
-  const deliveries = createWebhookDeliveries(deps.db);
-  // Under a burst, checkpoints of the WAL run in a worker thread instead of inside a group's COMMIT.
-  const checkpoints = createWalCheckpointer(deps.db);
-  const group = createGroupCommit(deps.db, { around: deps.journal.batchRendering, onCommit: checkpoints.noteCommit });
   const counters: WebhookCounters = { queued: 0, duplicates: 0, ignored: 0, unsubscribed: 0, rejected: 0 };
   const reject = (res: ServerResponse, status: number, error: string) => {
     counters.rejected++;
@@ -77,17 +69,9 @@ export function createWebhookHandler(deps: GithubIntakeDeps & { secret: string }
     // 2xx only once the delivery is durable (fsync'd). A lone delivery commits at once; deliveries
     // arriving together share one transaction and one fsync, each answered after that sync. A
     // repeated delivery id is found there too, so "duplicate" is said only of a durable first one.
-    const taken = await group.submit(() => _takeIn(name, delivery, payload), { othersComing: senders.size > 1 });
+    const taken = await deps.store.transaction((tx) => takeInDeliveryIn(tx, { id: delivery, name, payload }, deps.now()), { share: { othersComing: senders.size > 1 } });
     counters[taken.counter]++;
     sendJson(res, taken.status, taken.body);
-  };
-
-  /** Runs inside the group's transaction; says which counter to bump once it is committed. */
-  const _takeIn = (name: string, delivery: string, payload: Record<string, unknown>): TakenDelivery => {
-    if (!deliveries.record(delivery, name, deps.now())) return DUPLICATE_DELIVERY;
-    const change = normalizeGithubEvent(name, payload);
-    if (!change) return ignoredDelivery(name, payload);
-    return answerIntake(takeInGithubChange(deps, change));
   };
 
   return { handle, counters };

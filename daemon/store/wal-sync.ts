@@ -7,12 +7,14 @@ const SYNCHRONOUS_FULL = 2;
 
 export interface WalSync {
   /**
-   * Runs `work` (a whole transaction, begun and committed inside it) without the WAL's fsync
-   * inside COMMIT, and returns its result with a promise that resolves once everything `work`
-   * committed is on disk: one fsync of the WAL in libuv's thread pool, started after COMMIT
-   * returned and shared by every commit made before it starts.
+   * Call it just before BEGIN, and what it returns just after COMMIT or ROLLBACK, in the same
+   * microtask as each: the transaction between commits without the WAL's fsync inside COMMIT
+   * (SQLite refuses to change the level inside a transaction, and nothing else may commit at the
+   * deferred level meanwhile). What it returns gives the promise that everything committed is on
+   * disk: one fsync of the WAL in libuv's thread pool, started after COMMIT returned and shared by
+   * every commit made before it starts; at once for a rollback, which has nothing to sync.
    */
-  commit<T>(work: () => T): { value: T; durable: Promise<void> };
+  deferCommit(): (committed: boolean) => Promise<void>;
 }
 
 /**
@@ -59,16 +61,13 @@ export function createWalSync(db: VigilDatabase): WalSync | undefined {
   };
 
   return {
-    commit(work) {
-      if (db.inTransaction) throw new Error("createWalSync.commit: the work must own its transaction, and one is already open");
+    deferCommit() {
+      if (db.inTransaction) throw new Error("createWalSync.deferCommit: the transaction must begin after it, and one is already open");
       deferSync.run();
-      let value;
-      try {
-        value = work();
-      } finally {
+      return (committed) => {
         restoreSync.run();
-      }
-      return { value, durable: sync() };
+        return committed ? sync() : Promise.resolve();
+      };
     },
   };
 }

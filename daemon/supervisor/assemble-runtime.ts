@@ -47,10 +47,18 @@ import { phoneButtons } from "../phone/phone-buttons.js";
 import { announceApproval } from "../phone/announce-approval.js";
 import { noteHeldApproval } from "../phone/raise-held-approvals.js";
 import { createDesktopActions } from "../notify/create-desktop-actions.js";
+import type { StoreTx } from "../context/store-tx.js";
+import type { VigilStore } from "../store/vigil-store.js";
+import { openSqliteStore } from "./open-sqlite-store.js";
 import type { DesktopActions } from "../notify/desktop-actions.js";
 
 export interface Runtime {
   turn: TurnDeps;
+  /**
+   * The store port on this home's database (daemon/supervisor/open-sqlite-store.ts): what has
+   * moved onto it so far (webhook intake) writes through it; the connection closes with the context.
+   */
+  store: VigilStore<StoreTx>;
   /**
    * The zone of local days, quiet hours and cron slots (`ctx.loaded.zone`, read at each use so a
    * reload applies): SYSTEM_TIME_ZONE with none configured, so an idle daemon never starts ICU.
@@ -88,6 +96,7 @@ export interface RuntimeOptions {
 
 /** Wires the stores, tools and brain of a running daemon from one context. */
 export function assembleRuntime(ctx: VigilContext, { client, notifier: channels, turnTimeoutMs = 5 * 60_000, foreground = false }: RuntimeOptions): Runtime {
+  const store = openSqliteStore(ctx);
   const state = createDaemonState(ctx.db);
   const { heartbeat, notify } = ctx.loaded.config;
   const isQuiet = (now: Date) => isQuietTime(now, heartbeat.quietHours, ctx.loaded.zone);
@@ -171,6 +180,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
   const health = createModelHealth(state, () => fingerprintKey(ctx.env));
   return {
     turn,
+    store,
     get zone() {
       return ctx.loaded.zone;
     },

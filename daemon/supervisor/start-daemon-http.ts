@@ -31,7 +31,7 @@ export async function startDaemonHttp(ctx: VigilContext, runtime: Runtime, start
   const { config, secrets } = ctx.loaded;
   const webhook =
     config.github.webhooks.enabled && secrets.webhookSecret
-      ? createWebhookHandler({ ...ctx, subscriptions: runtime.subscriptions, secret: secrets.webhookSecret })
+      ? createWebhookHandler({ store: runtime.store, secret: secrets.webhookSecret, now: ctx.now })
       : undefined;
   const routes: Record<string, RouteHandler> = {
     "/healthz": withHostCheck(config.server.host, createHealthHandler(() => ({

@@ -98,7 +98,7 @@ describe("MCP servers as tool providers", () => {
     const { env } = await setup();
     const daemon = spawnVigil(["start"], env);
     daemons.push(daemon);
-    await waitFor(() => journal(env).filter((row) => row.data.event === "mcp-up").length === 2, 20_000, "both servers up");
+    await waitFor(() => journal(env).filter((row) => row.data.event === "mcp-up").length === 2, 40_000, "both servers up (each may take up to the hub's 30 s start timeout under load)");
     runVigil(["tell", "first"], env);
     await waitFor(() => api.requests.length === 1, 15_000, "first wake");
     runVigil(["tell", "second"], env);

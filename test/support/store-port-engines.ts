@@ -1,27 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { createTurnRows } from "../../daemon/brain/turn-rows.js";
-import { createUsageLedger } from "../../daemon/brain/usage-ledger.js";
-import { postgresStoreTx, sqliteStoreTx, type StoreTx } from "../../daemon/context/store-tx.js";
+import { postgresStoreTx, type StoreTx } from "../../daemon/context/store-tx.js";
 import { createEventQueue, type NewEvent } from "../../daemon/events/event-queue.js";
-import { createPollCache } from "../../daemon/github/poll/poll-cache.js";
-import { createSubscriptionStore } from "../../daemon/github/subscriptions.js";
-import { createWebhookDeliveries } from "../../daemon/http/webhook-deliveries.js";
 import { createRedactor } from "../../daemon/logger/redact-secrets.js";
-import { createApprovalQueue } from "../../daemon/policy/approvals.js";
-import { createDaemonState } from "../../daemon/state/daemon-state.js";
 import { createPostgresStore } from "../../daemon/store/postgres/create-postgres-store.js";
 import type { PostgresNode } from "../../daemon/store/postgres/create-postgres-turn-queue.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runtime-role-schema.js";
 import { startPostgresNode } from "../../daemon/store/postgres/start-postgres-node.js";
 import { verifyPostgresChain } from "../../daemon/store/postgres/verify-postgres-chain.js";
-import { createSqliteStore } from "../../daemon/store/sqlite/create-sqlite-store.js";
 import type { VigilStore } from "../../daemon/store/vigil-store.js";
-import { createActionRows } from "../../daemon/tools/action-ledger.js";
+import { openSqliteStore } from "../../daemon/supervisor/open-sqlite-store.js";
 import { verifyChain, type ChainVerdict } from "../../logs/verify-chain.js";
-import { createRecallSearch } from "../../memory/search-recall.js";
-import { createTranscriptRows } from "../../memory/transcripts.js";
 import { openTestJournal } from "./open-test-journal.js";
 import { openTestPostgresJournal } from "./open-test-postgres-journal.js";
 import { makeTempHome } from "./temp-home.js";
@@ -64,7 +54,7 @@ export function useStorePortEngines(): { ENGINES: StorePortEngine[]; gate: Retur
         const home = makeTempHome();
         const { db, journal } = openTestJournal(home, { secrets: ["sekret-value-123"] });
         const events = createEventQueue({ db, redact });
-        const store = createSqliteStore(db, sqliteStoreTx({ events, journal, turns: createTurnRows(db), usage: createUsageLedger(db), actions: createActionRows(db), approvals: createApprovalQueue(db), state: createDaemonState(db), subscriptions: createSubscriptionStore(db), deliveries: createWebhookDeliveries(db), recall: createRecallSearch(db), transcripts: createTranscriptRows(db), pollCache: createPollCache(db) }), { hold: journal.holdRendering });
+        const store = openSqliteStore({ db, journal, events });
         closeAfterTest(() => store.close());
         const logs = path.join(home, "logs");
         return {
