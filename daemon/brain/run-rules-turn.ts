@@ -3,7 +3,8 @@ import type { RawConfig } from "../config/config-schema.js";
 import type { QueuedEvent } from "../events/event-queue.js";
 import { runToolCall } from "../tools/run-tool-call.js";
 import type { TurnDeps, TurnOutcome } from "./turn-deps.js";
-import { startTurnRecord } from "./turn-record.js";
+import { claimBatchIn } from "../events/claim-batch.js";
+import { startTurnRecordIn } from "./turn-record.js";
 
 type Rule = RawConfig["rules"][number];
 
@@ -13,8 +14,8 @@ type Rule = RawConfig["rules"][number];
  * journal for the morning review.
  */
 export async function runRulesTurn(deps: TurnDeps, reason: string): Promise<TurnOutcome> {
-  const turn = startTurnRecord(deps, randomUUID(), reason);
-  const events = deps.events.claim(turn.id);
+  const turn = await startTurnRecordIn(deps.store, deps, randomUUID(), reason);
+  const events = await deps.store.transaction((tx) => claimBatchIn(tx, turn.id, undefined, deps.now()));
   const scope = { turnId: turn.id, now: deps.now(), timeZone: deps.timeZone, previousTurns: [...new Set(events.flatMap((e) => e.previousTurns))], tainted: events.some((e) => e.trust === "untrusted") };
   let notified = 0;
   for (const event of events) {
@@ -26,10 +27,10 @@ export async function runRulesTurn(deps: TurnDeps, reason: string): Promise<Turn
   }
   const left = events.length - notified;
   if (notified === 0) {
-    turn.finish("quiet", `no model configured (rules provider): ${left} event(s) left for review`, { provider: "rules" });
+    await turn.finish("quiet", `no model configured (rules provider): ${left} event(s) left for review`, { provider: "rules" });
     return { outcome: "quiet", turnId: turn.id, events: events.length };
   }
-  turn.finish("decided", `rules: ${notified} notification(s); ${left} event(s) left for review`, { provider: "rules", actions: Array(notified).fill("notify") });
+  await turn.finish("decided", `rules: ${notified} notification(s); ${left} event(s) left for review`, { provider: "rules", actions: Array(notified).fill("notify") });
   return { outcome: "acted", turnId: turn.id, events: events.length };
 }
 

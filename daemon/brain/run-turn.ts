@@ -12,7 +12,8 @@ import { buildPrompt, type Prompt } from "./prompt/build-prompt.js";
 import { askTriage } from "./triage.js";
 import { textOfReply } from "./text-of-reply.js";
 import type { TurnDeps, TurnOutcome } from "./turn-deps.js";
-import { startTurnRecord, type TurnRecord } from "./turn-record.js";
+import { claimBatchIn } from "../events/claim-batch.js";
+import { startTurnRecordIn, type TurnRecord } from "./turn-record.js";
 
 /** A tool result is never clipped below this: the model must still see what the tool said. */
 const MIN_RESULT_CHARS = 500;
@@ -29,7 +30,7 @@ export const IDLE_TRIAGE_MODEL = "claude-haiku-5-5";
 export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal): Promise<TurnOutcome> {
   const context = deps.config.context;
   const recentJournal = queryRecentEntries(deps.db, context.journalRows);
-  const turn = startTurnRecord(deps, randomUUID(), reason);
+  const turn = await startTurnRecordIn(deps.store, deps, randomUUID(), reason);
   const timeout = AbortSignal.timeout(deps.turnTimeoutMs);
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const fullResults = new Map<string, string>();
@@ -37,7 +38,8 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
   let events: QueuedEvent[] = [];
   try {
     for (let share = 1; ; share /= 2) {
-      events = deps.events.claim(turn.id, _limits(deps, share));
+      const limits = _limits(deps, share);
+      events = await deps.store.transaction((tx) => claimBatchIn(tx, turn.id, limits, deps.now()));
       const scope = _scope(deps, turn.id, events);
       const prompt = buildPrompt({
         tools: deps.toolDeps.registry.definitions(),
@@ -53,7 +55,7 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
       try {
         const triage = _triageFor(deps, events);
         if (triage && !(await askTriage(deps, turn, prompt, triage.model, signal, { cache: !triage.idleOnly }))) {
-          turn.finish("quiet", "triage: nothing worth doing", { triage: "no" });
+          await turn.finish("quiet", "triage: nothing worth doing", { triage: "no" });
           return { outcome: "quiet", turnId: turn.id, events: events.length };
         }
         const outcome = await _toolLoop(deps, turn, prompt, messages, scope, signal, fullResults);
@@ -61,12 +63,15 @@ export async function runTurn(deps: TurnDeps, reason: string, stop?: AbortSignal
       } catch (error) {
         // Nothing has run yet when the first request is refused: the same turn can try a smaller batch.
         if (!(isPromptTooLong(error) && messages.length === 1 && events.length > 1)) throw error;
-        deps.events.unclaim(turn.id);
-        deps.journal.append({ kind: "system", summary: `prompt too long with ${events.length} event(s); retrying with a smaller batch`, data: { event: "batch-shrunk", turnId: turn.id, events: events.length } });
+        const shrunk = events.length;
+        await deps.store.transaction(async (tx) => {
+          await tx.queue.unclaim(turn.id);
+          await tx.journal.append({ kind: "system", summary: `prompt too long with ${shrunk} event(s); retrying with a smaller batch`, data: { event: "batch-shrunk", turnId: turn.id, events: shrunk } });
+        });
       }
     }
   } catch (error) {
-    const quarantined = turn.fail({ blame: blamesEvents(error), quarantineAfter: context.quarantineAfter, error: error as Error });
+    const quarantined = await turn.fail({ blame: blamesEvents(error), quarantineAfter: context.quarantineAfter, error: error as Error });
     return { outcome: "failed", turnId: turn.id, events: events.length, error: error as Error, quarantined };
   } finally {
     if (messages.length > 1) saveTranscript(deps.db, turn.id, messages, { now: deps.now(), timeZone: deps.timeZone, redact: deps.toolDeps.redact, fullResults });
@@ -105,11 +110,11 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
   let spent = 0;
   for (let step = 1; step <= deps.config.heartbeat.maxSteps; step++) {
     const reply = await deps.client!.send({ model, maxTokens, prompt, messages, signal });
-    turn.countUsage(model, reply);
+    await turn.countUsage(model, reply);
     messages.push({ role: "assistant", content: reply.content });
     spent += JSON.stringify(reply.content).length;
     const calls = reply.content.filter((block): block is Anthropic.ToolUseBlock => block.type === "tool_use");
-    if (calls.length === 0) return _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step, scope.tainted ?? false);
+    if (calls.length === 0) return await _close(turn, actions, textOfReply(reply.content) || `stopped (${reply.stop_reason ?? "no reason"})`, step, scope.tainted ?? false);
 
     const results: Anthropic.ToolResultBlockParam[] = [];
     let quietReason: string | undefined;
@@ -127,20 +132,20 @@ async function _toolLoop(deps: TurnDeps, turn: TurnRecord, prompt: Prompt, messa
       spent += content.length;
       results.push({ type: "tool_result", tool_use_id: call.id, content, is_error: result.isError ?? false });
     }
-    if (quietReason !== undefined) return _close(turn, actions, quietReason, step, scope.tainted ?? false);
+    if (quietReason !== undefined) return await _close(turn, actions, quietReason, step, scope.tainted ?? false);
     messages.push({ role: "user", content: results });
   }
-  return _close(turn, actions, `stopped after ${deps.config.heartbeat.maxSteps} steps without a decision`, deps.config.heartbeat.maxSteps, scope.tainted ?? false);
+  return await _close(turn, actions, `stopped after ${deps.config.heartbeat.maxSteps} steps without a decision`, deps.config.heartbeat.maxSteps, scope.tainted ?? false);
 }
 
 /** A turn with no action is quiet, whatever ended it; one with actions is a decision. */
-function _close(turn: TurnRecord, actions: string[], summary: string, steps: number, tainted: boolean): "quiet" | "acted" {
+async function _close(turn: TurnRecord, actions: string[], summary: string, steps: number, tainted: boolean): Promise<"quiet" | "acted"> {
   // A tainted turn's own words may restate outside text: the dream must know where they came from.
   if (actions.length === 0) {
-    turn.finish("quiet", summary, { steps, tainted });
+    await turn.finish("quiet", summary, { steps, tainted });
     return "quiet";
   }
-  turn.finish("decided", summary, { steps, actions, tainted });
+  await turn.finish("decided", summary, { steps, actions, tainted });
   return "acted";
 }
 

@@ -19,7 +19,7 @@ export async function askTriage(deps: TurnDeps, turn: TurnRecord, prompt: Prompt
     messages: [{ role: "user", content: prompt.dynamic + QUESTION }],
     signal,
   });
-  turn.countUsage(model, reply);
+  await turn.countUsage(model, reply);
   const answer = reply.content
     .filter((block): block is Anthropic.TextBlock => block.type === "text")
     .map((block) => block.text)

@@ -2,13 +2,17 @@ import type { Journal } from "../../logs/journal.js";
 import type { RawConfig } from "../config/config-schema.js";
 import type { EventQueue } from "../events/event-queue.js";
 import type { Logger } from "../logger/create-logger.js";
+import type { StoreTx } from "../context/store-tx.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import type { VigilStore } from "../store/vigil-store.js";
 import type { ToolRunDeps, ToolRunner } from "../tools/run-tool-call.js";
 import type { ModelClient } from "./model-client.js";
 import type { UsageLedger } from "./usage-ledger.js";
 
 /** Everything a turn works with, injected so a test can drive it with a clock and a loopback model. */
 export interface TurnDeps {
+  /** The store port: a turn's claim, usage and ending are its transactions. */
+  store: VigilStore<StoreTx>;
   db: VigilDatabase;
   journal: Journal;
   events: EventQueue;

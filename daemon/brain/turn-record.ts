@@ -5,27 +5,30 @@ import { localDay } from "../../logs/local-day.js";
 import type { StoreTx } from "../context/store-tx.js";
 import type { QueuedEvent } from "../events/event-queue.js";
 import type { VigilStore } from "../store/vigil-store.js";
-import type { TurnDeps } from "./turn-deps.js";
 import { usageOf, type ModelReply } from "./model-client.js";
-import { createTurnRows } from "./turn-rows.js";
 import { addUsage, NO_USAGE, type TokenUsage } from "./usage-ledger.js";
 
 type DecisionKind = Extract<JournalKind, "quiet" | "decided">;
 
-/** The bookkeeping of one turn: its row in `turns`, its token usage, and how it ends. */
+/**
+ * The bookkeeping of one turn on the store port (either engine): its row in `turns`, its token
+ * usage, and how it ends, each step a store transaction. On PostgreSQL `finish` is fenced by the
+ * queue (its partition leases are renewed first): a turn that lost them throws LeaseLostError and
+ * records nothing.
+ */
 export interface TurnRecord {
   id: string;
   usage: TokenUsage;
   /** Adds a reply's usage to the turn and to the day's usage table. */
-  countUsage(model: string, reply: ModelReply): void;
+  countUsage(model: string, reply: ModelReply): Promise<void>;
   /** The decision row, the events marked done and the turn closed: one transaction. */
-  finish(kind: DecisionKind, summary: string, data: Record<string, unknown>): void;
+  finish(kind: DecisionKind, summary: string, data: Record<string, unknown>): Promise<void>;
   /**
    * The turn could not finish: its events go back to the queue for a later turn, except those
    * that failed `quarantineAfter` turns in a row (with blame), which are set aside and journaled.
-   * Returns how many were set aside.
+   * Resolves to how many were set aside.
    */
-  fail(options?: FailOptions): number;
+  fail(options?: FailOptions): Promise<number>;
 }
 
 export interface FailOptions {
@@ -34,56 +37,9 @@ export interface FailOptions {
   error?: Error;
 }
 
-/** TurnRecord on the store port (either engine): the same bookkeeping, each step a store transaction. */
-export interface PortTurnRecord {
-  id: string;
-  usage: TokenUsage;
-  countUsage(model: string, reply: ModelReply): Promise<void>;
-  finish(kind: DecisionKind, summary: string, data: Record<string, unknown>): Promise<void>;
-  fail(options?: FailOptions): Promise<number>;
-}
-
-export function startTurnRecord(deps: Pick<TurnDeps, "db" | "journal" | "events" | "usage" | "timeZone" | "now">, id: string, reason: string): TurnRecord {
-  const turns = createTurnRows(deps.db);
-  turns.start(id, reason, deps.now());
-  const record: TurnRecord = {
-    id,
-    usage: NO_USAGE,
-    countUsage(model, reply) {
-      const usage = usageOf(reply);
-      record.usage = addUsage(record.usage, usage);
-      deps.usage.record(localDay(deps.now(), deps.timeZone), model, usage);
-    },
-    finish(kind, summary, data) {
-      deps.db
-        .transaction(() => {
-          const consumed = deps.events.complete(id, deps.now());
-          deps.journal.append(_decisionRow({ id, reason, usage: record.usage }, kind, summary, data, consumed));
-          turns.close(id, deps.now(), _outcome(kind));
-        })
-        .immediate();
-    },
-    fail({ blame = false, quarantineAfter, error } = {}) {
-      return deps.db
-        .transaction(() => {
-          const { quarantined } = deps.events.release(id, { blame, ...(quarantineAfter ? { quarantineAfter } : {}) });
-          for (const event of quarantined) deps.journal.append(_quarantineRow(event, id, error));
-          turns.close(id, deps.now(), "failed");
-          return quarantined.length;
-        })
-        .immediate();
-    },
-  };
-  return record;
-}
-
-/**
- * startTurnRecord on the store port. On PostgreSQL `finish` is fenced by the queue (its partition
- * leases are renewed first): a turn that lost them throws LeaseLostError and records nothing.
- */
-export async function startTurnRecordIn(store: VigilStore<StoreTx>, deps: { timeZone: string; now: () => Date }, id: string, reason: string): Promise<PortTurnRecord> {
+export async function startTurnRecordIn(store: VigilStore<StoreTx>, deps: { timeZone: string; now: () => Date }, id: string, reason: string): Promise<TurnRecord> {
   await store.transaction((tx) => tx.turns.start(id, reason, deps.now()));
-  const record: PortTurnRecord = {
+  const record: TurnRecord = {
     id,
     usage: NO_USAGE,
     async countUsage(model, reply) {

@@ -161,6 +161,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     },
   };
   const turn: TurnDeps = {
+    store,
     db: ctx.db,
     journal: ctx.journal,
     events: ctx.events,
