@@ -3,6 +3,7 @@ import type { JournalInput } from "../../logs/journal-entry.js";
 import type { StoreTx } from "../context/store-tx.js";
 import type { VigilDatabase } from "../store/open-database.js";
 import { runInTransaction } from "../store/run-in-transaction.js";
+import type { VigilStore } from "../store/vigil-store.js";
 import type { EnqueueResult, EventQueue, NewEvent } from "./event-queue.js";
 
 /**
@@ -22,6 +23,11 @@ export async function noticeEventIn(tx: StoreTx, event: NewEvent): Promise<Enque
   const queued = await tx.queue.enqueue(event);
   if (queued.inserted) await tx.journal.append(_noticedRow(event, queued.id));
   return queued;
+}
+
+/** noticeEventIn in a transaction of its own: how a source on the store port takes in one event. */
+export function noticeEventOn(store: VigilStore<StoreTx>, event: NewEvent): Promise<EnqueueResult> {
+  return store.transaction((tx) => noticeEventIn(tx, event));
 }
 
 function _noticedRow(event: NewEvent, eventId: number): JournalInput {

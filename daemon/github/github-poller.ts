@@ -6,7 +6,9 @@ import { pollNotifications } from "./poll/poll-notifications.js";
 import { createSnapshotStore, type PullSnapshot } from "./poll/poll-snapshots.js";
 import { pullChanges, reviewersOf } from "./poll/pull-changes.js";
 import type { Subscription, SubscriptionStore } from "./subscriptions.js";
-import { takeInGithubChange, type GithubIntakeDeps } from "./take-in-github-change.js";
+import type { StoreTx } from "../context/store-tx.js";
+import type { VigilStore } from "../store/vigil-store.js";
+import { takeInGithubChangeIn, type GithubIntakeDeps } from "./take-in-github-change.js";
 
 export type { PollReport } from "./poll/conditional-get.js";
 
@@ -29,7 +31,7 @@ const SETTLED_CHECK_EVERY = 10;
  * An unchanged poll is 304s only, which cost no rate limit. Changes become the same normalized
  * events, with the same keys, as webhooks.
  */
-export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Promise<GithubClient>; subscriptions: SubscriptionStore; intervalSeconds: number }): GithubPoller {
+export function createGithubPoller(deps: GithubIntakeDeps & { store: VigilStore<StoreTx>; github: () => Promise<GithubClient>; subscriptions: SubscriptionStore; intervalSeconds: number }): GithubPoller {
   const snapshots = createSnapshotStore(deps.db);
   let cycle = 0;
 
@@ -38,8 +40,9 @@ export function createGithubPoller(deps: GithubIntakeDeps & { github: () => Prom
       cycle++;
       const report: PollReport = { requests: 0, notModified: 0, queued: 0, nextDelayMs: deps.intervalSeconds * 1000 };
       const get = createConditionalGet(deps.db, deps.github, report, deps.now);
-      const takeIn = (change: GithubChange | undefined) => {
-        const result = change && takeInGithubChange(deps, change);
+      // One transaction a change, each waited for: changes are queued in the order GitHub gave them.
+      const takeIn = async (change: GithubChange | undefined) => {
+        const result = change && (await deps.store.transaction((tx) => takeInGithubChangeIn(tx, change, deps.now())));
         if (result && result.queued && !result.duplicate) report.queued++;
       };
       const mentioned = new Set((await pollNotifications(get)).map((thread) => `${thread.repo}#${thread.number}`));
@@ -85,17 +88,17 @@ function _pullFromSnapshot(snapshot: PullSnapshot | undefined, number: number): 
   return { number, state: snapshot.state, draft: snapshot.draft, head: { sha: snapshot.head }, title: snapshot.title, updated_at: snapshot.updatedAt, requested_reviewers: snapshot.reviewers.map((login) => ({ login })), html_url: snapshot.url };
 }
 
-async function _takeInPull(deps: GithubIntakeDeps & { now: () => Date }, get: ConditionalGet, snapshots: ReturnType<typeof createSnapshotStore>, repo: string, pull: Pull, mentioned: boolean, takeIn: (change: GithubChange | undefined) => void): Promise<void> {
+async function _takeInPull(deps: GithubIntakeDeps & { now: () => Date }, get: ConditionalGet, snapshots: ReturnType<typeof createSnapshotStore>, repo: string, pull: Pull, mentioned: boolean, takeIn: (change: GithubChange | undefined) => Promise<void>): Promise<void> {
   const before = snapshots.get(repo, pull.number);
   const repository = { full_name: repo };
   for (const change of pullChanges(before, pull)) {
-    takeIn(normalizeGithubEvent("pull_request", { action: change.action, pull_request: pull, repository, sender: pull.user, ...(change.requestedReviewer ? { requested_reviewer: change.requestedReviewer } : {}) }));
+    await takeIn(normalizeGithubEvent("pull_request", { action: change.action, pull_request: pull, repository, sender: pull.user, ...(change.requestedReviewer ? { requested_reviewer: change.requestedReviewer } : {}) }));
   }
   // Only what is new since the PR was first seen: history is not replayed as events.
   let since = before?.conversationSince ?? pull.updated_at ?? deps.now().toISOString();
   if (before && (before.updatedAt !== pull.updated_at || mentioned)) {
     const conversation = await pollConversation(get, repo, pull, since);
-    conversation.changes.forEach(takeIn);
+    for (const change of conversation.changes) await takeIn(change);
     since = conversation.since;
   }
   const sameHead = before?.head === (pull.head?.sha ?? null);
@@ -115,7 +118,7 @@ async function _takeInPull(deps: GithubIntakeDeps & { now: () => Date }, get: Co
 }
 
 /** Checks finish while the PR itself is unchanged: read them for new or unfinished heads, and now and then for the rest. */
-async function _pollChecks(deps: GithubIntakeDeps & { subscriptions: SubscriptionStore }, get: ConditionalGet, snapshots: ReturnType<typeof createSnapshotStore>, cycle: number, takeIn: (change: GithubChange | undefined) => void): Promise<void> {
+async function _pollChecks(deps: GithubIntakeDeps & { subscriptions: SubscriptionStore }, get: ConditionalGet, snapshots: ReturnType<typeof createSnapshotStore>, cycle: number, takeIn: (change: GithubChange | undefined) => Promise<void>): Promise<void> {
   for (const head of deps.subscriptions.heads()) {
     const snapshot = snapshots.get(head.repo, head.number);
     if (!deps.subscriptions.covers(head.repo, head.number) || !snapshot || snapshot.state !== "open" || snapshot.head !== head.headSha) continue;
@@ -127,7 +130,7 @@ async function _pollChecks(deps: GithubIntakeDeps & { subscriptions: Subscriptio
     const runs = checks.check_runs ?? [];
     for (const run of runs.filter((candidate) => candidate.status === "completed")) {
       const checkRun = { ...run, pull_requests: [{ number: head.number }] };
-      takeIn(normalizeGithubEvent("check_run", { action: "completed", check_run: checkRun, repository: { full_name: head.repo }, sender: { login: run.app?.slug ?? "github" } }));
+      await takeIn(normalizeGithubEvent("check_run", { action: "completed", check_run: checkRun, repository: { full_name: head.repo }, sender: { login: run.app?.slug ?? "github" } }));
     }
     snapshots.put(head.repo, head.number, { ...snapshot, checksSettled: runs.length > 0 && runs.every((run) => run.status === "completed") });
   }

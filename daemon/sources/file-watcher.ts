@@ -14,7 +14,8 @@ type WatchRoot = Omit<RawConfig["watch"][number], "trust"> & { trust?: Trust };
 type ChangeKind = "add" | "change" | "unlink";
 
 export interface FileWatcherDeps {
-  notice: (event: NewEvent) => void;
+  /** Queues the event; a promise it returns is waited for only to log its failure. */
+  notice: (event: NewEvent) => unknown;
   journal: Journal;
   logger: Logger;
   vigilHome: string;
@@ -140,10 +141,11 @@ export function createFileWatcher(deps: FileWatcherDeps): FileWatcher {
 
 /** A full disk must not crash the daemon from inside a timer: log it; the file change is lost, as a missed save would be. */
 function _noticeSafely(deps: FileWatcherDeps, event: NewEvent): void {
+  const failed = (error: unknown) => deps.logger.error({ err: error, path: event.payload?.path }, "could not queue a file event");
   try {
-    deps.notice(event);
+    void Promise.resolve(deps.notice(event)).catch(failed);
   } catch (error) {
-    deps.logger.error({ err: error, path: event.payload?.path }, "could not queue a file event");
+    failed(error);
   }
 }
 

@@ -32,7 +32,7 @@ import { planCommandSandbox } from "../tools/sandbox/plan-command-sandbox.js";
 import type { CommandSandbox } from "../tools/sandbox/sandbox-command.js";
 import { createDeliverFileTool } from "../tools/deliver-file-tool.js";
 import { createMemoryTools } from "../../memory/memory-tools.js";
-import { noticeEvent } from "../events/notice-event.js";
+import { noticeEventOn } from "../events/notice-event.js";
 import { searchRecall } from "../../memory/search-recall.js";
 import { createMemoryVersions } from "../../memory/memory-versions.js";
 import { createTaskStore, type TaskStore } from "../tasks/task-store.js";
@@ -126,7 +126,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
     }),
     createDeliverFileTool({ outboxDir: ctx.paths.outboxDir, roots: workspace, notifier, leavesMachine: Boolean(notify.ntfy.topic) }),
     createRunCommandTool({ roots: workspace, onBackgroundDone: (done) =>
-        noticeEvent(ctx, {
+        void noticeEventOn(store, {
           source: "command",
           type: "finished",
           dedupeKey: `command:${done.job}`,
@@ -134,7 +134,7 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
           trust: "untrusted",
           summary: `background command finished (${done.status}): ${done.command.slice(0, 120)}`,
           payload: { command: done.command, cwd: done.cwd, result: done.result },
-        }), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
+        }).catch((error: Error) => ctx.logger.error({ err: error, job: done.job }, "could not queue a background command's result")), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     ..._createTaskTools(ctx, tasks, workspace, github),
     createScheduleTool({ wakeups }),
     createSleepTool({ state, wakeups }),

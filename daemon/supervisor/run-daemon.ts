@@ -21,7 +21,7 @@ import { createAnchorJob } from "../schedule/anchor-job.js";
 import { reloadConfig } from "./reload-config.js";
 import { checkModelKey } from "./check-model-key.js";
 import { createFileWatcher } from "../sources/file-watcher.js";
-import { noticeEvent } from "../events/notice-event.js";
+import { noticeEventOn } from "../events/notice-event.js";
 import { parseSubscriptionRef } from "../github/subscription-ref.js";
 import { createSupervisor, type Supervisor } from "./supervisor.js";
 import { createDreamJob } from "../schedule/dream-job.js";
@@ -116,6 +116,9 @@ export async function runDaemon(ctx: VigilContext, options: DaemonOptions): Prom
     await _finishTurnInFlight(supervisor, options.stopGraceMs ?? 20_000);
     await Promise.all([dream.stop(), magicDocs.stop(), tasks.stop(), _drainHooks(runtime, hookFeed)]);
     await sources?.stop();
+    // Transactions are taken in order: once this one has run, every event a source handed the
+    // store before it stopped is committed, before the context closes the database.
+    await runtime.store.transaction(async () => undefined);
     await runtime.desktopActions?.stop();
     await runtime.mcp.stop();
     _journalStopped(ctx, reason);
@@ -140,7 +143,7 @@ async function _startSources(ctx: VigilContext, runtime: Runtime, supervisor: Su
   const polling = ctx.loaded.config.github.poll.enabled ? _startPolling(ctx, runtime) : undefined;
   const phone = startPhoneApprovals(ctx, runtime);
   // A magic doc's refresh is Vigil's own write: it wakes nothing.
-  const notice = (event: NewEvent) => void (tracker.observe(event) || noticeEvent(ctx, event));
+  const notice = (event: NewEvent) => (tracker.observe(event) ? undefined : noticeEventOn(runtime.store, event));
   const files = createFileWatcher({ notice, journal: ctx.journal, logger: ctx.logger, vigilHome: ctx.paths.home, env: ctx.env });
   await files.setRoots(ctx.loaded.config.watch);
   const roots = ctx.loaded.config.watch.map((root) => ({ root: expandHome(root.path, ctx.env), ignore: root.ignore }));
@@ -184,7 +187,7 @@ function _journalStopped(ctx: VigilContext, reason: string): void {
 
 function _startPolling(ctx: VigilContext, runtime: Runtime) {
   const { intervalSeconds } = ctx.loaded.config.github.poll;
-  const poller = createGithubPoller({ ...ctx, subscriptions: runtime.subscriptions, github: runtime.github, intervalSeconds });
+  const poller = createGithubPoller({ ...ctx, store: runtime.store, subscriptions: runtime.subscriptions, github: runtime.github, intervalSeconds });
   return startPollLoop({ poller, journal: ctx.journal, logger: ctx.logger, intervalMs: intervalSeconds * 1000 });
 }
 

@@ -6,7 +6,7 @@ import { isAuthFailure } from "../brain/model-health.js";
 import { liftAuthBlock, reportAuthFailure } from "./report-auth-failure.js";
 import type { TurnOutcome } from "../brain/turn-deps.js";
 import { totalTokens } from "../brain/usage-ledger.js";
-import { noticeEvent } from "../events/notice-event.js";
+import { noticeEvent, noticeEventOn } from "../events/notice-event.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { decideWake } from "../heartbeat/wake-gate.js";
 import { IDLE_STREAK_KEY, idleFingerprint, idleIntervalMinutes, recordIdleOutcome, recordSkippedIdleWake, shouldSkipIdleWake, type IdleStreak } from "../heartbeat/idle-gate.js";
@@ -47,7 +47,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
   const stopping = new AbortController();
   let lastTick: Date | undefined;
   let lastPersistedTick = 0;
-  const notice = (event: NewEvent) => noticeEvent(deps, event);
+  const notice = (event: NewEvent) => noticeEventOn(deps.store, event);
 
   const runOneTurn = async (reason: string, idleOnly = false): Promise<TurnOutcome> => {
     state.set(LAST_WAKE_KEY, deps.now().toISOString());
@@ -108,7 +108,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     lastTick = now;
     if (gap !== undefined) {
       journal.append({ kind: "system", summary: `resumed after ${Math.round(gap / 60_000)} minutes`, data: { event: "resumed", gapMs: gap } });
-      notice(resumedEvent(gap, now));
+      await notice(resumedEvent(gap, now));
     }
     if (now.getTime() - lastPersistedTick >= PERSIST_TICK_EVERY_MS) {
       state.set(LAST_TICK_KEY, now.toISOString());
@@ -135,7 +135,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       recordSkippedIdleWake(state, streak!);
       idle = undefined;
     }
-    if (idle) notice(idle);
+    if (idle) await notice(idle);
     if (!state.get(LAST_WAKE_KEY)) state.set(LAST_WAKE_KEY, now.toISOString());
     const decision = decideWake({
       now,

@@ -78,7 +78,7 @@ async function _benchIdlePoll(): Promise<BenchFigure[]> {
         runtime.subscriptions.add({ repo: name, number }, "cli", new Date(clock));
       }
     }
-    const poller = createGithubPoller({ ...ctx, github: runtime.github, subscriptions: runtime.subscriptions, intervalSeconds: 60 });
+    const poller = createGithubPoller({ ...ctx, store: runtime.store, github: runtime.github, subscriptions: runtime.subscriptions, intervalSeconds: 60 });
     await poller.pollOnce(); // first sight: PRs opened, checks read
     clock += 2 * 60 * 60_000; // two hours on: the heads are no longer new, their checks settled
     await poller.pollOnce();

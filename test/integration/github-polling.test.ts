@@ -22,7 +22,7 @@ async function setup(policy = "") {
     env: { GH_TOKEN_FOR_TEST: TOKEN },
   });
   h.runtime.subscriptions.addFromConfig([{ repo: "octo/app", number: 7 }], h.clock.now());
-  const poller = createGithubPoller({ ...h.ctx, subscriptions: h.runtime.subscriptions, github: h.runtime.github, intervalSeconds: 60 });
+  const poller = createGithubPoller({ ...h.ctx, store: h.runtime.store, subscriptions: h.runtime.subscriptions, github: h.runtime.github, intervalSeconds: 60 });
   return { h, poller };
 }
 
@@ -146,7 +146,7 @@ describe("polling sees the conversation, as webhooks do", () => {
     api = await startGithubApiServer();
     const h = await startHarness({ config: `${BASE_CONFIG}github: { token: env:GH_TOKEN_FOR_TEST, apiBaseUrl: "${api.url}" }\n`, env: { GH_TOKEN_FOR_TEST: TOKEN } });
     h.runtime.subscriptions.add({ repo: ex.repo, number: ex.number }, "cli", h.clock.now());
-    const poller = createGithubPoller({ ...h.ctx, subscriptions: h.runtime.subscriptions, github: h.runtime.github, intervalSeconds: 60 });
+    const poller = createGithubPoller({ ...h.ctx, store: h.runtime.store, subscriptions: h.runtime.subscriptions, github: h.runtime.github, intervalSeconds: 60 });
     api.pulls.set(`${ex.repo}#${ex.number}`, ex.pull);
     return { ex, h, poller, key: `${ex.repo}#${ex.number}` };
   }
