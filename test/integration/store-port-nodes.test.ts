@@ -161,6 +161,24 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
     expect(await engine.events()).toEqual([]);
   });
 
+  it("a turn that runs longer than its lease keeps its partition while its node renews; once renewal stops, another node takes over", async () => {
+    const engine = await ENGINES[1]!.open({ leaseTtlMs: 300 });
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("long-1")));
+    expect(await engine.store.transaction((tx) => claimBatchIn(tx, "long-turn", undefined, new Date()))).toHaveLength(1);
+    const renewal = engine.renewLeases!(100);
+    // Three lease lifetimes: a slow model call, say.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    await engine.store.transaction((tx) => noticeEventIn(tx, event("long-2")));
+    // The partition is still the long turn's: the other node gets nothing of octo/app.
+    expect(await engine.second!.transaction((tx) => claimBatchIn(tx, "other-1", undefined, new Date()))).toEqual([]);
+    await engine.store.transaction((tx) => tx.queue.fence("long-turn"));
+    await renewal.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Not renewed for longer than a lifetime: the node counts as stalled, and its partition moves.
+    expect((await engine.second!.transaction((tx) => claimBatchIn(tx, "other-2", undefined, new Date()))).map((queued) => queued.summary)).toEqual(["change long-1", "change long-2"]);
+    await expect(engine.store.transaction((tx) => tx.queue.complete("long-turn", new Date()))).rejects.toThrow(LeaseLostError);
+  });
+
   it("a node that stalled past its lease cannot record a decision for events another node took over", async () => {
     const engine = await ENGINES[1]!.open({ leaseTtlMs: 300 });
     await engine.store.transaction((tx) => noticeEventIn(tx, event("contested")));

@@ -7,6 +7,7 @@ import { createPostgresStore } from "../../daemon/store/postgres/create-postgres
 import type { PostgresNode } from "../../daemon/store/postgres/create-postgres-turn-queue.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runtime-role-schema.js";
+import { keepLeasesRenewed, type LeaseRenewal } from "../../daemon/store/postgres/keep-leases-renewed.js";
 import { startPostgresNode } from "../../daemon/store/postgres/start-postgres-node.js";
 import { verifyPostgresChain } from "../../daemon/store/postgres/verify-postgres-chain.js";
 import type { VigilStore } from "../../daemon/store/vigil-store.js";
@@ -29,6 +30,8 @@ export interface EngineStore {
   table(name: "turns" | "usage"): Promise<Array<Record<string, unknown>>>;
   /** Today's Markdown, where the engine renders it ("" when none). */
   markdown(): string;
+  /** PostgreSQL: renews the first node's leases every `everyMs`, as a running daemon's node does (stopped after the test). */
+  renewLeases?(everyMs: number): LeaseRenewal;
 }
 
 const redact = createRedactor(["sekret-value-123"]);
@@ -77,7 +80,9 @@ export function useStorePortEngines(): { ENGINES: StorePortEngine[]; gate: Retur
         const tx = (as: PostgresNode) => (client: Parameters<typeof postgresStoreTx>[0], afterCommit: (change: () => void) => void) => postgresStoreTx(client, { timeZone: "UTC", redact, now: () => new Date(), node: as, afterCommit });
         const store = createPostgresStore(pg.runtime, tx(node));
         const second = createPostgresStore(other, tx(otherNode));
+        const renewals: LeaseRenewal[] = [];
         closeAfterTest(async () => {
+          for (const renewal of renewals) await renewal.stop();
           await second.close();
           await pg.close();
         });
@@ -90,6 +95,11 @@ export function useStorePortEngines(): { ENGINES: StorePortEngine[]; gate: Retur
           verify: () => verifyPostgresChain(pg.owner),
           table: async (name) => (await pg.owner.query(`SELECT * FROM vigil.${name} ORDER BY 1`)).rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === "string" && /^\d+$/.test(value) && key !== "id" ? Number(value) : value]))),
           markdown: () => "",
+          renewLeases: (everyMs) => {
+            const renewal = keepLeasesRenewed(pg.runtime, node, { everyMs });
+            renewals.push(renewal);
+            return renewal;
+          },
         };
       },
     },
