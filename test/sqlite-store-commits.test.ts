@@ -21,7 +21,8 @@ function _db() {
 /** A store whose one domain inserts an item; counts its commits. */
 function _store(db: VigilDatabase, walSync: WalSync | undefined = createWalSync(db)) {
   const insert = db.prepare<[number]>("INSERT INTO items (n) VALUES (?)");
-  const tx = { items: { insert: async (n: number) => insert.run(n).changes } };
+  const count = db.prepare("SELECT count(*) FROM items").pluck();
+  const tx = { items: { insert: async (n: number) => insert.run(n).changes, count: async () => count.get() as number } };
   const commits = { count: 0 };
   const store = createSqliteStore(db, tx, { walSync, onCommit: () => commits.count++ });
   return { store, commits };
@@ -160,6 +161,37 @@ describe("SQLite store: WAL sync after commit", () => {
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected", "rejected"]);
     expect((results[0] as PromiseRejectedResult).reason.message).toBe("EIO: fsync failed");
     await store.close();
+  });
+
+  it("a transaction that only read starts no fsync and counts as no commit", async () => {
+    const db = _db();
+    const real = createWalSync(db)!;
+    const wrote: boolean[] = [];
+    const recording: WalSync = { deferCommit: () => { const settle = real.deferCommit(); return (committed, didWrite) => (wrote.push(didWrite ?? committed), settle(committed, didWrite)); } };
+    const { store, commits } = _store(db, recording);
+    expect(await store.transaction((tx) => tx.items.count())).toBe(0);
+    expect(wrote).toEqual([false]);
+    expect(commits.count).toBe(0);
+    await store.transaction((tx) => tx.items.insert(1));
+    expect(wrote).toEqual([false, true]);
+    expect(commits.count).toBe(1);
+    expect(db.pragma("synchronous", { simple: true })).toBe(FULL);
+    await store.close();
+  });
+
+  it("a commit that wrote nothing still waits for the sync on its way, since what it read may be that commit's", async () => {
+    const db = _db();
+    const walSync = createWalSync(db)!;
+    const _commit = (sql: string, wrote: boolean) => {
+      const settle = walSync.deferCommit();
+      db.exec(`BEGIN IMMEDIATE; ${sql}; COMMIT`);
+      return settle(true, wrote);
+    };
+    let firstDurable = false;
+    void _commit("INSERT INTO items (n) VALUES (1)", true).then(() => (firstDurable = true));
+    await _commit("SELECT count(*) FROM items", false);
+    expect(firstDurable).toBe(true);
+    db.close();
   });
 
   it("commits while a sync is in flight all wait for the next one, and all of them resolve", async () => {

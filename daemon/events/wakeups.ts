@@ -1,20 +1,11 @@
 import { createCronMatcher, type CronMatcher } from "../config/cron-matcher.js";
 import { loadCron } from "../config/load-cron.js";
 import type { VigilDatabase } from "../store/open-database.js";
+import type { NewWakeupRow, WakeupRow } from "../store/store-records.js";
 
-export type MissedPolicy = "run-once" | "skip";
+export type MissedPolicy = WakeupRow["missed"];
 
-export interface Wakeup {
-  id: number;
-  /** After downtime or sleep: fire the latest missed slot once, or skip to the next one. */
-  missed: MissedPolicy;
-  kind: "once" | "cron";
-  at: string | null;
-  cron: string | null;
-  note: string;
-  origin: "agent" | "config";
-  checkedThrough: string | null;
-}
+export type Wakeup = WakeupRow;
 
 /** A wake-up that came due: `slot` is the instant it was due, part of its dedupe key. */
 export interface DueWakeup {
@@ -72,38 +63,24 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
   const checked = db.prepare("UPDATE wakeups SET checked_through = ? WHERE id = ?");
   const remove = db.prepare("UPDATE wakeups SET state = 'removed' WHERE id = ?");
   const nextOnce = db.prepare<[], { at: string }>("SELECT min(at) AS at FROM wakeups WHERE state = 'active' AND kind = 'once'");
-  const matchers = new Map<string, CronMatcher>();
-  // `zone` is a configured name or SYSTEM_TIME_ZONE (local times without Intl).
-  const matcher = (cron: string, zone: string) => {
-    const key = `${zone} ${cron}`;
-    if (!matchers.has(key)) matchers.set(key, createCronMatcher(cron, zone));
-    return matchers.get(key)!;
-  };
-  const minuteOf = (date: Date) => Math.floor(date.getTime() / MINUTE) * MINUTE;
+  const _insert = (row: NewWakeupRow) => Number(insert.run(row.kind, row.at, row.cron, row.note, row.origin, row.createdAt, row.checkedThrough, row.missed).lastInsertRowid);
 
   return {
-    addOnce: (at, note, origin, now) => Number(insert.run("once", at.toISOString(), null, note, origin, now.toISOString(), null, "run-once").lastInsertRowid),
-    addCron: (cron, note, origin, now, missed = "run-once") =>
-      Number(insert.run("cron", null, cron, note, origin, now.toISOString(), new Date(minuteOf(now)).toISOString(), missed).lastInsertRowid),
+    addOnce: (at, note, origin, now) => _insert(onceRow(at, note, origin, now)),
+    addCron: (cron, note, origin, now, missed = "run-once") => _insert(cronRow(cron, note, origin, now, missed)),
     collectDue(now, zone) {
       const due: DueWakeup[] = [];
       for (const wakeup of active.all()) {
-        if (wakeup.kind === "once") {
-          if (Date.parse(wakeup.at!) <= now.getTime()) due.push({ wakeup, slot: wakeup.at! });
-          continue;
-        }
-        const last = minuteOf(now);
-        const first = Math.max(wakeup.checkedThrough ? Date.parse(wakeup.checkedThrough) + MINUTE : last, last - LOOKBACK_MINUTES * MINUTE);
-        // "skip": only the current minute may fire; a slot missed while away is passed over.
-        const slot = latestCronSlot(matcher(wakeup.cron!, zone), wakeup.missed === "skip" ? last : first, last);
-        if (slot) due.push({ wakeup, slot: slot.toISOString() });
-        else if (first <= last) checked.run(new Date(last).toISOString(), wakeup.id);
+        const judged = judgeWakeup(wakeup, now, zone);
+        if (judged && "due" in judged) due.push(judged.due);
+        else if (judged) checked.run(judged.checkedThrough, wakeup.id);
       }
       return due;
     },
     markFired(due, now) {
-      if (due.wakeup.kind === "once") finishOnce.run(due.wakeup.id);
-      else checked.run(new Date(minuteOf(now)).toISOString(), due.wakeup.id);
+      const fired = firedChange(due, now);
+      if ("done" in fired) finishOnce.run(due.wakeup.id);
+      else checked.run(fired.checkedThrough, due.wakeup.id);
     },
     syncConfigSchedules(schedules, now) {
       const identity = (cron: string | null, note: string, missed: MissedPolicy = "run-once") => `${cron}\n${note}\n${missed}`;
@@ -118,11 +95,49 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
     nextDue: () => nextOnce.get()?.at ?? undefined,
     upcoming(now, zone, limit = 5) {
       const runs = active.all().flatMap((wakeup) => {
-        const at = wakeup.kind === "once" ? wakeup.at : _nextCronRun(matcher(wakeup.cron!, zone), now);
+        const at = wakeup.kind === "once" ? wakeup.at : _nextCronRun(_matcher(wakeup.cron!, zone), now);
         return at ? [{ at, note: wakeup.note, origin: wakeup.origin }] : [];
       });
       // ISO instants in one format sort as plain strings; localeCompare would start ICU's collator (~7 ms).
       return runs.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).slice(0, limit);
     },
   };
+}
+
+/**
+ * What one active wake-up is at `now`: due at a slot; or, for a cron one with no slot since it was
+ * last checked, checked through this minute (so the next look starts there); or nothing to record.
+ * A cron wake-up yields only its latest slot since it was last checked (a laptop that slept
+ * through six hourly slots wakes once); "skip" lets only the current minute fire.
+ */
+export function judgeWakeup(wakeup: Wakeup, now: Date, zone: string): { due: DueWakeup } | { checkedThrough: string } | undefined {
+  if (wakeup.kind === "once") return Date.parse(wakeup.at!) <= now.getTime() ? { due: { wakeup, slot: wakeup.at! } } : undefined;
+  const last = _minuteOf(now);
+  const first = Math.max(wakeup.checkedThrough ? Date.parse(wakeup.checkedThrough) + MINUTE : last, last - LOOKBACK_MINUTES * MINUTE);
+  const slot = latestCronSlot(_matcher(wakeup.cron!, zone), wakeup.missed === "skip" ? last : first, last);
+  if (slot) return { due: { wakeup, slot: slot.toISOString() } };
+  return first <= last ? { checkedThrough: new Date(last).toISOString() } : undefined;
+}
+
+/** What firing writes: a one-time wake-up is done, a cron one checked through this minute. */
+export function firedChange(due: DueWakeup, now: Date): { done: true } | { checkedThrough: string } {
+  return due.wakeup.kind === "once" ? { done: true } : { checkedThrough: new Date(_minuteOf(now)).toISOString() };
+}
+
+export function onceRow(at: Date, note: string, origin: Wakeup["origin"], now: Date): NewWakeupRow {
+  return { kind: "once", at: at.toISOString(), cron: null, note, origin, createdAt: now.toISOString(), checkedThrough: null, missed: "run-once" };
+}
+
+export function cronRow(cron: string, note: string, origin: Wakeup["origin"], now: Date, missed: MissedPolicy): NewWakeupRow {
+  return { kind: "cron", at: null, cron, note, origin, createdAt: now.toISOString(), checkedThrough: new Date(_minuteOf(now)).toISOString(), missed };
+}
+
+const _minuteOf = (date: Date) => Math.floor(date.getTime() / MINUTE) * MINUTE;
+
+/** Parsed crons by zone and expression, for the process: few, and parsing one is node-cron's work. `zone` is a configured name or SYSTEM_TIME_ZONE. */
+const _matchers = new Map<string, CronMatcher>();
+function _matcher(cron: string, zone: string): CronMatcher {
+  const key = `${zone} ${cron}`;
+  if (!_matchers.has(key)) _matchers.set(key, createCronMatcher(cron, zone));
+  return _matchers.get(key)!;
 }

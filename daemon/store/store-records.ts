@@ -57,3 +57,19 @@ export interface TranscriptRow {
   day: string;
   body: string;
 }
+
+/** A row of `wakeups` as both engines read it (daemon/events/wakeups.ts decides what is due). */
+export interface WakeupRow {
+  id: number;
+  /** After downtime or sleep: fire the latest missed slot once, or skip to the next one. */
+  missed: "run-once" | "skip";
+  kind: "once" | "cron";
+  at: string | null;
+  cron: string | null;
+  note: string;
+  origin: "agent" | "config";
+  checkedThrough: string | null;
+}
+
+/** A wake-up to add: `checkedThrough` is where a cron one starts looking (its creation's minute). */
+export type NewWakeupRow = Omit<WakeupRow, "id"> & { createdAt: string };

@@ -12,9 +12,11 @@ export interface WalSync {
    * (SQLite refuses to change the level inside a transaction, and nothing else may commit at the
    * deferred level meanwhile). What it returns gives the promise that everything committed is on
    * disk: one fsync of the WAL in libuv's thread pool, started after COMMIT returned and shared by
-   * every commit made before it starts; at once for a rollback, which has nothing to sync.
+   * every commit made before it starts; at once for a rollback, which has nothing to sync. A
+   * commit that wrote nothing (`wrote` false: the transaction only read) starts no fsync of its
+   * own, but what it read may be a commit whose sync is still on its way: it waits for that.
    */
-  deferCommit(): (committed: boolean) => Promise<void>;
+  deferCommit(): (committed: boolean, wrote?: boolean) => Promise<void>;
 }
 
 /**
@@ -64,9 +66,10 @@ export function createWalSync(db: VigilDatabase): WalSync | undefined {
     deferCommit() {
       if (db.inTransaction) throw new Error("createWalSync.deferCommit: the transaction must begin after it, and one is already open");
       deferSync.run();
-      return (committed) => {
+      return (committed, wrote = committed) => {
         restoreSync.run();
-        return committed ? sync() : Promise.resolve();
+        if (wrote) return sync();
+        return committed ? (queued ?? inFlight ?? Promise.resolve()) : Promise.resolve();
       };
     },
   };

@@ -2,6 +2,7 @@ import { createTurnRows } from "../brain/turn-rows.js";
 import { createUsageLedger } from "../brain/usage-ledger.js";
 import { sqliteStoreTx, type StoreTx } from "../context/store-tx.js";
 import type { EventQueue } from "../events/event-queue.js";
+import { createWakeupStore } from "../events/wakeups.js";
 import { createPollCache } from "../github/poll/poll-cache.js";
 import { createSubscriptionStore } from "../github/subscriptions.js";
 import { createWebhookDeliveries } from "../http/webhook-deliveries.js";
@@ -38,6 +39,7 @@ export function openSqliteStore({ db, journal, events }: { db: VigilDatabase; jo
     recall: createRecallSearch(db),
     transcripts: createTranscriptRows(db),
     pollCache: createPollCache(db),
+    wakeups: createWakeupStore(db),
   });
   return createSqliteStore(db, tx, { hold: journal.holdRendering, walSync: createWalSync(db), onCommit: checkpoints.noteCommit });
 }

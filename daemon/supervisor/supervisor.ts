@@ -6,7 +6,7 @@ import { isAuthFailure } from "../brain/model-health.js";
 import { liftAuthBlock, reportAuthFailure } from "./report-auth-failure.js";
 import type { TurnOutcome } from "../brain/turn-deps.js";
 import { totalTokens } from "../brain/usage-ledger.js";
-import { noticeEvent, noticeEventOn } from "../events/notice-event.js";
+import { noticeEventIn, noticeEventOn } from "../events/notice-event.js";
 import type { NewEvent } from "../events/event-queue.js";
 import { decideWake } from "../heartbeat/wake-gate.js";
 import { IDLE_STREAK_KEY, idleFingerprint, idleIntervalMinutes, recordIdleOutcome, recordSkippedIdleWake, shouldSkipIdleWake, type IdleStreak } from "../heartbeat/idle-gate.js";
@@ -37,7 +37,7 @@ export interface Supervisor {
 export type TickJob = (now: Date) => Promise<void>;
 
 export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rules", jobs: readonly TickJob[] = []): Supervisor {
-  const { turn: deps, state, wakeups, health } = runtime;
+  const { turn: deps, state, health } = runtime;
   // Local days, quiet hours and cron slots use runtime.zone (no Intl without a configured zone);
   // deps.timeZone, the zone's name, is for the turn's prompt.
   const { config, journal } = deps;
@@ -114,7 +114,7 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
       state.set(LAST_TICK_KEY, now.toISOString());
       lastPersistedTick = now.getTime();
     }
-    _fireDueWakeups(runtime, now);
+    await _fireDueWakeups(runtime, now);
     for (const job of jobs) await job(now).catch((error: Error) => deps.logger.error({ err: error }, "tick job failed"));
     await runtime.notifier.flushHeld(now).catch((error: Error) => deps.logger.error({ err: error }, "sending the quiet-hours digest failed"));
     const quiet = runtime.isQuiet(now);
@@ -157,33 +157,36 @@ export function createSupervisor(runtime: Runtime, provider: "anthropic" | "rule
     abort: () => stopping.abort(new Error("the daemon is stopping")),
     lastTickAt: () => lastTick,
     async runOnce() {
-      _fireDueWakeups(runtime, deps.now());
+      await _fireDueWakeups(runtime, deps.now());
       if (deps.events.pendingStats().count === 0 || (provider === "anthropic" && health.authBlock()) || budgetSpent(deps.now())) return undefined;
       return runOneTurn("vigil start --once");
     },
   };
 }
 
-function _fireDueWakeups({ turn: deps, wakeups, zone }: Runtime, now: Date): void {
-  for (const due of wakeups.collectDue(now, zone)) {
-    const { wakeup } = due;
-    deps.db
-      .transaction(() => {
-        noticeEvent(deps, {
-          source: "schedule",
-          type: wakeup.origin === "config" ? "schedule" : "wakeup",
-          // Keyed by the slot's local wall time: the repeated hour when clocks fall back is one slot.
-          dedupeKey: `wakeup:${wakeup.id}:${_localSlot(due.slot, zone)}`,
-          trust: "trusted",
-          // The user's own schedules are appointments: they pass quiet hours. The agent's do not.
-          urgent: wakeup.origin === "config",
-          summary: wakeup.note,
-          payload: { wakeupId: wakeup.id, slot: due.slot, cron: wakeup.cron },
-        });
-        wakeups.markFired(due, now);
-      })
-      .immediate();
-  }
+/**
+ * Each wake-up due now becomes an event and is marked fired, all in one transaction; a tick with
+ * nothing due writes nothing (and on SQLite syncs nothing). On a shared store two nodes may find
+ * the same one due: its slot's dedupe key makes it one event.
+ */
+async function _fireDueWakeups({ turn: deps, zone }: Runtime, now: Date): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    for (const due of await tx.wakeups.collectDue(now, zone)) {
+      const { wakeup } = due;
+      await noticeEventIn(tx, {
+        source: "schedule",
+        type: wakeup.origin === "config" ? "schedule" : "wakeup",
+        // Keyed by the slot's local wall time: the repeated hour when clocks fall back is one slot.
+        dedupeKey: `wakeup:${wakeup.id}:${_localSlot(due.slot, zone)}`,
+        trust: "trusted",
+        // The user's own schedules are appointments: they pass quiet hours. The agent's do not.
+        urgent: wakeup.origin === "config",
+        summary: wakeup.note,
+        payload: { wakeupId: wakeup.id, slot: due.slot, cron: wakeup.cron },
+      });
+      await tx.wakeups.markFired(due, now);
+    }
+  });
 }
 
 function _localSlot(iso: string, timeZone: string): string {

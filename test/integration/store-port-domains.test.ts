@@ -97,4 +97,22 @@ describe.each(ENGINES)("the store port on $name: approvals, state, intake, recal
     await engine.store.transaction((tx) => tx.pollCache.putSnapshot("pull:octo/app#2", '{"head":"x"}'));
     expect(await engine.store.transaction((tx) => tx.pollCache.get("pull:octo/app#2"))).toEqual({ etag: null, snapshot: '{"head":"x"}' });
   });
+  it.skipIf(skip)("wake-ups: one-time ones due once, a cron one's latest slot since it was last checked, nothing again once fired", async () => {
+    const engine = await open();
+    const at = (hhmm: string) => new Date(`2026-12-02T${hhmm}:00.000Z`);
+    const soon = await engine.store.transaction((tx) => tx.wakeups.addOnce(at("11:59"), "check the deploy", "agent", at("11:00")));
+    const later = await engine.store.transaction((tx) => tx.wakeups.addOnce(at("13:00"), "standup notes", "agent", at("11:00")));
+    const cron = await engine.store.transaction((tx) => tx.wakeups.addCron("*/15 * * * *", "look at CI", "config", at("11:50")));
+    const due = (now: Date) => engine.store.transaction((tx) => tx.wakeups.collectDue(now, "UTC"));
+    const _slots = (list: Awaited<ReturnType<typeof due>>) => list.map((item) => [item.wakeup.id, item.wakeup.note, item.slot]);
+    const first = await due(at("12:00"));
+    expect(_slots(first)).toEqual([[soon, "check the deploy", "2026-12-02T11:59:00.000Z"], [cron, "look at CI", "2026-12-02T12:00:00.000Z"]]);
+    await engine.store.transaction(async (tx) => {
+      for (const item of first) await tx.wakeups.markFired(item, at("12:00"));
+    });
+    expect(await due(at("12:00"))).toEqual([]);
+    // Nothing due at 12:07: the cron one is checked through 12:07, so 13:00 finds one slot, the latest.
+    expect(await due(at("12:07"))).toEqual([]);
+    expect(_slots(await due(at("13:00")))).toEqual([[later, "standup notes", "2026-12-02T13:00:00.000Z"], [cron, "look at CI", "2026-12-02T13:00:00.000Z"]]);
+  });
 });

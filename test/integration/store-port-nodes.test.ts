@@ -161,6 +161,24 @@ describe.skipIf(gate.skip)(gate.title("the store port on PostgreSQL, two nodes")
     expect(await engine.events()).toEqual([]);
   });
 
+  it("a wake-up due on two nodes at once becomes one event", async () => {
+    const engine = await ENGINES[1]!.open();
+    const now = new Date("2026-12-02T12:00:00.000Z");
+    await engine.store.transaction((tx) => tx.wakeups.addCron("0 12 * * *", "the daily look", "config", new Date("2026-12-02T11:00:00.000Z")));
+    // What each node's tick does (daemon/supervisor/supervisor.ts), on both at the same moment.
+    const fire = (store: typeof engine.store) =>
+      store.transaction(async (tx) => {
+        for (const due of await tx.wakeups.collectDue(now, "UTC")) {
+          await noticeEventIn(tx, { source: "schedule", type: "schedule", dedupeKey: `wakeup:${due.wakeup.id}:${due.slot}`, trust: "trusted", summary: due.wakeup.note });
+          await tx.wakeups.markFired(due, now);
+        }
+      });
+    await Promise.all([fire(engine.store), fire(engine.second!)]);
+    expect((await engine.events()).map((row) => row.summary)).toEqual(["the daily look"]);
+    expect((await engine.journal()).filter((row) => row.summary.includes("the daily look"))).toHaveLength(1);
+    expect(await engine.store.transaction((tx) => tx.wakeups.collectDue(now, "UTC"))).toEqual([]);
+  });
+
   it("a turn that runs longer than its lease keeps its partition while its node renews; once renewal stops, another node takes over", async () => {
     const engine = await ENGINES[1]!.open({ leaseTtlMs: 300 });
     await engine.store.transaction((tx) => noticeEventIn(tx, event("long-1")));

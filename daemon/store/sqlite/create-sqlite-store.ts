@@ -45,14 +45,17 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
     savepoint: db.prepare("SAVEPOINT vigil_work"),
     releaseSavepoint: db.prepare("RELEASE vigil_work"),
     rollbackToSavepoint: db.prepare("ROLLBACK TO vigil_work"),
+    // Rows this connection changed since it opened: a transaction that changed none has nothing to sync.
+    changes: db.prepare("SELECT total_changes()").pluck(),
   };
   let tail: Promise<unknown> = Promise.resolve();
   let gathering: Pending[] = [];
   const nesting = createNestingGuard();
 
   /** Runs `batch` in one transaction; each piece in a savepoint when `savepoints`, else its error rolls back the whole. */
-  const _transact = async (batch: readonly Pending[], savepoints: boolean): Promise<{ outcomes: Outcome[]; durable: Promise<void> }> => {
+  const _transact = async (batch: readonly Pending[], savepoints: boolean): Promise<{ outcomes: Outcome[]; durable: Promise<void>; wrote: boolean }> => {
     const settleSync = walSync?.deferCommit();
+    const changesBefore = statements.changes.get();
     try {
       statements.begin.run();
     } catch (error) {
@@ -73,8 +76,8 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
       if (db.inTransaction) statements.rollback.run();
     });
     // In the microtask of COMMIT or ROLLBACK: the sync level back, the tx closed, the Markdown written or dropped.
-    const end = (committed: boolean): Promise<void> => {
-      const durable = settleSync?.(committed) ?? Promise.resolve();
+    const end = (committed: boolean, wrote = committed): Promise<void> => {
+      const durable = settleSync?.(committed, wrote) ?? Promise.resolve();
       run.live = false;
       clearImmediate(sentinel);
       release(committed);
@@ -96,7 +99,8 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
       void end(false);
       throw error;
     }
-    return { outcomes, durable: end(true) };
+    const wrote = statements.changes.get() !== changesBefore;
+    return { outcomes, durable: end(true, wrote), wrote };
   };
 
   const _runOne = async (item: Pending, guarded: Tx, savepoint: boolean): Promise<Outcome> => {
@@ -118,13 +122,14 @@ export function createSqliteStore<Tx>(db: VigilDatabase, tx: Tx, { hold = () => 
   const _runBatch = async (batch: readonly Pending[], savepoints: boolean): Promise<void> => {
     let outcomes: Outcome[];
     let durable: Promise<void>;
+    let wrote: boolean;
     try {
-      ({ outcomes, durable } = await _transact(batch, savepoints));
+      ({ outcomes, durable, wrote } = await _transact(batch, savepoints));
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
-    onCommit?.();
+    if (wrote) onCommit?.();
     const settle = () =>
       batch.forEach((item, index) => {
         const outcome = outcomes[index]!;
