@@ -136,8 +136,8 @@ export function assembleRuntime(ctx: VigilContext, { client, notifier: channels,
           payload: { command: done.command, cwd: done.cwd, result: done.result },
         }).catch((error: Error) => ctx.logger.error({ err: error, job: done.job }, "could not queue a background command's result")), env: ctx.env, ...(sandbox ? { sandbox } : {}), ...(foreground ? { blockingMs: 10 * 60_000 } : {}) }),
     ..._createTaskTools(ctx, tasks, workspace, github),
-    createScheduleTool({ wakeups }),
-    createSleepTool({ state, wakeups }),
+    createScheduleTool({ store }),
+    createSleepTool({ store }),
     createStayQuietTool(),
   ], mcp);
   const toolDeps: ToolRunDeps = {
