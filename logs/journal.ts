@@ -25,14 +25,9 @@ export interface Journal {
   appendMany(inputs: readonly JournalInput[]): JournalEntry[];
   listDay(day: string): JournalEntry[];
   /**
-   * Runs `work` (inside a write transaction: a group commit) with the Markdown of every row it
-   * appends written once at its end instead of row by row; rows a savepoint rolled back are left
-   * out, and nothing is written if `work` throws.
-   */
-  batchRendering<T>(work: () => T): T;
-  /**
-   * batchRendering for a transaction that spans microtasks (the store port's, on SQLite): rows
-   * appended until the returned release are rendered then, if it says the transaction committed.
+   * For a write transaction that spans microtasks (the store port's, on SQLite): the Markdown of
+   * every row appended until the returned release is written then, once, if it says the
+   * transaction committed; rows a savepoint rolled back are left out.
    */
   holdRendering(): (committed: boolean) => void;
 }
@@ -105,23 +100,11 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
       render(entries);
     };
   };
-  const batchRendering = <T>(work: () => T): T => {
-    const release = holdRendering();
-    let done = false;
-    try {
-      const result = work();
-      done = true;
-      return result;
-    } finally {
-      release(done);
-    }
-  };
 
   return {
     append: (input) => appendAll.immediate([input])[0]!,
     appendMany: (inputs) => appendAll.immediate(inputs),
     listDay,
-    batchRendering,
     holdRendering,
   };
 }

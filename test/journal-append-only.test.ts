@@ -94,30 +94,32 @@ describe("the daily Markdown is a rendering, not the record", () => {
     expect(readFileSync(dayFile, "utf8")).toMatch(/^# replaced by an editor\n- [^\n]*five `#5`\n$/);
   });
 
-  it("batchRendering writes a group's lines at its end, leaves out rows a savepoint rolled back, and writes nothing when the group throws", () => {
+  it("holdRendering writes a group's lines at its end, leaves out rows a savepoint rolled back, and writes nothing when the group throws", () => {
     const home = makeTempHome();
     const dayFile = path.join(home, "logs", "2026", "11", "2026-11-23.md");
     const { db, journal } = openTestJournal(home, { now: () => new Date("2026-11-23T10:00:00Z") });
     journal.append({ kind: "system", summary: "before" });
     const lines = () => readFileSync(dayFile, "utf8").match(/^- .*$/gm)!.map((line) => line.replace(/^- \S+ /, ""));
-    db.transaction(() =>
-      journal.batchRendering(() => {
-        journal.append({ kind: "system", summary: "kept" });
-        expect(lines()).toEqual(["**system** before `#1`"]); // not yet: at the group's end
-        try {
-          db.transaction(() => {
-            journal.append({ kind: "system", summary: "rolled back" });
-            throw new Error("bad delivery");
-          })();
-        } catch {
-          // the delivery's savepoint is undone; its seq is taken by the next row
-        }
-        journal.append({ kind: "system", summary: "also kept" });
-      }),
-    ).immediate();
+    const release = journal.holdRendering();
+    db.transaction(() => {
+      journal.append({ kind: "system", summary: "kept" });
+      expect(lines()).toEqual(["**system** before `#1`"]); // not yet: at the group's end
+      try {
+        db.transaction(() => {
+          journal.append({ kind: "system", summary: "rolled back" });
+          throw new Error("bad delivery");
+        })();
+      } catch {
+        // the delivery's savepoint is undone; its seq is taken by the next row
+      }
+      journal.append({ kind: "system", summary: "also kept" });
+    }).immediate();
+    release(true);
     expect(lines()).toEqual(["**system** before `#1`", "**system** kept `#2`", "**system** also kept `#3`"]);
 
-    expect(() => db.transaction(() => journal.batchRendering(() => (journal.append({ kind: "system", summary: "lost with its group" }), assert.fail("boom"))))()).toThrow("boom");
+    const dropped = journal.holdRendering();
+    expect(() => db.transaction(() => (journal.append({ kind: "system", summary: "lost with its group" }), assert.fail("boom")))()).toThrow("boom");
+    dropped(false);
     expect(lines()).toHaveLength(3);
     expect(verifyChain(db)).toMatchObject({ ok: true, rows: 3 });
   });

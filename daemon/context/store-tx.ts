@@ -1,7 +1,7 @@
 import type { EnqueueResult, EventQueue, NewEvent, QueuedEvent, ReleaseOptions, BatchLimits } from "../events/event-queue.js";
 import { toQueuedEvent, type EventRow } from "../events/event-queue.js";
 import { pickBatch } from "../events/pick-batch.js";
-import { wakeupsOnRows, type WakeupsPort } from "../events/wakeups-on-rows.js";
+import { wakeupsOnRows, type WakeupRowsPort, type WakeupsPort } from "../events/wakeups-on-rows.js";
 import { createPostgresWakeupRows } from "../store/postgres/create-postgres-wakeup-rows.js";
 import type { Redactor } from "../logger/redact-secrets.js";
 import type { ClaimedEventRow } from "../store/postgres/claim-work.js";
@@ -122,12 +122,12 @@ export interface SqliteDomains {
   recall: Synchronous<RecallPort>;
   transcripts: Synchronous<TranscriptsPort>;
   pollCache: Synchronous<PollCachePort>;
-  wakeups: Synchronous<WakeupsPort>;
+  wakeupRows: Synchronous<WakeupRowsPort>;
   state: { get<T>(key: string): T | undefined; set(key: string, value: unknown): void; delete(key: string): void; take<T>(key: string): T | undefined };
 }
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
-export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall, transcripts, pollCache, wakeups }: SqliteDomains): StoreTx {
+export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall, transcripts, pollCache, wakeupRows }: SqliteDomains): StoreTx {
   return {
     queue: {
       enqueue: async (event) => events.enqueue(event),
@@ -148,12 +148,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
     recall: _promising(recall),
     transcripts: _promising(transcripts),
     pollCache: _promising(pollCache),
-    wakeups: {
-      addOnce: async (at, note, origin, now) => wakeups.addOnce(at, note, origin, now),
-      addCron: async (cron, note, origin, now, missed) => wakeups.addCron(cron, note, origin, now, missed),
-      collectDue: async (now, zone) => wakeups.collectDue(now, zone),
-      markFired: async (due, now) => wakeups.markFired(due, now),
-    },
+    wakeups: wakeupsOnRows(_promising(wakeupRows)),
     state: {
       get: async <T>(key: string) => state.get<T>(key),
       set: async (key, value) => state.set(key, value),

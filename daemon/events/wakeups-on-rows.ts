@@ -5,12 +5,17 @@ import { cronRow, firedChange, judgeWakeup, onceRow, type DueWakeup, type Missed
 export interface WakeupsPort {
   addOnce(at: Date, note: string, origin: Wakeup["origin"], now: Date): Promise<number>;
   addCron(cron: string, note: string, origin: Wakeup["origin"], now: Date, missed?: MissedPolicy): Promise<number>;
-  /** As WakeupStore.collectDue; on a shared store every node may see the same one due, and the event's dedupe key makes it one event. */
+  /**
+   * Wake-ups due at `now` (judgeWakeup: a cron one yields only its latest slot since it was last
+   * checked). `zone` is a configured name or SYSTEM_TIME_ZONE. On a shared store every node may
+   * see the same one due; the event's dedupe key makes it one event.
+   */
   collectDue(now: Date, zone: string): Promise<DueWakeup[]>;
+  /** Records that a due wake-up was turned into an event; call in the same transaction. */
   markFired(due: DueWakeup, now: Date): Promise<void>;
 }
 
-/** The rows WakeupsPort needs from an engine that stores them (the PostgreSQL adapter). */
+/** The rows WakeupsPort needs from an engine (WakeupStore.rows on SQLite, create-postgres-wakeup-rows.ts). */
 export interface WakeupRowsPort {
   active(): Promise<WakeupRow[]>;
   insert(row: NewWakeupRow): Promise<number>;
@@ -18,7 +23,7 @@ export interface WakeupRowsPort {
   checkThrough(id: number, at: string): Promise<void>;
 }
 
-/** WakeupsPort over an engine's rows: the same judgement as SQLite's WakeupStore. */
+/** WakeupsPort over an engine's rows: one judgement for both engines. */
 export function wakeupsOnRows(rows: WakeupRowsPort): WakeupsPort {
   return {
     addOnce: (at, note, origin, now) => rows.insert(onceRow(at, note, origin, now)),

@@ -42,13 +42,10 @@ export interface WakeupStore {
   addOnce(at: Date, note: string, origin: Wakeup["origin"], now: Date): number;
   addCron(cron: string, note: string, origin: Wakeup["origin"], now: Date, missed?: MissedPolicy): number;
   /**
-   * Wake-ups due at `now`. A cron wake-up yields only its latest slot since it was last checked,
-   * so a laptop that slept through six hourly slots wakes once, not six times. `zone` is a
-   * configured name or SYSTEM_TIME_ZONE (`ctx.loaded.zone`).
+   * The rows as they are stored, for the store port's wake-ups (daemon/events/wakeups-on-rows.ts
+   * decides there what is due and what firing writes, on either engine).
    */
-  collectDue(now: Date, zone: string): DueWakeup[];
-  /** Records that a due wake-up was turned into an event; call in the same transaction. */
-  markFired(due: DueWakeup, now: Date): void;
+  rows: { active(): Wakeup[]; insert(row: NewWakeupRow): number; finish(id: number): void; checkThrough(id: number, at: string): void };
   /** Replaces the config-origin cron wake-ups with `schedules` (kept when unchanged). */
   syncConfigSchedules(schedules: ReadonlyArray<{ cron: string; prompt: string; missed?: MissedPolicy }>, now: Date): void;
   nextDue(): string | undefined;
@@ -68,19 +65,11 @@ export function createWakeupStore(db: VigilDatabase): WakeupStore {
   return {
     addOnce: (at, note, origin, now) => _insert(onceRow(at, note, origin, now)),
     addCron: (cron, note, origin, now, missed = "run-once") => _insert(cronRow(cron, note, origin, now, missed)),
-    collectDue(now, zone) {
-      const due: DueWakeup[] = [];
-      for (const wakeup of active.all()) {
-        const judged = judgeWakeup(wakeup, now, zone);
-        if (judged && "due" in judged) due.push(judged.due);
-        else if (judged) checked.run(judged.checkedThrough, wakeup.id);
-      }
-      return due;
-    },
-    markFired(due, now) {
-      const fired = firedChange(due, now);
-      if ("done" in fired) finishOnce.run(due.wakeup.id);
-      else checked.run(fired.checkedThrough, due.wakeup.id);
+    rows: {
+      active: () => active.all(),
+      insert: _insert,
+      finish: (id) => void finishOnce.run(id),
+      checkThrough: (id, at) => void checked.run(at, id),
     },
     syncConfigSchedules(schedules, now) {
       const identity = (cron: string | null, note: string, missed: MissedPolicy = "run-once") => `${cron}\n${note}\n${missed}`;

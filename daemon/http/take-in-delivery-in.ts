@@ -11,26 +11,26 @@ export interface TakenDelivery {
 
 /**
  * A verified webhook delivery on the store port (either engine), inside the caller's
- * transaction, as daemon/http/webhook-handler.ts takes one in on SQLite: the delivery id is
+ * transaction (daemon/http/webhook-handler.ts shares it with the group's): the delivery id is
  * recorded first, so a redelivery (on any node, at any moment) is answered "duplicate" and
  * changes nothing; then the change is normalized and queued.
  */
 export async function takeInDeliveryIn(tx: StoreTx, delivery: { id: string; name: string; payload: Record<string, unknown> }, now: Date): Promise<TakenDelivery> {
-  if (!(await tx.deliveries.record(delivery.id, delivery.name, now))) return DUPLICATE_DELIVERY;
+  if (!(await tx.deliveries.record(delivery.id, delivery.name, now))) return _DUPLICATE;
   const change = normalizeGithubEvent(delivery.name, delivery.payload);
-  if (!change) return ignoredDelivery(delivery.name, delivery.payload);
-  return answerIntake(await takeInGithubChangeIn(tx, change, now));
+  if (!change) return _ignored(delivery.name, delivery.payload);
+  return _answer(await takeInGithubChangeIn(tx, change, now));
 }
 
 /** A delivery id seen before (or earlier in the same group): answered 200, as nothing was accepted. */
-export const DUPLICATE_DELIVERY: TakenDelivery = { counter: "duplicates", status: 200, body: { status: "duplicate" } };
+const _DUPLICATE: TakenDelivery = { counter: "duplicates", status: 200, body: { status: "duplicate" } };
 
-export function ignoredDelivery(name: string, payload: Record<string, unknown>): TakenDelivery {
+function _ignored(name: string, payload: Record<string, unknown>): TakenDelivery {
   return { counter: "ignored", status: 202, body: { status: "ignored", reason: `${name}.${String(payload.action ?? "")} is not followed` } };
 }
 
 /** The answer to a delivery whose change went through intake. */
-export function answerIntake(result: IntakeResult): TakenDelivery {
+function _answer(result: IntakeResult): TakenDelivery {
   if (!result.queued) return { counter: "unsubscribed", status: 202, body: { status: "ignored", reason: "not subscribed" } };
   return { counter: result.duplicate ? "duplicates" : "queued", status: 202, body: { status: result.duplicate ? "duplicate" : "queued", eventId: result.eventId } };
 }

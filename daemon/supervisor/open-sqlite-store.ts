@@ -39,7 +39,7 @@ export function openSqliteStore({ db, journal, events }: { db: VigilDatabase; jo
     recall: createRecallSearch(db),
     transcripts: createTranscriptRows(db),
     pollCache: createPollCache(db),
-    wakeups: createWakeupStore(db),
+    wakeupRows: createWakeupStore(db).rows,
   });
   return createSqliteStore(db, tx, { hold: journal.holdRendering, walSync: createWalSync(db), onCommit: checkpoints.noteCommit });
 }

@@ -3,8 +3,6 @@ import type { PostgresQueryable } from "./postgres-queryable.js";
 import { renewLease } from "./renew-lease.js";
 
 export interface LeaseRenewal {
-  /** One pass now: every partition lease an open turn of this node holds, extended by the node's TTL. */
-  renewNow(): Promise<void>;
   /** No more passes; resolves once one in flight is done. */
   stop(): Promise<void>;
 }
@@ -27,20 +25,20 @@ export interface LeaseRenewalOptions {
  */
 export function keepLeasesRenewed(q: PostgresQueryable, node: PostgresNode, { everyMs = node.leaseTtlMs / 3, onError = () => undefined }: LeaseRenewalOptions = {}): LeaseRenewal {
   let running: Promise<void> | undefined;
-  const renewNow = async () => {
+  // One pass: every partition lease an open turn of this node holds, extended by the node's TTL.
+  const _renew = async () => {
     for (const leases of [...node.leasesByTurn.values()]) {
       for (const lease of leases) await renewLease(q, lease.name, node.id, lease.token, node.leaseTtlMs);
     }
   };
   const timer = setInterval(() => {
     if (running) return;
-    running = renewNow()
+    running = _renew()
       .catch((error: Error) => onError(error))
       .finally(() => (running = undefined));
   }, everyMs);
   timer.unref();
   return {
-    renewNow,
     async stop() {
       clearInterval(timer);
       await running;
