@@ -24,6 +24,8 @@ export interface Journal {
   /** Several rows in one transaction: consecutive seqs, one commit. */
   appendMany(inputs: readonly JournalInput[]): JournalEntry[];
   listDay(day: string): JournalEntry[];
+  /** The turn's decision row (`decided` or `quiet`), or undefined while it has none. */
+  decisionOf(turnId: string): JournalEntry | undefined;
   /**
    * For a write transaction that spans microtasks (the store port's, on SQLite): the Markdown of
    * every row appended until the returned release is written then, once, if it says the
@@ -42,6 +44,9 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
   const insertRows = _createRowInserter(db);
   const selectDay = db.prepare<[string], JournalRow>("SELECT * FROM journal WHERE day = ? ORDER BY seq");
   const listDay = (day: string) => selectDay.all(day).map(toJournalEntry);
+  const selectDecision = db.prepare<[string], JournalRow>(
+    "SELECT * FROM journal WHERE kind IN ('decided', 'quiet') AND json_extract(data, '$.turnId') = ? ORDER BY seq DESC LIMIT 1",
+  );
 
   // The database is the record; the Markdown is a rendering. A failed render (disk full, a
   // read-only folder) must not lose the row, and the next append rewrites the day whole.
@@ -105,6 +110,10 @@ export function createJournal({ db, timeZone, redact, now = () => new Date(), lo
     append: (input) => appendAll.immediate([input])[0]!,
     appendMany: (inputs) => appendAll.immediate(inputs),
     listDay,
+    decisionOf: (turnId) => {
+      const row = selectDecision.get(turnId);
+      return row && toJournalEntry(row);
+    },
     holdRendering,
   };
 }

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { readCachedConfig, writeCachedConfig } from "../config/config-cache.js";
 import { assembleContext, type VigilContext } from "../context/assemble-context.js";
-import { resolvePaths } from "../paths/resolve-paths.js";
+import { resolvePaths, type VigilPaths } from "../paths/resolve-paths.js";
+import type { LoadedConfig } from "../config/load-config.js";
 import { withServiceEnv } from "../config/service-env.js";
 import type { CliIo } from "./cli-io.js";
 
@@ -11,6 +12,12 @@ import type { CliIo } from "./cli-io.js";
  * result is cached for the next verb.
  */
 export async function openCliContext(io: CliIo): Promise<VigilContext> {
+  const { paths, loaded, env } = await loadCliConfig(io);
+  return assembleContext(paths, loaded, { env, now: io.now });
+}
+
+/** The config a verb runs on, as openCliContext reads it, for a verb that opens the store itself (vigil tell). */
+export async function loadCliConfig(io: CliIo): Promise<{ paths: VigilPaths; loaded: LoadedConfig; env: NodeJS.ProcessEnv }> {
   const paths = resolvePaths(io.env);
   // What the service sees: the shell's environment over $VIGIL_HOME/service.env.
   const env = withServiceEnv(io.env, paths.home);
@@ -25,5 +32,5 @@ export async function openCliContext(io: CliIo): Promise<VigilContext> {
       // A cache that cannot be written (read-only home, full disk) only costs the next verb time.
     }
   }
-  return assembleContext(paths, loaded, { env, now: io.now });
+  return { paths, loaded, env };
 }

@@ -45,13 +45,18 @@ export function refuseUnsupportedEngine(loaded: LoadedConfig): void {
   });
 }
 
+/** What is redacted from every row, log line and event: the config's secrets, the MCP servers' and the API key. */
+export function redactorFor(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Redactor {
+  return createRedactor([...loaded.secrets.values, ...mcpSecretValues(loaded.config, env), env.ANTHROPIC_API_KEY ?? ""]);
+}
+
 /**
  * Opens the database and the journal around a config already loaded: by `openContext`, or by the
  * CLI from its config cache, which is why this file imports neither yaml nor zod.
  */
 export function assembleContext(paths: VigilPaths, loaded: LoadedConfig, { env = process.env, now = () => new Date(), logDestination }: ContextOptions = {}): VigilContext {
   refuseUnsupportedEngine(loaded);
-  const redact = createRedactor([...loaded.secrets.values, ...mcpSecretValues(loaded.config, env), env.ANTHROPIC_API_KEY ?? ""]);
+  const redact = redactorFor(loaded, env);
   // A bad VIGIL_LOG_LEVEL fails here as ever; the logger itself (pino) is made on first use, which a verb that logs nothing skips.
   checkLogLevel(env);
   let logger: Logger | undefined;

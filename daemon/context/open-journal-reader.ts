@@ -1,15 +1,11 @@
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
-import { findMissingSecrets } from "../config/resolve-secrets.js";
 import { withServiceEnv } from "../config/service-env.js";
 import { resolvePaths, type VigilPaths } from "../paths/resolve-paths.js";
-import { checkPostgresSchemaVersion } from "../store/postgres/check-postgres-schema-version.js";
 import { createPostgresJournalReader } from "../store/postgres/create-postgres-journal-reader.js";
-import { openPostgresPool } from "../store/postgres/open-postgres-pool.js";
-import { POSTGRES_RUNTIME_ROLE } from "../store/postgres/postgres-runtime-role-schema.js";
-import { parsePostgresUrl } from "../store/postgres/postgres-url.js";
 import type { JournalReader } from "../../logs/journal-reader.js";
 import { createSqliteJournalReader } from "../../logs/sqlite-journal-reader.js";
 import { assembleContext, type ContextOptions } from "./assemble-context.js";
+import { openRuntimePool } from "./open-runtime-pool.js";
 
 /** What a journal-reading verb works with: the config, the paths, the clock, and the journal on the configured engine. */
 export interface JournalReading {
@@ -36,16 +32,6 @@ export async function openJournalReader(options: ContextOptions = {}): Promise<J
     const ctx = assembleContext(paths, loaded, { ...options, env });
     return { env, paths, loaded, now, journal: createSqliteJournalReader(ctx.db, () => ctx.close()) };
   }
-  const url = loaded.secrets.databaseUrl;
-  // With engine postgres the URL is a required secret: its absence is one of the missing ones.
-  if (!url) throw findMissingSecrets(loaded.config, env, loaded.file).find((error) => error.keyPath === "store.url")!;
-  const target = parsePostgresUrl(url, env);
-  const pool = await openPostgresPool({ url, role: POSTGRES_RUNTIME_ROLE, max: 2 });
-  try {
-    await checkPostgresSchemaVersion(pool);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
-  return { env, paths, loaded, now, journal: createPostgresJournalReader(pool, `postgres://${target.host}:${target.port}/${target.database}`) };
+  const { pool, location } = await openRuntimePool(loaded, env);
+  return { env, paths, loaded, now, journal: createPostgresJournalReader(pool, location) };
 }

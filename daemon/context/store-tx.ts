@@ -1,12 +1,10 @@
-import type { EnqueueResult, EventQueue, NewEvent, QueuedEvent, ReleaseOptions, BatchLimits } from "../events/event-queue.js";
+import type { EventQueue, QueuedEvent } from "../events/event-queue.js";
 import { toQueuedEvent, type EventRow } from "../events/event-queue.js";
 import { pickBatch } from "../events/pick-batch.js";
 import { wakeupsOnRows, type WakeupRowsPort, type WakeupsPort } from "../events/wakeups-on-rows.js";
 import { createPostgresWakeupRows } from "../store/postgres/create-postgres-wakeup-rows.js";
 import type { Redactor } from "../logger/redact-secrets.js";
 import type { ClaimedEventRow } from "../store/postgres/claim-work.js";
-import { createPostgresEventQueue } from "../store/postgres/create-postgres-event-queue.js";
-import { createPostgresJournal } from "../store/postgres/create-postgres-journal.js";
 import { createPostgresTurnQueue, type PostgresNode } from "../store/postgres/create-postgres-turn-queue.js";
 import { createPostgresTurnRows } from "../store/postgres/create-postgres-turn-rows.js";
 import { createPostgresUsageLedger } from "../store/postgres/create-postgres-usage-ledger.js";
@@ -20,21 +18,11 @@ import { createPostgresDaemonState, type PostgresDaemonState } from "../store/po
 import { createPostgresDeliveries } from "../store/postgres/create-postgres-deliveries.js";
 import { searchPostgresRecall, type PostgresRecallHit } from "../store/postgres/search-postgres-recall.js";
 import { createPostgresSubscriptions, type PostgresSubscriptions } from "../store/postgres/create-postgres-subscriptions.js";
-import type { JournalEntry, JournalInput } from "../../logs/journal-entry.js";
-import type { Journal } from "../../logs/journal.js";
+import { postgresIntakeTx, sqliteIntakeTx } from "./intake-tx.js";
+import type { JournalPort, QueuePort } from "./queue-journal-ports.js";
 
-/** The queue as a store transaction offers it: intake, and a turn's claim, completion and hand-back. */
-export interface QueuePort {
-  enqueue(event: NewEvent): Promise<EnqueueResult>;
-  countPending(): Promise<number>;
-  /** A turn's batch: all pending events (within `limits`), urgent first, then oldest first. */
-  claim(turnId: string, limits?: BatchLimits): Promise<QueuedEvent[]>;
-  complete(turnId: string, at: Date): Promise<number>;
-  release(turnId: string, options?: ReleaseOptions): Promise<{ released: number; quarantined: QueuedEvent[] }>;
-  unclaim(turnId: string): Promise<number>;
-  /** Before a side effect: the turn still holds its events (PostgreSQL renews its leases or throws LeaseLostError; SQLite's one daemon always does). */
-  fence(turnId: string): Promise<void>;
-}
+export type { JournalPort, QueuePort } from "./queue-journal-ports.js";
+import type { Journal } from "../../logs/journal.js";
 
 /** A turn's row (daemon/brain/turn-rows.ts on SQLite). */
 export interface TurnsPort {
@@ -84,11 +72,6 @@ export interface TranscriptsPort {
 /** The poller's cache of validators and PR snapshots (daemon/github/poll/poll-cache.ts). */
 export type PollCachePort = PostgresPollCache;
 
-export interface JournalPort {
-  append(input: JournalInput): Promise<JournalEntry>;
-  appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
-}
-
 /**
  * What a store transaction offers (daemon/store/vigil-store.ts), composed here above the ground.
  * It grows a domain at a time as callers move onto the port (docs/DESIGN.md, "The store port").
@@ -128,9 +111,10 @@ export interface SqliteDomains {
 
 /** SQLite's domains are today's synchronous ones; their answers come back as settled promises. */
 export function sqliteStoreTx({ events, journal, turns, usage, actions, approvals, state, subscriptions, deliveries, recall, transcripts, pollCache, wakeupRows }: SqliteDomains): StoreTx {
+  const intake = sqliteIntakeTx({ events, journal });
   return {
     queue: {
-      enqueue: async (event) => events.enqueue(event),
+      ...intake.queue,
       countPending: async () => events.countPending(),
       claim: async (turnId, limits) => events.claim(turnId, limits),
       complete: async (turnId, at) => events.complete(turnId, at),
@@ -138,7 +122,7 @@ export function sqliteStoreTx({ events, journal, turns, usage, actions, approval
       unclaim: async (turnId) => events.unclaim(turnId),
       fence: async () => undefined,
     },
-    journal: { append: async (input) => journal.append(input), appendMany: async (inputs) => journal.appendMany(inputs) },
+    journal: intake.journal,
     turns: _promising(turns),
     usage: _promising(usage),
     actions: _promising(actions),
@@ -166,8 +150,7 @@ export function postgresStoreTx(
   client: PostgresQueryable,
   { timeZone, redact, now, node, afterCommit }: { timeZone: string; redact: Redactor; now: () => Date; node: PostgresNode; afterCommit: (change: () => void) => void },
 ): StoreTx {
-  const journal = createPostgresJournal({ pool: client, timeZone, redact, now });
-  const intake = createPostgresEventQueue({ db: client, redact, now });
+  const intake = postgresIntakeTx(client, { timeZone, redact, now });
   const turns = createPostgresTurnQueue(client, node, afterCommit);
   return {
     turns: createPostgresTurnRows(client),
@@ -182,7 +165,7 @@ export function postgresStoreTx(
     wakeups: wakeupsOnRows(createPostgresWakeupRows(client)),
     usage: createPostgresUsageLedger(client),
     queue: {
-      enqueue: intake.enqueue,
+      ...intake.queue,
       countPending: turns.countPending,
       // Folded events cost one line each group, so a batch may hold up to maxFolded more events than lines.
       claim: async (turnId, limits) =>
@@ -195,7 +178,7 @@ export function postgresStoreTx(
       unclaim: turns.unclaim,
       fence: turns.fence,
     },
-    journal: { append: journal.append, appendMany: journal.appendMany },
+    journal: intake.journal,
   };
 }
 

@@ -57,10 +57,18 @@ export interface PendingStats {
   newestAt: string | null;
 }
 
+/** Where an event stands, and which turn has (or last had) it. */
+export interface EventState {
+  state: "pending" | "claimed" | "done" | "quarantined";
+  claimedBy: string | null;
+}
+
 export interface EventQueue {
   /** Writes an event to the durable queue; a source acknowledges only after this returns. */
   enqueue(event: NewEvent): EnqueueResult;
   countPending(): number;
+  /** undefined for an id the queue never had (or retention removed). */
+  stateOf(id: number): EventState | undefined;
   pendingStats(): PendingStats;
   /**
    * Moves pending events to `claimed` by this turn and returns them, urgent first, then oldest
@@ -88,6 +96,7 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
   );
   const findByKey = db.prepare<[string], { id: number }>("SELECT id FROM events WHERE dedupe_key = ?");
+  const stateOf = db.prepare<[number], EventState>("SELECT state, claimed_by AS claimedBy FROM events WHERE id = ?");
   const pending = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM events WHERE state IN ('pending', 'claimed')");
   const stats = db.prepare<[], PendingStats>(
     "SELECT count(*) AS count, coalesce(sum(urgent), 0) AS urgent, min(received_at) AS oldestAt, max(received_at) AS newestAt FROM events WHERE state = 'pending'",
@@ -135,6 +144,7 @@ export function createEventQueue({ db, redact, now = () => new Date() }: { db: V
       return { id: findByKey.get(dedupeKey)!.id, inserted: false };
     },
     countPending: () => pending.get()!.n,
+    stateOf: (id) => stateOf.get(id),
     pendingStats: () => stats.get()!,
     claim: (turnId, limits) =>
       db

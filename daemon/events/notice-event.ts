@@ -1,6 +1,6 @@
 import type { Journal } from "../../logs/journal.js";
 import type { JournalInput } from "../../logs/journal-entry.js";
-import type { StoreTx } from "../context/store-tx.js";
+import type { IntakeTx } from "../context/intake-tx.js";
 import type { VigilDatabase } from "../store/open-database.js";
 import { runInTransaction } from "../store/run-in-transaction.js";
 import type { VigilStore } from "../store/vigil-store.js";
@@ -19,14 +19,14 @@ export function noticeEvent(deps: { db: VigilDatabase; events: EventQueue; journ
 }
 
 /** noticeEvent on the store port (either engine), inside the caller's transaction. */
-export async function noticeEventIn(tx: StoreTx, event: NewEvent): Promise<EnqueueResult> {
+export async function noticeEventIn(tx: Pick<IntakeTx, "queue" | "journal">, event: NewEvent): Promise<EnqueueResult> {
   const queued = await tx.queue.enqueue(event);
   if (queued.inserted) await tx.journal.append(_noticedRow(event, queued.id));
   return queued;
 }
 
 /** noticeEventIn in a transaction of its own: how a source on the store port takes in one event. */
-export function noticeEventOn(store: VigilStore<StoreTx>, event: NewEvent): Promise<EnqueueResult> {
+export function noticeEventOn(store: VigilStore<IntakeTx>, event: NewEvent): Promise<EnqueueResult> {
   return store.transaction((tx) => noticeEventIn(tx, event));
 }
 

@@ -17,9 +17,9 @@ export async function stopDaemon(holder: LockInfo, timeoutMs = 35_000): Promise<
   return waitUntil(() => !isProcessAlive(holder.pid), timeoutMs);
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs: number, everyMs = 100): Promise<boolean> {
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) return false;
     await delay(everyMs);
   }

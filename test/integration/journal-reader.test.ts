@@ -161,8 +161,22 @@ describe.skipIf(gate.skip)(gate.title("vigil log and vigil log verify with store
     expect(start.code).toBe(78);
     expect(start.stderr).toContain("store.engine");
     expect(start.stderr).toContain("vigil log verify");
-    const tell = await runVigilAsync(["tell", "hello"], cleanEnv(home, { VIGIL_DATABASE_URL: url }));
-    expect(tell.code).toBe(2);
-    expect(tell.stderr).toContain("store.engine");
+  });
+
+  it("vigil tell queues on the team store, journals it there, and says no node is running; vigil.db stays untouched", async () => {
+    const env = cleanEnv(home, { VIGIL_DATABASE_URL: url });
+    const before = (await runVigilAsync(["log", "--json"], env)).stdout.trim().split("\n").length;
+    const tell = await runVigilAsync(["tell", "hello team"], env);
+    expect(tell.code, tell.stderr).toBe(0);
+    expect(tell.stdout).toMatch(/^queued event \d+; no node of the team store postgres:\/\/127\.0\.0\.1:\d+\/\w+ has been seen in the last minute/);
+    expect(tell.stdout).not.toContain("@");
+    const log = (await runVigilAsync(["log", "--json"], env)).stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(log).toHaveLength(before + 1);
+    expect(log.at(-1)).toMatchObject({ kind: "noticed", summary: "user/message: hello team", data: { source: "user", trust: "trusted", urgent: true } });
+    expect((await runVigilAsync(["log", "verify"], env)).code).toBe(0);
+    // The local file still holds only what it had before the copy: nothing went to vigil.db.
+    expect((await runVigilAsync(["log", "--json"], cleanEnv(home, { VIGIL_CONFIG: path.join(home, "none.yaml") }))).stdout).toBe(localLog);
+    const waited = await runVigilAsync(["tell", "--wait", "anyone?"], env);
+    expect(waited.code).toBe(1);
   });
 });

@@ -54,9 +54,14 @@ describe.each(ENGINES)("the store port on $name: the queue, turns and the ledger
 
   it.skipIf(skip)("a turn claims its batch, and its decision marks the events done in the transaction that journals it", async () => {
     const engine = await open();
-    for (const key of ["a", "b", "c"]) await engine.store.transaction((tx) => noticeEventIn(tx, event(key)));
+    const first = await engine.store.transaction((tx) => noticeEventIn(tx, event("a")));
+    for (const key of ["b", "c"]) await engine.store.transaction((tx) => noticeEventIn(tx, event(key)));
     await engine.store.transaction((tx) => noticeEventIn(tx, { ...event("now"), urgent: true }));
+    const stateOfFirst = () => engine.store.transaction((tx) => tx.queue.stateOf(first.id));
+    expect(await stateOfFirst()).toEqual({ state: "pending", claimedBy: null });
+    expect(await engine.store.transaction((tx) => tx.queue.stateOf(first.id + 1000))).toBeUndefined();
     const claimed = await engine.store.transaction((tx) => tx.queue.claim("turn-1"));
+    expect(await stateOfFirst()).toEqual({ state: "claimed", claimedBy: "turn-1" });
     expect(claimed.map((queued) => queued.summary)).toEqual(["change now", "change a", "change b", "change c"]);
     expect(claimed[0]).toMatchObject({ source: "github", trust: "untrusted", urgent: true, payload: { repo: "octo/app", number: 1 }, previousTurns: [], failures: 0 });
     expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(4);
@@ -67,12 +72,21 @@ describe.each(ENGINES)("the store port on $name: the queue, turns and the ledger
       }),
     ).rejects.toThrow();
     expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(4);
+    // Another turn's decision, and a row of turn-1's that is no decision, are not turn-1's decision.
+    await engine.store.transaction((tx) => tx.journal.appendMany([
+      { kind: "decided", summary: "someone else's", data: { turnId: "turn-0", actions: ["notify"] } },
+      { kind: "acted", summary: "a tool ran", data: { turnId: "turn-1" } },
+    ]));
+    expect(await engine.store.transaction((tx) => tx.journal.decisionOf("turn-1"))).toBeUndefined();
     const done = await engine.store.transaction(async (tx) => {
       const consumed = await tx.queue.complete("turn-1", new Date());
       await tx.journal.append({ kind: "quiet", summary: "nothing to do", data: { turnId: "turn-1", events: consumed } });
       return consumed;
     });
     expect(done).toBe(4);
+    expect(await stateOfFirst()).toEqual({ state: "done", claimedBy: "turn-1" });
+    expect(await engine.store.transaction((tx) => tx.journal.decisionOf("turn-1"))).toMatchObject({ kind: "quiet", summary: "nothing to do", data: { turnId: "turn-1", events: 4 } });
+    expect(await engine.store.transaction((tx) => tx.journal.decisionOf("turn-0"))).toMatchObject({ kind: "decided", data: { actions: ["notify"] } });
     expect(await engine.store.transaction((tx) => tx.queue.countPending())).toBe(0);
     expect(await engine.store.transaction((tx) => tx.queue.claim("turn-2"))).toEqual([]);
   });

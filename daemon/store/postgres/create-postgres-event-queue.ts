@@ -14,9 +14,16 @@ export interface PostgresNewEvent {
   payload?: Record<string, unknown>;
 }
 
+/** daemon/events/event-queue.ts's EventState. */
+export interface PostgresEventState {
+  state: "pending" | "claimed" | "done" | "quarantined";
+  claimedBy: string | null;
+}
+
 export interface PostgresEventQueue {
   /** daemon/events/event-queue.ts's enqueue: the new event's id, or the id that holds its dedupe key. */
   enqueue(event: PostgresNewEvent): Promise<{ id: number; inserted: boolean }>;
+  stateOf(id: number): Promise<PostgresEventState | undefined>;
 }
 
 const INSERT = {
@@ -24,6 +31,7 @@ const INSERT = {
   text: `INSERT INTO vigil.events (source, type, dedupe_key, trust, urgent, summary, payload, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
 };
+const STATE_OF = { name: "vigil_events_state_of", text: 'SELECT state, claimed_by AS "claimedBy" FROM vigil.events WHERE id = $1' };
 const FIND = { name: "vigil_events_by_key", text: "SELECT id FROM vigil.events WHERE dedupe_key = $1" };
 
 /**
@@ -43,5 +51,6 @@ export function createPostgresEventQueue({ db, redact, now = () => new Date() }:
       const found = await db.query<{ id: string }>({ ...FIND, values: [dedupeKey] });
       return { id: Number(found.rows[0]!.id), inserted: false };
     },
+    stateOf: async (id) => (await db.query<PostgresEventState>({ ...STATE_OF, values: [id] })).rows[0],
   };
 }

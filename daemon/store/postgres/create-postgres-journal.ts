@@ -20,11 +20,18 @@ export interface PostgresJournal {
   /** Several rows in one statement: consecutive seqs, one commit (or the caller's transaction). */
   appendMany(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
   listDay(day: string): Promise<JournalEntry[]>;
+  /** The turn's decision row (`decided` or `quiet`), or undefined while it has none. */
+  decisionOf(turnId: string): Promise<JournalEntry | undefined>;
 }
 
 // Named: each connection parses and plans them once (about a third of a lone append's time here).
 const APPEND = { name: "vigil_journal_append", text: "SELECT seq, prev_hash, hash FROM vigil.journal_append($1, $2, $3, $4, $5)" };
 const LIST_DAY = { name: "vigil_journal_list_day", text: "SELECT seq, ts, day, kind, summary, data, prev_hash, hash FROM vigil.journal WHERE day = $1 ORDER BY seq" };
+// Newest first by primary key: a turn's decision is among the last rows when anyone asks.
+const DECISION_OF = {
+  name: "vigil_journal_decision_of",
+  text: "SELECT seq, ts, day, kind, summary, data, prev_hash, hash FROM vigil.journal WHERE kind IN ('decided', 'quiet') AND (data::jsonb)->>'turnId' = $1 ORDER BY seq DESC LIMIT 1",
+};
 
 /** A stored row as pg returns it: bigint arrives as text. */
 type PgJournalRow = Omit<JournalRow, "seq"> & { seq: string };
@@ -50,12 +57,12 @@ export function createPostgresJournal({ pool, timeZone, redact, now = () => new 
     ]);
     return rows.map((row, i) => toJournalEntry({ ...row, seq: Number(chained[i]!.seq), prev_hash: chained[i]!.prev_hash, hash: chained[i]!.hash }));
   };
+  const _entries = async (statement: { name: string; text: string }, values: unknown[]) =>
+    (await pool.query<PgJournalRow>(statement, values)).rows.map((row) => toJournalEntry({ ...row, seq: Number(row.seq) }));
   return {
     appendMany,
     append: async (input) => (await appendMany([input]))[0]!,
-    listDay: async (day) => {
-      const { rows } = await pool.query<PgJournalRow>(LIST_DAY, [day]);
-      return rows.map((row) => toJournalEntry({ ...row, seq: Number(row.seq) }));
-    },
+    listDay: (day) => _entries(LIST_DAY, [day]),
+    decisionOf: async (turnId) => (await _entries(DECISION_OF, [turnId]))[0],
   };
 }

@@ -4,6 +4,9 @@ import { describePostgresError } from "./describe-postgres-error.js";
 import { loadPg } from "./load-pg.js";
 import { parsePostgresUrl, withStartupRole, type PostgresTarget } from "./postgres-url.js";
 
+/** pg's Pool, named here so that code above the store needs no import of the driver. */
+export type PostgresPool = Pool;
+
 export class PostgresConnectionError extends Error {
   constructor(
     message: string,
