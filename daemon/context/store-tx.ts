@@ -20,9 +20,9 @@ import { searchPostgresRecall, type PostgresRecallHit } from "../store/postgres/
 import { createPostgresSubscriptions, type PostgresSubscriptions } from "../store/postgres/create-postgres-subscriptions.js";
 import { postgresIntakeTx, sqliteIntakeTx } from "./intake-tx.js";
 import type { JournalPort, QueuePort } from "./queue-journal-ports.js";
+import type { Journal } from "../../logs/journal.js";
 
 export type { JournalPort, QueuePort } from "./queue-journal-ports.js";
-import type { Journal } from "../../logs/journal.js";
 
 /** A turn's row (daemon/brain/turn-rows.ts on SQLite). */
 export interface TurnsPort {

@@ -6,6 +6,10 @@ import { migratePostgres } from "../../daemon/store/postgres/migrate-postgres.js
 import { notifyWork } from "../../daemon/store/postgres/notify-work.js";
 import { openPostgresPool } from "../../daemon/store/postgres/open-postgres-pool.js";
 import { POSTGRES_RUNTIME_ROLE } from "../../daemon/store/postgres/postgres-runtime-role-schema.js";
+import { postgresIntakeTx } from "../../daemon/context/intake-tx.js";
+import { noticeEventIn } from "../../daemon/events/notice-event.js";
+import { createRedactor } from "../../daemon/logger/redact-secrets.js";
+import { createPostgresStore } from "../../daemon/store/postgres/create-postgres-store.js";
 import { checkPostgresTools, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster.js";
 import { inPostgresTransaction } from "../support/postgres-transaction.js";
 import { waitFor } from "../support/run-vigil.js";
@@ -80,6 +84,24 @@ describe.skipIf(gate.skip)(gate.title("waking nodes with LISTEN/NOTIFY"), () => 
     await sleep(100);
     expect(wakes).toEqual(["github:octo/app"]);
     expect((await owner.query("SELECT dedupe_key FROM vigil.events")).rows).toEqual([{ dedupe_key: "committed" }]);
+  });
+
+  it("an event taken in through the store port wakes the listeners when it commits, its source the hint; a duplicate or a rolled-back one wakes none", async () => {
+    const wakes: Array<string | undefined> = [];
+    await listen(wakes);
+    const store = createPostgresStore(runtime, (client) => postgresIntakeTx(client, { timeZone: "UTC", redact: createRedactor([]), now: () => new Date() }));
+    const message = { source: "user" as const, type: "message", trust: "trusted" as const, dedupeKey: "user:hello", summary: "hello team" };
+    await expect(
+      store.transaction(async (tx) => {
+        await noticeEventIn(tx, { ...message, dedupeKey: "user:lost", summary: "never committed" });
+        throw new Error("the verb failed after queueing");
+      }),
+    ).rejects.toThrow("the verb failed");
+    expect((await store.transaction((tx) => noticeEventIn(tx, message))).inserted).toBe(true);
+    await waitFor(() => wakes.length > 0, 5_000, "the intake's wake");
+    expect((await store.transaction((tx) => noticeEventIn(tx, message))).inserted).toBe(false);
+    await sleep(300);
+    expect(wakes).toEqual(["user"]);
   });
 
   it("after pg_terminate_backend ends the listening connection it connects again, wakes once for what it may have missed, and wakes resume", async () => {

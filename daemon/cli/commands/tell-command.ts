@@ -4,7 +4,7 @@ import { loadCliConfig } from "../open-cli-context.js";
 import { noticeEventOn } from "../../events/notice-event.js";
 import type { JournalEntry } from "../../../logs/journal-entry.js";
 import { nudgeDaemon } from "../../locks/nudge-daemon.js";
-import { runningDaemon, waitUntil } from "../../locks/signal-daemon.js";
+import { waitUntil } from "../../locks/signal-daemon.js";
 import { writeLine, type CliIo } from "../cli-io.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 
